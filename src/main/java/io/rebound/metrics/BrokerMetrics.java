@@ -1,0 +1,83 @@
+package io.rebound.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every meter the node exposes on {@code GET /metrics}, named in one place (documented in README.md).
+ * Thread-safe: edges on several event loops update the same meters.
+ */
+public final class BrokerMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong subscriptions = new AtomicLong();
+  private final Counter connectsAccepted = counter("rebound_connects_total", "Connections that completed the connect command");
+  private final Counter publications = counter("rebound_publications_total", "Publications accepted (API and client publish)");
+  private final Counter deliveries = counter("rebound_deliveries_total", "Publication pushes written to connections");
+  private final Counter recoveriesAttempted = counter("rebound_recoveries_attempted_total", "Subscribes that asked to recover from a position");
+  private final Counter recoveriesSucceeded = counter("rebound_recoveries_succeeded_total", "Recoveries answered with recovered:true");
+  private final Counter recoveriesRefused = counter("rebound_recoveries_refused_total", "Recoveries answered with recovered:false (position trimmed, expired, other epoch or over the replay cap)");
+  private final Counter slowDisconnects = counter("rebound_slow_consumer_disconnects_total", "Connections closed because their outbound queue overflowed");
+  private final Counter gapFills = counter("rebound_gap_fills_total", "Out-of-order gaps filled from history");
+  private final Counter insufficientState = counter("rebound_insufficient_state_total", "Subscriptions told to resubscribe because continuity could not be proven");
+  private final Counter malformed = counter("rebound_malformed_commands_total", "Client frames rejected as malformed");
+  private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
+
+  public BrokerMetrics() {
+    Gauge.builder("rebound_connections", connections, AtomicLong::get).description("Open client connections").register(registry);
+    Gauge.builder("rebound_subscriptions", subscriptions, AtomicLong::get).description("Active channel subscriptions").register(registry);
+  }
+
+  private Counter counter(String name, String help) {
+    return Counter.builder(name).description(help).register(registry);
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void connectionOpened() { connections.incrementAndGet(); }
+  public void connectionClosed() { connections.decrementAndGet(); }
+  public long connections() { return connections.get(); }
+  public void connected() { connectsAccepted.increment(); }
+  public void subscribed() { subscriptions.incrementAndGet(); }
+  public void unsubscribed() { subscriptions.decrementAndGet(); }
+  public long subscriptions() { return subscriptions.get(); }
+  public void published() { publications.increment(); }
+  public void delivered(int n) { deliveries.increment(n); }
+  public void recoveryAttempted() { recoveriesAttempted.increment(); }
+  public void recoverySucceeded() { recoveriesSucceeded.increment(); }
+  public void recoveryRefused() { recoveriesRefused.increment(); }
+  public double recoveriesSucceeded() { return recoveriesSucceeded.count(); }
+  public double recoveriesRefused() { return recoveriesRefused.count(); }
+  public void slowDisconnect() { slowDisconnects.increment(); }
+  public void gapFilled() { gapFills.increment(); }
+  public void insufficientState() { insufficientState.increment(); }
+  public void malformedCommand() { malformed.increment(); }
+
+  public void disconnect(int code) {
+    disconnects.computeIfAbsent(code, c -> Counter.builder("rebound_disconnects_total").tag("code", String.valueOf(c))
+        .description("Server-initiated disconnects by close code").register(registry)).increment();
+  }
+
+  public void replyError(int code) {
+    replyErrors.computeIfAbsent(code, c -> Counter.builder("rebound_reply_errors_total").tag("code", String.valueOf(c))
+        .description("Error replies to client commands by error code").register(registry)).increment();
+  }
+
+  public void apiRequest(String method) {
+    apiRequests.computeIfAbsent(method, m -> Counter.builder("rebound_api_requests_total").tag("method", m)
+        .description("Server API calls by method").register(registry)).increment();
+  }
+}
