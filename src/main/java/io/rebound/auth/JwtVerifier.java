@@ -1,5 +1,6 @@
 package io.rebound.auth;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.auth.TokenException.Kind;
@@ -25,7 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class JwtVerifier {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Base64.Decoder B64 = Base64.getUrlDecoder();
   private static final Map<String, String> MACS =
       Map.of("HS256", "HmacSHA256", "HS384", "HmacSHA384", "HS512", "HmacSHA512");

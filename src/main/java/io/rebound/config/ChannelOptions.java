@@ -46,6 +46,10 @@ public record ChannelOptions(
     boolean forcePushJoinLeave,
     String channelRegex) {
 
+  // Patterns are compiled once per distinct regex (regexes only come from the config, so this stays
+  // small); keeping the String in the record keeps equals/hashCode meaningful, which Pattern's are not.
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
   /** No history, no permissions, no presence: what a channel gets when nothing is configured. */
   public static final ChannelOptions DEFAULTS = new ChannelOptions(0, Duration.ZERO, Duration.ZERO,
       false, false, false, false, false, false, false, false, false, false, false, false, false,
@@ -60,10 +64,6 @@ public record ChannelOptions(
       "allow_presence_for_subscriber", "allow_presence_for_anonymous",
       "allow_user_limited_channels", "presence", "join_leave", "force_push_join_leave",
       "channel_regex");
-
-  // Patterns are compiled once per distinct regex (regexes only come from the config, so this stays
-  // small); keeping the String in the record keeps equals/hashCode meaningful, which Pattern's are not.
-  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
   /** Validates; see the class contract. */
   public ChannelOptions {
