@@ -86,10 +86,11 @@ public final class JwtVerifier {
     // Constant-time: a comparison that stops at the first differing byte leaks the signature.
     if (!MessageDigest.isEqual(expected, decode(parts[2], "signature"))) throw invalid("bad signature");
     JsonNode claims = json(parts[1], "payload");
-    long exp = numericDate(claims, "exp");
-    if (exp != 0 && now >= exp) throw new TokenException(Kind.EXPIRED, "token expired");
-    long nbf = numericDate(claims, "nbf");
-    if (nbf != 0 && now < nbf) throw invalid("token not valid yet");
+    // "exp": 0 is a token that expired in 1970, not one that never expires.
+    Long exp = numericDate(claims, "exp");
+    if (exp != null && now >= exp) throw new TokenException(Kind.EXPIRED, "token expired");
+    Long nbf = numericDate(claims, "nbf");
+    if (nbf != null && now < nbf) throw invalid("token not valid yet");
     return claims;
   }
 
@@ -121,10 +122,10 @@ public final class JwtVerifier {
     }
   }
 
-  /** A NumericDate claim in whole seconds, 0 when absent. */
-  private static long numericDate(JsonNode claims, String name) throws TokenException {
+  /** A NumericDate claim in whole seconds, null when absent. */
+  private static Long numericDate(JsonNode claims, String name) throws TokenException {
     JsonNode v = claims.get(name);
-    if (v == null || v.isNull()) return 0;
+    if (v == null || v.isNull()) return null;
     if (!v.isNumber()) throw invalid(name + " claim must be a number");
     return v.longValue();
   }
@@ -136,7 +137,8 @@ public final class JwtVerifier {
       if (!expireAt.isNumber()) throw invalid("expire_at claim must be a number");
       return Math.max(0, expireAt.longValue());
     }
-    return numericDate(claims, "exp");
+    Long exp = numericDate(claims, "exp");
+    return exp == null ? 0 : exp;
   }
 
   private static String text(JsonNode claims, String name, String absent) throws TokenException {

@@ -125,6 +125,8 @@ class JwtVerifierTest {
     assertThat(connectFailure(signer.sign(Map.of("sub", "a", "exp", NOW - 1)))).isEqualTo(Kind.EXPIRED);
     // exp == now is already expired (RFC 7519: "on or after").
     assertThat(connectFailure(signer.sign(Map.of("sub", "a", "exp", NOW)))).isEqualTo(Kind.EXPIRED);
+    assertThat(connectFailure(signer.sign(Map.of("sub", "a", "exp", 0)))).isEqualTo(Kind.EXPIRED);
+    assertThat(connectFailure(signer.sign(Map.of("sub", "a", "exp", "soon")))).isEqualTo(Kind.INVALID);
   }
 
   @Test
