@@ -6,6 +6,8 @@ public final class Addresses {
 
   /** Backend door: request/reply {@code {method, params}} → {@code {result}} or {@code {error}}. Cluster-visible. */
   public static final String API = "rebound.api";
+  /** Node-local twin of {@link #API} for this node's edges (client publishes, HTTP API), so requests never leave the node. */
+  public static final String API_LOCAL = "rebound.api.local";
   /** Fan-out of {@link FanoutMessage}s to every edge on every node. */
   public static final String FANOUT = "rebound.fanout";
   /** Node-local: append to a channel stream (HistoryVerticle). */

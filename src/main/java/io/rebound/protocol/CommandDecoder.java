@@ -82,6 +82,22 @@ public final class CommandDecoder {
     }
   }
 
+  /** A JSON object decoded with its {@code data} member kept as exact text (null when absent). */
+  public record Params(ObjectNode params, String rawData) {}
+
+  /** Decodes a server API body: one JSON object whose {@code data} is kept byte for byte. */
+  public static Params decodeParams(String json) {
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) throw new MalformedCommandException("body is not a JSON object");
+      ObjectNode body = JsonNodeFactory.instance.objectNode();
+      String raw = readBody(p, json, body);
+      if (p.nextToken() != null) throw new MalformedCommandException("trailing data after JSON object");
+      return new Params(body, raw);
+    } catch (IOException e) {
+      throw new MalformedCommandException("malformed JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+  }
+
   /** Reads a request object into {@code body}; returns the raw text of its {@code data} member. */
   private static String readBody(JsonParser p, String line, ObjectNode body) throws IOException {
     String rawData = null;

@@ -25,15 +25,10 @@ public final class RecoveryVerticle extends VerticleBase {
     LocalCodec.register(vertx, RecoveryResult.class);
     LocalCodec.register(vertx, HistoryRequests.Read.class);
     LocalCodec.register(vertx, HistoryResult.class);
-    // The history reply may complete on another thread; hop back so the service stays single-threaded.
+    // Requests are sent from this verticle's context, so replies come back on it: the service stays single-threaded.
     service = new RecoveryService(read -> vertx.eventBus()
         .<HistoryResult>request(Addresses.HISTORY_READ, new HistoryRequests.Read(read.channel(), read.query(), read.example().options()))
-        .map(msg -> msg.body())
-        .transform(ar -> {
-          var promise = context.<HistoryResult>promise();
-          context.runOnContext(v -> promise.handle(ar));
-          return promise.future();
-        }), metrics);
+        .map(msg -> msg.body()), metrics);
     vertx.eventBus().<RecoveryRequest>localConsumer(Addresses.RECOVERY, msg -> service.recover(msg.body()).onComplete(ar -> {
       if (ar.succeeded()) msg.reply(ar.result());
       else msg.fail(ar.cause() instanceof ReplyException re ? re.failureCode() : 100, String.valueOf(ar.cause().getMessage()));

@@ -1,0 +1,126 @@
+package io.rebound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.api.ApiService;
+import io.rebound.api.ApiVerticle;
+import io.rebound.api.HttpApi;
+import io.rebound.auth.JwtVerifier;
+import io.rebound.cluster.Broadcaster;
+import io.rebound.cluster.EventBusBroadcaster;
+import io.rebound.config.BrokerConfig;
+import io.rebound.edge.EdgeRegistry;
+import io.rebound.edge.EdgeServicesFactory;
+import io.rebound.edge.EdgeVerticle;
+import io.rebound.edge.Replies;
+import io.rebound.history.HistoryEngine;
+import io.rebound.history.HistoryVerticle;
+import io.rebound.metrics.BrokerMetrics;
+import io.rebound.presence.MemoryPresence;
+import io.rebound.presence.PresenceStore;
+import io.rebound.recovery.RecoveryVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker node: the composition root that picks the engines for the config and deploys one
+ * verticle per concern (history, recovery, publish API, and one edge per event loop). Used by {@link
+ * Main} and by tests, which start several nodes in one JVM.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics;
+  private final Engines engines;
+  private final List<String> deployments = new ArrayList<>();
+  private final boolean ownsVertx;
+
+  private Node(Vertx vertx, BrokerConfig config, BrokerMetrics metrics, Engines engines, boolean ownsVertx) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+    this.engines = engines;
+    this.ownsVertx = ownsVertx;
+  }
+
+  /** Starts a node with its own Vert.x instance (clustered when the config's engine needs it). */
+  public static Future<Node> start(BrokerConfig config) {
+    return Engines.vertxFor(config, new VertxOptions()).compose(vertx -> start(config, vertx, true));
+  }
+
+  /** Starts a node on an existing Vert.x instance; with {@code ownsVertx} it is closed with the node. */
+  public static Future<Node> start(BrokerConfig config, Vertx vertx, boolean ownsVertx) {
+    BrokerMetrics metrics = new BrokerMetrics();
+    return Engines.create(config, vertx).compose(engines -> {
+      Node node = new Node(vertx, config, metrics, engines, ownsVertx);
+      return node.deploy().map(node).recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
+    });
+  }
+
+  private Future<Void> deploy() {
+    EventBusBroadcaster.registerCodec(vertx);
+    HistoryEngine history = engines.history();
+    Broadcaster broadcaster = engines.broadcaster();
+    PresenceStore presence = engines.presence() != null ? engines.presence() : new MemoryPresence();
+    EdgeRegistry registry = new EdgeRegistry();
+    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence);
+    HttpApi http = new HttpApi(config, metrics::scrape, this::health);
+    int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return deploy(() -> new HistoryVerticle(history), 1)
+        .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
+        .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry, metrics)), 1))
+        .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
+        .onSuccess(v -> LOG.info("node {} listening on port {} (engine={}, history={}, edges={})",
+            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
+  }
+
+  private Future<Void> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add).mapEmpty();
+  }
+
+  /** {@code GET /health}: status, node, connection count, and (clustered) membership and safety. */
+  private Future<JsonNode> health() {
+    ObjectNode out = Replies.object();
+    out.put("status", "ok");
+    out.put("node", config.name());
+    out.put("engine", config.engine().jsonName());
+    out.put("connections", metrics.connections());
+    engines.describeCluster(out);
+    return Future.succeededFuture(out);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  public BrokerMetrics metrics() {
+    return metrics;
+  }
+
+  public int port() {
+    return config.port();
+  }
+
+  /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
+  public Future<Void> close() {
+    List<String> reversed = new ArrayList<>(deployments);
+    java.util.Collections.reverse(reversed);
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    return chain.transform(ar -> engines.close()).transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
+  }
+}

@@ -1,0 +1,148 @@
+package io.rebound.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.api.ApiRequest;
+import io.rebound.channel.ChannelException;
+import io.rebound.channel.ChannelName;
+import io.rebound.config.ChannelOptions;
+import io.rebound.history.ClientInfo;
+import io.rebound.history.HistoryQuery;
+import io.rebound.history.StreamPosition;
+import io.rebound.protocol.Command;
+import io.rebound.protocol.ErrorCode;
+import io.rebound.protocol.ProtocolException;
+import io.rebound.protocol.Pushes;
+
+/** Client publish, history, presence and presence_stats, with Centrifugo's permission rules. */
+final class ChannelCommands {
+
+  private final ClientSession session;
+
+  ChannelCommands(ClientSession session) {
+    this.session = session;
+  }
+
+  void publish(Command c) {
+    ChannelName name = resolve(c.text("channel"));
+    if (c.rawData() == null) throw ErrorCode.BAD_REQUEST.exception("data required");
+    ChannelOptions o = name.options();
+    Subscription sub = session.subscriptions().get(name.channel());
+    boolean allowed = (o.allowPublishForClient() && (!session.anonymous() || o.allowPublishForAnonymous()))
+        || (o.allowPublishForSubscriber() && sub != null && (!session.anonymous() || o.allowPublishForAnonymous()));
+    if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
+    ObjectNode params = Replies.object();
+    params.put("channel", name.channel());
+    ClientInfo publisher = sub != null ? sub.info : session.info;
+    long id = c.id();
+    session.services().api(new ApiRequest("publish", params, c.rawData(), publisher)).onComplete(ar -> {
+      if (session.state != ClientSession.State.CONNECTED) return;
+      if (ar.failed()) session.replyError(id, asProtocol(ar.cause()));
+      else if (ar.result().error() != null) session.replyError(id, ar.result().error());
+      else session.reply(id, "publish", Replies.object()); // the client protocol's publish result is empty
+    });
+  }
+
+  void history(Command c) {
+    ChannelName name = resolve(c.text("channel"));
+    ChannelOptions o = name.options();
+    if (!o.historyEnabled()) throw ErrorCode.NOT_AVAILABLE.exception();
+    boolean subscribed = session.subscriptions().containsKey(name.channel());
+    if (!(permitted(o.allowHistoryForClient(), o.allowHistoryForAnonymous())
+        || (o.allowHistoryForSubscriber() && subscribed))) {
+      throw ErrorCode.PERMISSION_DENIED.exception();
+    }
+    int max = session.options().historyMaxPublicationLimit();
+    long requested = c.number("limit", 0);
+    int limit = requested < 0 || (max > 0 && requested > max) ? (max > 0 ? max : HistoryQuery.NO_LIMIT) : (int) requested;
+    StreamPosition since = since(c.params().get("since"));
+    boolean reverse = c.flag("reverse");
+    if (reverse && since != null && since.offset() == 0) throw ErrorCode.BAD_REQUEST.exception();
+    long id = c.id();
+    session.services().history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
+      if (session.state != ClientSession.State.CONNECTED) return;
+      if (ar.failed()) {
+        session.replyError(id, asProtocol(ar.cause()));
+        return;
+      }
+      if (since != null && !since.epoch().isEmpty() && !since.epoch().equals(ar.result().top().epoch())) {
+        session.replyError(id, ErrorCode.UNRECOVERABLE_POSITION.exception());
+        return;
+      }
+      ObjectNode result = Replies.object();
+      result.set("publications", Replies.publications(ar.result().publications()));
+      result.put("epoch", ar.result().top().epoch());
+      result.put("offset", ar.result().top().offset());
+      session.reply(id, "history", result);
+    });
+  }
+
+  void presence(Command c) {
+    ChannelName name = presenceChannel(c);
+    long id = c.id();
+    session.services().presence().get(name.channel()).onComplete(ar -> {
+      if (session.state != ClientSession.State.CONNECTED) return;
+      if (ar.failed()) {
+        session.replyError(id, ErrorCode.INTERNAL.exception());
+        return;
+      }
+      ObjectNode result = Replies.object();
+      ObjectNode members = result.putObject("presence");
+      ar.result().forEach((client, info) -> members.putRawValue(client, new com.fasterxml.jackson.databind.util.RawValue(
+          Pushes.clientInfo(new StringBuilder(), info).toString())));
+      session.reply(id, "presence", result);
+    });
+  }
+
+  void presenceStats(Command c) {
+    ChannelName name = presenceChannel(c);
+    long id = c.id();
+    session.services().presence().stats(name.channel()).onComplete(ar -> {
+      if (session.state != ClientSession.State.CONNECTED) return;
+      if (ar.failed()) {
+        session.replyError(id, ErrorCode.INTERNAL.exception());
+        return;
+      }
+      ObjectNode result = Replies.object();
+      result.put("num_clients", ar.result().numClients());
+      result.put("num_users", ar.result().numUsers());
+      session.reply(id, "presence_stats", result);
+    });
+  }
+
+  private ChannelName presenceChannel(Command c) {
+    ChannelName name = resolve(c.text("channel"));
+    ChannelOptions o = name.options();
+    if (!o.presence()) throw ErrorCode.NOT_AVAILABLE.exception();
+    boolean subscribed = session.subscriptions().containsKey(name.channel());
+    if (!(permitted(o.allowPresenceForClient(), o.allowPresenceForAnonymous()) || (o.allowPresenceForSubscriber() && subscribed))) {
+      throw ErrorCode.PERMISSION_DENIED.exception();
+    }
+    return name;
+  }
+
+  private boolean permitted(boolean forClient, boolean forAnonymous) {
+    return forClient && (!session.anonymous() || forAnonymous);
+  }
+
+  static StreamPosition since(JsonNode since) {
+    if (since == null || since.isNull()) return null;
+    if (!since.isObject()) throw ErrorCode.BAD_REQUEST.exception("since must be an object");
+    long offset = since.path("offset").asLong(0);
+    if (offset < 0) throw ErrorCode.BAD_REQUEST.exception("negative offset");
+    return new StreamPosition(offset, since.path("epoch").asText(""));
+  }
+
+  private ChannelName resolve(String channel) {
+    if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
+    try {
+      return ChannelName.resolve(channel, session.services().config());
+    } catch (ChannelException e) {
+      throw ErrorCode.ofCode(e.code()).exception();
+    }
+  }
+
+  private static ProtocolException asProtocol(Throwable t) {
+    return t instanceof ProtocolException pe ? pe : ErrorCode.INTERNAL.exception();
+  }
+}

@@ -1,0 +1,46 @@
+package io.rebound.edge;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The node's edges, so node-wide questions (channels, connection counts) can be asked of each edge on
+ * its own event loop instead of sharing its state across threads.
+ */
+public final class EdgeRegistry {
+
+  private final List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+
+  void register(EdgeVerticle edge) {
+    edges.add(edge);
+  }
+
+  void unregister(EdgeVerticle edge) {
+    edges.remove(edge);
+  }
+
+  /** A point-in-time view of this node's connections and subscriptions. */
+  public record NodeStats(int clients, int users, Map<String, Integer> channels, int subscriptions) {}
+
+  public Future<NodeStats> collect() {
+    List<Future<EdgeVerticle.EdgeStats>> parts = new ArrayList<>();
+    for (EdgeVerticle e : edges) parts.add(e.stats());
+    return Future.all(parts).map(all -> {
+      int clients = 0, subscriptions = 0;
+      java.util.Set<String> users = new java.util.HashSet<>();
+      Map<String, Integer> channels = new HashMap<>();
+      for (Future<EdgeVerticle.EdgeStats> f : parts) {
+        EdgeVerticle.EdgeStats s = f.result();
+        clients += s.clients();
+        users.addAll(s.users());
+        s.channels().forEach((ch, n) -> channels.merge(ch, n, Integer::sum));
+      }
+      for (int n : channels.values()) subscriptions += n;
+      return new NodeStats(clients, users.size(), channels, subscriptions);
+    });
+  }
+}

@@ -1,0 +1,55 @@
+package io.rebound.edge;
+
+import io.rebound.api.ApiReply;
+import io.rebound.api.ApiRequest;
+import io.rebound.auth.JwtVerifier;
+import io.rebound.cluster.Addresses;
+import io.rebound.config.BrokerConfig;
+import io.rebound.history.HistoryQuery;
+import io.rebound.history.HistoryRequests;
+import io.rebound.history.HistoryResult;
+import io.rebound.history.StreamOptions;
+import io.rebound.metrics.BrokerMetrics;
+import io.rebound.presence.PresenceStore;
+import io.rebound.protocol.ErrorCode;
+import io.rebound.protocol.ProtocolException;
+import io.rebound.recovery.RecoveryRequest;
+import io.rebound.recovery.RecoveryResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * What an edge's sessions need from the rest of the node, reached over the node-local event bus:
+ * recovery, history, the publish API, presence. Replies arrive on the edge's own event loop.
+ */
+public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
+    ConnectionLimits limits) {
+
+  /** Engine round trips should take milliseconds; past this a client gets a temporary error, not a hang. */
+  static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+
+  Future<RecoveryResult> recover(RecoveryRequest request) {
+    return vertx.eventBus().<RecoveryResult>request(Addresses.RECOVERY, request, REQUEST).map(Message::body).recover(EdgeServices::internal);
+  }
+
+  Future<HistoryResult> history(String channel, HistoryQuery query, StreamOptions options) {
+    return vertx.eventBus().<HistoryResult>request(Addresses.HISTORY_READ, new HistoryRequests.Read(channel, query, options), REQUEST)
+        .map(Message::body).recover(EdgeServices::internal);
+  }
+
+  Future<ApiReply> api(ApiRequest request) {
+    return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, request, REQUEST).map(Message::body).recover(EdgeServices::internal);
+  }
+
+  private static <T> Future<T> internal(Throwable cause) {
+    if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() >= 100 && re.failureCode() < 200) {
+      return Future.failedFuture(ErrorCode.ofCode(re.failureCode()).exception());
+    }
+    if (cause instanceof ProtocolException) return Future.failedFuture(cause);
+    return Future.failedFuture(ErrorCode.INTERNAL.exception());
+  }
+}

@@ -1,0 +1,163 @@
+package io.rebound.edge;
+
+import io.rebound.cluster.Addresses;
+import io.rebound.cluster.Broadcaster;
+import io.rebound.cluster.EventBusBroadcaster;
+import io.rebound.cluster.FanoutMessage;
+import io.rebound.protocol.Disconnect;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket edge, one instance per event loop: accepts WebSocket connections at
+ * {@code /connection/websocket} (and hands plain HTTP requests to the router it is given), owns its
+ * sessions and their {@link Hub}, and receives fan-out and control messages for them. It never
+ * touches storage directly.
+ */
+public final class EdgeVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
+  public static final String WEBSOCKET_PATH = "/connection/websocket";
+
+  private final EdgeServices services;
+  private final EdgeRegistry registry;
+  private final Broadcaster broadcaster;
+  private final Function<io.vertx.core.Vertx, Handler<HttpServerRequest>> httpHandler;
+  private final int port;
+  private final Set<ClientSession> sessions = new HashSet<>();
+  private final Map<String, Set<ClientSession>> byUser = new HashMap<>();
+  private Hub hub;
+  private HttpServer server;
+
+  public EdgeVerticle(EdgeServices services, EdgeRegistry registry, Broadcaster broadcaster, int port,
+      Function<io.vertx.core.Vertx, Handler<HttpServerRequest>> httpHandler) {
+    this.services = services;
+    this.registry = registry;
+    this.broadcaster = broadcaster;
+    this.port = port;
+    this.httpHandler = httpHandler;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBusBroadcaster.registerCodec(vertx);
+    hub = new Hub(services);
+    vertx.eventBus().<FanoutMessage>consumer(Addresses.FANOUT, msg -> hub.onFanout(msg.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.EDGE_CONTROL, msg -> onControl(msg.body()));
+    vertx.setPeriodic(1000, id -> tick());
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setReusePort(true)
+        .setAcceptBacklog(8192)
+        .setMaxWebSocketMessageSize(services.config().client().messageSizeLimit())
+        .setMaxWebSocketFrameSize(services.config().client().messageSizeLimit())
+        // Compression costs tens of KiB per connection; idle connections must stay small.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
+    server = vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(hs -> {
+          if (WEBSOCKET_PATH.equals(hs.path())) hs.accept();
+          else hs.reject(404);
+        })
+        .webSocketHandler(this::onSocket)
+        .requestHandler(httpHandler.apply(vertx));
+    return server.listen().onSuccess(s -> registry.register(this));
+  }
+
+  @Override
+  public Future<?> stop() {
+    registry.unregister(this);
+    for (ClientSession s : new java.util.ArrayList<>(sessions)) s.close(Disconnect.SHUTDOWN);
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void onSocket(ServerWebSocket ws) {
+    if (!services.limits().tryOpen()) {
+      ws.close((short) Disconnect.CONNECTION_LIMIT.code(), Disconnect.CONNECTION_LIMIT.reason());
+      return;
+    }
+    services.metrics().connectionOpened();
+    ClientSession session = new ClientSession(this, services, ws, System.currentTimeMillis());
+    sessions.add(session);
+    ws.textMessageHandler(session::onFrame);
+    ws.binaryMessageHandler(buf -> session.onFrame(buf.toString()));
+    ws.exceptionHandler(e -> LOG.debug("socket error {}: {}", session.describe(), e.toString()));
+    ws.closeHandler(v -> session.onSocketClosed());
+  }
+
+  Hub hub() {
+    return hub;
+  }
+
+  Broadcaster broadcaster() {
+    return broadcaster;
+  }
+
+  void connected(ClientSession session) {
+    byUser.computeIfAbsent(session.user, u -> new LinkedHashSet<>()).add(session);
+  }
+
+  void released(ClientSession session, boolean wasConnected) {
+    if (!sessions.remove(session)) return;
+    services.limits().closed();
+    services.metrics().connectionClosed();
+    if (wasConnected) {
+      Set<ClientSession> mine = byUser.get(session.user);
+      if (mine != null && mine.remove(session) && mine.isEmpty()) byUser.remove(session.user);
+    }
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    for (ClientSession s : sessions.toArray(new ClientSession[0])) s.tick(now);
+  }
+
+  /** Server API operations aimed at connections: by user, optionally narrowed to one client id. */
+  private void onControl(JsonObject cmd) {
+    Set<ClientSession> targets = byUser.get(cmd.getString("user", ""));
+    if (targets == null) return;
+    String client = cmd.getString("client");
+    for (ClientSession s : targets.toArray(new ClientSession[0])) {
+      if (client != null && !client.isEmpty() && !client.equals(s.clientId)) continue;
+      switch (cmd.getString("op", "")) {
+        case "disconnect" -> {
+          if (!cmd.getJsonArray("whitelist", new io.vertx.core.json.JsonArray()).contains(s.clientId)) {
+            s.close(new Disconnect(cmd.getInteger("code", 3503), cmd.getString("reason", "force disconnect")));
+          }
+        }
+        case "unsubscribe" -> s.subscribeCommands().serverUnsubscribe(cmd.getString("channel"));
+        case "subscribe" -> s.subscribeCommands().serverSubscribeNow(cmd.getString("channel"));
+        case "refresh" -> {
+          if (cmd.getBoolean("expired", false)) s.close(Disconnect.EXPIRED);
+          else if (cmd.containsKey("expire_at")) s.expiresAt = cmd.getLong("expire_at");
+        }
+        default -> LOG.warn("unknown edge control op {}", cmd.getString("op"));
+      }
+    }
+  }
+
+  /** This edge's share of the node statistics. */
+  record EdgeStats(int clients, Set<String> users, Map<String, Integer> channels) {}
+
+  Future<EdgeStats> stats() {
+    Promise<EdgeStats> promise = Promise.promise();
+    context.runOnContext(v -> promise.complete(new EdgeStats(sessions.size(), new HashSet<>(byUser.keySet()), hub.counts())));
+    return promise.future();
+  }
+}

@@ -1,0 +1,138 @@
+package io.rebound.edge;
+
+import io.rebound.cluster.FanoutMessage;
+import io.rebound.history.HistoryQuery;
+import io.rebound.history.Publication;
+import io.rebound.history.StreamPosition;
+import io.rebound.protocol.Pushes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This edge's channel → sessions registry and the fan-out into it. Confined to the edge's event loop;
+ * it never talks to storage except through {@link EdgeServices} to fill an ordering gap.
+ *
+ * <p>Publications are released per channel in offset order ({@link ChannelOrder}). One that arrives
+ * ahead of a gap is held for {@link #GAP_TIMEOUT_MS}; if the gap has not closed by then it is filled
+ * from history, and if history cannot fill it every subscriber of the channel is told to resubscribe
+ * (it then recovers or learns {@code recovered:false}). Never a silent skip.
+ */
+final class Hub {
+
+  static final long GAP_TIMEOUT_MS = 300;
+
+  private final EdgeServices services;
+  private final Map<String, Channel> channels = new HashMap<>();
+
+  Hub(EdgeServices services) {
+    this.services = services;
+  }
+
+  private static final class Channel {
+    final Set<ClientSession> sessions = new LinkedHashSet<>();
+    final ChannelOrder order = new ChannelOrder();
+    ClientSession[] snapshot;
+    long gapTimer = -1;
+    boolean filling;
+
+    ClientSession[] sessions() {
+      if (snapshot == null) snapshot = sessions.toArray(new ClientSession[0]);
+      return snapshot;
+    }
+  }
+
+  void add(String channel, ClientSession session) {
+    Channel ch = channels.computeIfAbsent(channel, c -> new Channel());
+    if (ch.sessions.add(session)) ch.snapshot = null;
+  }
+
+  void remove(String channel, ClientSession session) {
+    Channel ch = channels.get(channel);
+    if (ch == null) return;
+    if (ch.sessions.remove(session)) ch.snapshot = null;
+    if (ch.sessions.isEmpty()) {
+      if (ch.gapTimer >= 0) services.vertx().cancelTimer(ch.gapTimer);
+      channels.remove(channel);
+    }
+  }
+
+  int channelCount() {
+    return channels.size();
+  }
+
+  /** Channel → number of local subscribers. */
+  Map<String, Integer> counts() {
+    Map<String, Integer> out = new HashMap<>();
+    channels.forEach((name, ch) -> out.put(name, ch.sessions.size()));
+    return out;
+  }
+
+  void onFanout(FanoutMessage msg) {
+    Channel ch = channels.get(msg.channel());
+    if (ch == null) return;
+    if (msg.kind() != FanoutMessage.Kind.PUBLICATION) {
+      for (ClientSession s : ch.sessions()) s.onJoinLeave(msg);
+      return;
+    }
+    ChannelOrder.Outcome outcome = ch.order.offer(msg);
+    switch (outcome.verdict()) {
+      case RELEASED, EPOCH_CHANGED -> deliver(ch, outcome.release());
+      case HELD -> armGapTimer(msg.channel(), ch);
+      case OVERFLOW -> lostContinuity(msg.channel(), ch);
+      case DUPLICATE -> { }
+    }
+  }
+
+  private void deliver(Channel ch, List<FanoutMessage> messages) {
+    int delivered = 0;
+    for (FanoutMessage m : messages) {
+      for (ClientSession s : ch.sessions()) if (s.onPublication(m)) delivered++;
+    }
+    if (delivered > 0) services.metrics().delivered(delivered);
+  }
+
+  private void armGapTimer(String channel, Channel ch) {
+    if (ch.gapTimer >= 0 || ch.filling) return;
+    ch.gapTimer = services.vertx().setTimer(GAP_TIMEOUT_MS, id -> {
+      ch.gapTimer = -1;
+      if (channels.get(channel) == ch && ch.order.hasGap()) fillGap(channel, ch);
+    });
+  }
+
+  private void fillGap(String channel, Channel ch) {
+    long last = ch.order.lastReleased();
+    int missing = (int) Math.min(Integer.MAX_VALUE, ch.order.firstHeld() - last - 1);
+    ch.filling = true;
+    ClientSession any = ch.sessions()[0];
+    services.history(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), any.streamOptions(channel))
+        .onComplete(ar -> {
+          ch.filling = false;
+          if (channels.get(channel) != ch || !ch.order.hasGap()) return;
+          List<FanoutMessage> fill = null;
+          if (ar.succeeded() && ar.result().top().epoch().equals(ch.order.epoch())) {
+            List<FanoutMessage> recovered = new ArrayList<>(ar.result().publications().size());
+            for (Publication p : ar.result().publications()) {
+              recovered.add(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+            }
+            fill = ch.order.fill(recovered);
+          }
+          if (fill == null) {
+            lostContinuity(channel, ch);
+          } else {
+            services.metrics().gapFilled();
+            deliver(ch, fill);
+            if (ch.order.hasGap()) armGapTimer(channel, ch);
+          }
+        });
+  }
+
+  /** The gap cannot be filled: every positioned subscriber must resubscribe and recover. */
+  private void lostContinuity(String channel, Channel ch) {
+    ch.order.clear();
+    for (ClientSession s : ch.sessions()) s.insufficientState(channel);
+  }
+}

@@ -1,0 +1,53 @@
+package io.rebound.edge;
+
+import io.rebound.channel.ChannelName;
+import io.rebound.cluster.FanoutMessage;
+import io.rebound.history.ClientInfo;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection's subscription to one channel. While the subscribe reply is being prepared
+ * (recovery read in flight) live publications are buffered here and merged after the replayed ones,
+ * deduplicated by offset — the way a subscriber never misses what is published during its own
+ * recovery.
+ */
+final class Subscription {
+
+  /** Live publications buffered during a subscribe beyond this mean the subscribe cannot keep up. */
+  static final int MAX_BUFFERED = 4096;
+
+  enum State { SUBSCRIBING, SUBSCRIBED }
+
+  final ChannelName channel;
+  final boolean serverSide;
+  final boolean positioned;
+  final boolean recoverable;
+  final boolean pushJoinLeave;
+  final ClientInfo info;
+  State state = State.SUBSCRIBING;
+  String epoch = "";
+  long offset;
+  long expiresAt; // epoch seconds, 0 = never
+  List<FanoutMessage> buffered;
+  boolean overflowed;
+
+  Subscription(ChannelName channel, boolean serverSide, boolean positioned, boolean recoverable, boolean pushJoinLeave, ClientInfo info) {
+    this.channel = channel;
+    this.serverSide = serverSide;
+    this.positioned = positioned;
+    this.recoverable = recoverable;
+    this.pushJoinLeave = pushJoinLeave;
+    this.info = info;
+  }
+
+  String name() {
+    return channel.channel();
+  }
+
+  void buffer(FanoutMessage msg) {
+    if (buffered == null) buffered = new ArrayList<>();
+    if (buffered.size() >= MAX_BUFFERED) overflowed = true;
+    else buffered.add(msg);
+  }
+}
