@@ -88,7 +88,7 @@ final class PublisherLoop {
       publish(k).onComplete(ar -> {
         if (ar.failed()) {
           errors++;
-          if (firstError == null) firstError = ar.cause().toString();
+          if (firstError == null) firstError = describe(ar.cause());
         }
         if (++completed == spec.publications()) {
           done.complete(new Result(completed, errors, firstError, System.nanoTime() - startNanos));
@@ -96,6 +96,10 @@ final class PublisherLoop {
           sendNext();
         }
       });
+    }
+
+    private String describe(Throwable e) {
+      return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private Future<Void> publish(int k) {
