@@ -88,11 +88,13 @@ public final class RedisLink {
         });
   }
 
-  /** Closes the connection and stops reconnecting. */
+  /**
+   * Stops using and reconnecting the link. The socket itself is closed by the owner closing the
+   * {@link Redis} client: closing it here as well makes the client see the socket end twice.
+   */
   public Future<Void> close() {
     closed = true;
-    RedisConnection conn = current.getAndSet(null);
-    if (conn != null) forceClose(conn);
+    current.set(null);
     return Future.succeededFuture();
   }
 
