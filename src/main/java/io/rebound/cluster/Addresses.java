@@ -22,6 +22,8 @@ public final class Addresses {
   public static final String PRESENCE = "rebound.presence";
   /** Every edge on every node: commands aimed at connections (disconnect, subscribe, unsubscribe by user/client). */
   public static final String EDGE_CONTROL = "rebound.edge.control";
+  /** Node-local, every edge: the fan-out transport may have lost messages; re-read subscribed channels from history. */
+  public static final String EDGE_RESYNC = "rebound.edge.resync";
   /** Every edge on every node: gather per-node statistics (channels, connection counts). */
   public static final String EDGE_STATS = "rebound.edge.stats";
 }

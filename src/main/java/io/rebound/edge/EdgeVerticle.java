@@ -59,6 +59,7 @@ public final class EdgeVerticle extends VerticleBase {
     hub = new Hub(services);
     vertx.eventBus().<FanoutMessage>consumer(Addresses.FANOUT, msg -> hub.onFanout(msg.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.EDGE_CONTROL, msg -> onControl(msg.body()));
+    vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> hub.resync());
     vertx.setPeriodic(1000, id -> tick());
     HttpServerOptions options = new HttpServerOptions()
         .setPort(port)

@@ -130,6 +130,33 @@ final class Hub {
         });
   }
 
+  /**
+   * The transport may have dropped publications (a Redis pub/sub reconnect): for every channel with
+   * a known position, read what came after it and release it, or tell subscribers to recover.
+   */
+  void resync() {
+    for (Map.Entry<String, Channel> e : new ArrayList<>(channels.entrySet())) {
+      Channel ch = e.getValue();
+      if (ch.order.lastReleased() < 0 || ch.filling) continue;
+      String channel = e.getKey();
+      ch.filling = true;
+      long last = ch.order.lastReleased();
+      services.history(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), ch.sessions()[0].streamOptions(channel))
+          .onComplete(ar -> {
+            ch.filling = false;
+            if (channels.get(channel) != ch) return;
+            if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
+              lostContinuity(channel, ch);
+              return;
+            }
+            for (Publication p : ar.result().publications()) {
+              onFanout(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+            }
+            if (ar.result().top().offset() > ch.order.lastReleased() && !ch.order.hasGap()) lostContinuity(channel, ch);
+          });
+    }
+  }
+
   /** The gap cannot be filled: every positioned subscriber must resubscribe and recover. */
   private void lostContinuity(String channel, Channel ch) {
     ch.order.clear();
