@@ -90,13 +90,19 @@ public record BrokerConfig(
   }
 
   /**
-   * The embedded configuration used when no config file is given: memory engine on port 8000 with
-   * the development secret and API key. (Not called {@code defaults()}: that is the accessor of the
+   * The embedded configuration used when no config file is given ({@code rebound-default.json}):
+   * memory engine on port 8000, the development secret and API key, recoverable top-level channels
+   * and the {@code chat} and {@code personal} namespaces. (Not called {@code defaults()}: that is the accessor of the
    * top-level channel options, and Java forbids a static method with the same signature.)
    */
   public static BrokerConfig defaultConfig() {
-    return new BrokerConfig(DEFAULT_PORT, null, DEV_SECRET, DEV_API_KEY, false, Engine.MEMORY,
-        Engine.MEMORY, RedisOptions.DEFAULTS, ChannelOptions.DEFAULTS, Map.of(), ClientOptions.DEFAULTS);
+    // Kept as a JSON resource so the embedded default reads like any other config file (and is one).
+    try (var in = BrokerConfig.class.getResourceAsStream("/rebound-default.json")) {
+      if (in == null) throw new IllegalStateException("rebound-default.json missing from the jar");
+      return ConfigLoader.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The options of namespace {@code name}, or null when no such namespace is configured. */

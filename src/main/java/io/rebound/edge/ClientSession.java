@@ -60,7 +60,7 @@ public final class ClientSession {
     this.edge = edge;
     this.services = services;
     this.ws = ws;
-    this.out = new Outbound(ws, services.config().client().queueMaxSize(), this::onSlow);
+    this.out = new Outbound(ws, edge.flusher(), services.config().client().queueMaxSize(), this::onSlow);
     this.subscribeCommands = new SubscribeCommands(this);
     this.channelCommands = new ChannelCommands(this);
     this.staleDeadline = now + services.config().client().staleCloseDelay().toMillis();
@@ -91,14 +91,10 @@ public final class ClientSession {
       close(Disconnect.BAD_REQUEST);
       return;
     }
-    out.cork();
-    try {
-      for (Command c : commands) {
-        if (state == State.CLOSED) break;
-        dispatch(c);
-      }
-    } finally {
-      out.uncork();
+    // Replies to every command of the frame leave together: Outbound flushes once per event-loop pass.
+    for (Command c : commands) {
+      if (state == State.CLOSED) break;
+      dispatch(c);
     }
   }
 

@@ -42,6 +42,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final Set<ClientSession> sessions = new HashSet<>();
   private final Map<String, Set<ClientSession>> byUser = new HashMap<>();
   private Hub hub;
+  private FlushScheduler flusher;
   private HttpServer server;
 
   public EdgeVerticle(EdgeServices services, EdgeRegistry registry, Broadcaster broadcaster, int port,
@@ -57,6 +58,7 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> start() {
     EventBusBroadcaster.registerCodec(vertx);
     hub = new Hub(services);
+    flusher = new FlushScheduler(vertx, context, services.config().client().writeDelay());
     vertx.eventBus().<FanoutMessage>consumer(Addresses.FANOUT, msg -> hub.onFanout(msg.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.EDGE_CONTROL, msg -> onControl(msg.body()));
     vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> hub.resync());
@@ -100,6 +102,10 @@ public final class EdgeVerticle extends VerticleBase {
     ws.binaryMessageHandler(buf -> session.onFrame(buf.toString()));
     ws.exceptionHandler(e -> LOG.debug("socket error {}: {}", session.describe(), e.toString()));
     ws.closeHandler(v -> session.onSocketClosed());
+  }
+
+  FlushScheduler flusher() {
+    return flusher;
   }
 
   Hub hub() {

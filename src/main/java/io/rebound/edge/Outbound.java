@@ -1,70 +1,58 @@
 package io.rebound.edge;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A connection's outbound path: writes frames straight to the socket while it keeps up, and batches
- * them into one newline-delimited frame while it does not.
+ * A connection's outbound path. Messages are not written one by one: they wait until the edge's
+ * {@link FlushScheduler} runs at the end of the current event-loop pass, and then leave as one
+ * newline-delimited frame (one write, one syscall). Under load many publications land in one pass,
+ * so frames batch exactly when sockets are busy; when idle the flush follows immediately.
  *
- * <p>Backpressure: once the socket's write queue is full, frames wait here; when the waiting bytes
- * pass {@code maxQueuedBytes} the connection is a slow consumer and {@code onOverflow} runs (the
- * session closes it with code 3008, and its subscriptions recover on reconnect). Memory per
- * connection is therefore bounded. Event-loop confined.
+ * <p>Backpressure: while the socket's write queue is full nothing is written and messages wait
+ * here; when the waiting bytes pass {@code maxQueuedBytes} the connection is a slow consumer and
+ * {@code onOverflow} runs (the session closes it with 3008; its subscriptions recover on reconnect).
+ * Memory per connection is therefore bounded. Event-loop confined.
  */
 final class Outbound {
 
   private final ServerWebSocket ws;
+  private final FlushScheduler scheduler;
   private final int maxQueuedBytes;
   private final Runnable onOverflow;
   private List<Buffer> queued;
   private int queuedBytes;
-  private boolean corked;
+  private boolean scheduled;
+  private boolean waitingForDrain;
   private boolean closed;
 
-  Outbound(ServerWebSocket ws, int maxQueuedBytes, Runnable onOverflow) {
+  Outbound(ServerWebSocket ws, FlushScheduler scheduler, int maxQueuedBytes, Runnable onOverflow) {
     this.ws = ws;
+    this.scheduler = scheduler;
     this.maxQueuedBytes = maxQueuedBytes;
     this.onOverflow = onOverflow;
   }
 
-  /** Queues or writes one protocol message (a reply, a push or a ping). */
+  /** Queues one protocol message (a reply, a push or a ping) for the next flush. */
   void send(Buffer message) {
     if (closed) return;
-    if (queued == null && !corked && !ws.writeQueueFull()) {
-      writeFrame(message);
-      return;
-    }
-    if (queued == null) {
-      queued = new ArrayList<>(4);
-      if (!corked) ws.drainHandler(v -> flush());
-    }
+    if (queued == null) queued = new ArrayList<>(2);
     queued.add(message);
     queuedBytes += message.length() + 1;
     if (queuedBytes > maxQueuedBytes) {
-      closed = true;
-      queued = null;
+      close();
       onOverflow.run();
+      return;
     }
-  }
-
-  /**
-   * Holds writes until {@link #uncork()}: replies to a frame of several commands (connect plus all
-   * subscribes of a reconnecting SDK) leave as one frame.
-   */
-  void cork() {
-    corked = true;
-  }
-
-  void uncork() {
-    corked = false;
-    if (queued != null && !ws.writeQueueFull()) flush();
-    else if (queued != null) ws.drainHandler(v -> flush());
+    if (!scheduled && !waitingForDrain) {
+      scheduled = true;
+      scheduler.schedule(this);
+    }
   }
 
   int queuedBytes() {
@@ -74,30 +62,59 @@ final class Outbound {
   void close() {
     closed = true;
     queued = null;
+    queuedBytes = 0;
   }
 
-  private void flush() {
-    if (closed || queued == null || corked) return;
-    List<Buffer> batch = queued;
-    queued = null;
-    queuedBytes = 0;
-    if (batch.size() == 1) {
-      writeFrame(batch.get(0));
+  /** What the next flush would write, so the scheduler can share one joined frame between identical queues. */
+  List<Buffer> pending() {
+    return queued;
+  }
+
+  /**
+   * Writes the queued messages, as {@code joined} when the scheduler already built that frame for an
+   * identical queue, else as a frame of its own. Called only by the {@link FlushScheduler}.
+   */
+  void flush(Buffer joined) {
+    scheduled = false;
+    if (closed || queued == null) return;
+    if (ws.writeQueueFull()) {
+      waitForDrain();
       return;
     }
-    int size = batch.size() - 1;
-    for (Buffer b : batch) size += b.length();
-    Buffer joined = Buffer.buffer(size);
-    for (int i = 0; i < batch.size(); i++) {
-      if (i > 0) joined.appendByte((byte) '\n');
-      joined.appendBuffer(batch.get(i));
-    }
-    writeFrame(joined);
+    Buffer frame = joined != null ? joined : join(queued);
+    queued = null;
+    queuedBytes = 0;
+    ws.writeFrame(textFrame(frame));
   }
 
-  // A text frame over a slice of the shared buffer: the publication bytes encoded once by the
-  // publisher go to every subscriber without a per-connection copy or String round trip.
-  private void writeFrame(Buffer message) {
-    ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) message).getByteBuf(), true));
+  private void waitForDrain() {
+    if (waitingForDrain) return;
+    waitingForDrain = true;
+    ws.drainHandler(v -> {
+      waitingForDrain = false;
+      ws.drainHandler(null);
+      if (!closed && queued != null && !scheduled) {
+        scheduled = true;
+        scheduler.schedule(this);
+      }
+    });
+  }
+
+  /** One frame of newline-delimited messages; a single message is written as is, without a copy. */
+  static Buffer join(List<Buffer> messages) {
+    if (messages.size() == 1) return messages.get(0);
+    int size = messages.size() - 1;
+    for (Buffer b : messages) size += b.length();
+    Buffer joined = Buffer.buffer(size);
+    for (int i = 0; i < messages.size(); i++) {
+      if (i > 0) joined.appendByte((byte) '\n');
+      joined.appendBuffer(messages.get(i));
+    }
+    return joined;
+  }
+
+  // A text frame over a slice of the buffer: bytes shared by many subscribers are not copied per connection.
+  private static WebSocketFrameImpl textFrame(Buffer message) {
+    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) message).getByteBuf(), true);
   }
 }

@@ -51,6 +51,7 @@ class ConfigLoaderTest {
         "client_history_max_publication_limit": 100,
         "websocket_message_size_limit": 4096,
         "allow_anonymous_connect_without_token": true,
+        "client_write_delay": "7ms",
         "history_size": 10,
         "history_ttl": "1h30m",
         "history_meta_ttl": "2h",
@@ -95,7 +96,7 @@ class ConfigLoaderTest {
     assertThat(c.redis()).isEqualTo(new RedisOptions("rediss://redis.example:6380",
         Duration.ofSeconds(2), Duration.ofMillis(500), 4));
     assertThat(c.client()).isEqualTo(new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(5),
-        Duration.ofSeconds(15), Duration.ofSeconds(30), 2048, 64, 1000, 5, 200, 100, 4096, true));
+        Duration.ofSeconds(15), Duration.ofSeconds(30), 2048, 64, 1000, 5, 200, 100, 4096, true, Duration.ofMillis(7)));
     // Every channel option is set to a non-default value, so a key read into the wrong field or not
     // read at all shows up here.
     assertThat(c.defaults()).isEqualTo(new ChannelOptions(10, Duration.ofMinutes(90), Duration.ofHours(2),
@@ -159,6 +160,12 @@ class ConfigLoaderTest {
     assertThat(c.engine()).isEqualTo(Engine.MEMORY);
     assertThat(c.tokenHmacSecretKey()).isEqualTo("rebound-dev-secret");
     assertThat(c.apiKey()).isEqualTo("rebound-dev-api-key");
+    // The quick start must work out of the box: recoverable channels a client may subscribe to.
+    assertThat(c.defaults().historyEnabled()).isTrue();
+    assertThat(c.defaults().forceRecovery()).isTrue();
+    assertThat(c.defaults().allowSubscribeForClient()).isTrue();
+    assertThat(c.namespace("chat").allowPublishForClient()).isTrue();
+    assertThat(c.namespace("personal").allowUserLimitedChannels()).isTrue();
     assertThat(c.withPort(8001).port()).isEqualTo(8001);
     assertThat(c.withPort(8001).name()).isEqualTo(c.name());
     assertThatThrownBy(() -> c.withPort(0)).isInstanceOf(ConfigException.class).hasMessageContaining("port");
