@@ -1,55 +1,75 @@
 package io.rebound;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.hazelcast.core.HazelcastInstance;
 import io.rebound.cluster.Addresses;
 import io.rebound.cluster.Broadcaster;
-import io.rebound.cluster.redis.RedisBroadcaster;
-import io.rebound.config.RedisOptions;
-import io.rebound.history.redis.RedisHistory;
-import io.rebound.history.redis.RedisHistoryOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.rebound.cluster.EventBusBroadcaster;
+import io.rebound.cluster.hazelcast.ClusterSafety;
+import io.rebound.cluster.redis.RedisBroadcaster;
 import io.rebound.config.BrokerConfig;
 import io.rebound.config.Engine;
+import io.rebound.config.RedisOptions;
 import io.rebound.history.HistoryEngine;
 import io.rebound.history.MemoryHistory;
+import io.rebound.history.hazelcast.HazelcastHistory;
+import io.rebound.history.redis.RedisHistory;
+import io.rebound.history.redis.RedisHistoryOptions;
+import io.rebound.presence.MemoryPresence;
 import io.rebound.presence.PresenceStore;
+import io.rebound.presence.hazelcast.HazelcastPresence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * The storage and transport a node runs on, chosen by {@code engine} / {@code history_engine}:
- * memory (one node), Hazelcast (clustered event bus + replicated history), Redis (history and
- * pub/sub in Redis).
+ * memory (one node), Hazelcast (clustered event bus, replicated history and presence), Redis (history
+ * and pub/sub in Redis, nodes need no Vert.x cluster).
  */
-record Engines(HistoryEngine history, Broadcaster broadcaster, PresenceStore presence, ClusterView cluster) {
+record Engines(HistoryEngine history, Broadcaster broadcaster, PresenceStore presence, ClusterSafety cluster, Runnable onClose) {
 
-  /** What /health says about the cluster (nothing for a single node). */
-  interface ClusterView {
-    void describe(ObjectNode health);
-  }
-
+  /**
+   * A Vert.x instance for the config: clustered through Hazelcast for {@code engine: hazelcast}
+   * (configured by {@code -Dvertx.hazelcast.config=FILE}, else the packaged {@code cluster.xml}).
+   */
   static Future<Vertx> vertxFor(BrokerConfig config, VertxOptions options) {
-    if (config.engine() == Engine.HAZELCAST) return Future.failedFuture(new IllegalStateException("engine hazelcast is not available in this build"));
-    return Future.succeededFuture(Vertx.vertx(options));
+    if (config.engine() != Engine.HAZELCAST) return Future.succeededFuture(Vertx.vertx(options));
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager()).buildClustered();
   }
 
   static Future<Engines> create(BrokerConfig config, Vertx vertx) {
+    HazelcastInstance hz = hazelcast(vertx);
+    if (config.engine() == Engine.HAZELCAST && hz == null) {
+      return Future.failedFuture(new IllegalStateException("engine hazelcast needs a clustered Vert.x instance"));
+    }
     Future<HistoryEngine> history = switch (config.historyEngine()) {
       case MEMORY -> Future.succeededFuture(new MemoryHistory());
       case REDIS -> RedisHistory.connect(vertx, redisOptions(config)).map(h -> (HistoryEngine) h);
-      case HAZELCAST -> Future.failedFuture(new IllegalStateException("history_engine hazelcast is not available in this build"));
+      case HAZELCAST -> Future.succeededFuture(HazelcastHistory.create(hz, vertx));
     };
-    return history.compose(h -> {
-      if (config.engine() != Engine.REDIS) return Future.succeededFuture(new Engines(h, new EventBusBroadcaster(vertx), null, null));
+    return history.compose(h -> switch (config.engine()) {
+      case MEMORY -> Future.succeededFuture(new Engines(h, new EventBusBroadcaster(vertx), new MemoryPresence(), null, () -> {}));
+      case HAZELCAST -> {
+        HazelcastPresence presence = new HazelcastPresence(hz, vertx);
+        yield Future.succeededFuture(new Engines(h, new EventBusBroadcaster(vertx), presence, new ClusterSafety(hz), presence::close));
+      }
       // Redis pub/sub loses what is published while the subscriber connection is down: after every
       // resubscription the edges re-read their channels from history (Hub.resync).
-      return RedisBroadcaster.start(vertx, redisOptions(config), RedisBroadcaster.DEFAULT_SHARDS)
+      case REDIS -> RedisBroadcaster.start(vertx, redisOptions(config), RedisBroadcaster.DEFAULT_SHARDS)
           .onSuccess(b -> b.onResubscribed(() -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))))
-          .map(b -> new Engines(h, b, null, null))
+          .map(b -> new Engines(h, b, new MemoryPresence(), null, () -> {}))
           .recover(e -> h.close().transform(ignored -> Future.failedFuture(e)));
     });
+  }
+
+  private static HazelcastInstance hazelcast(Vertx vertx) {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager instanceof HazelcastClusterManager hcm ? hcm.getHazelcastInstance() : null;
   }
 
   static RedisHistoryOptions redisOptions(BrokerConfig config) {
@@ -57,11 +77,19 @@ record Engines(HistoryEngine history, Broadcaster broadcaster, PresenceStore pre
     return new RedisHistoryOptions(r.address(), r.connectTimeout(), r.commandTimeout(), r.poolSize(), RedisHistoryOptions.DEFAULT_KEY_PREFIX);
   }
 
-  void describeCluster(ObjectNode health) {
-    if (cluster != null) cluster.describe(health);
+  /** Adds {@code cluster: {members, safe}} to a health answer when clustered. */
+  Future<ObjectNode> describeCluster(Vertx vertx, ObjectNode health) {
+    if (cluster == null) return Future.succeededFuture(health);
+    return cluster.status(vertx).map(s -> {
+      ObjectNode c = health.putObject("cluster");
+      c.put("members", s.members());
+      c.put("safe", s.safe());
+      return health;
+    });
   }
 
   Future<Void> close() {
+    onClose.run();
     return broadcaster.close().transform(ar -> history.close());
   }
 }

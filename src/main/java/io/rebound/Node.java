@@ -16,7 +16,6 @@ import io.rebound.edge.Replies;
 import io.rebound.history.HistoryEngine;
 import io.rebound.history.HistoryVerticle;
 import io.rebound.metrics.BrokerMetrics;
-import io.rebound.presence.MemoryPresence;
 import io.rebound.presence.PresenceStore;
 import io.rebound.recovery.RecoveryVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -71,7 +70,7 @@ public final class Node {
     EventBusBroadcaster.registerCodec(vertx);
     HistoryEngine history = engines.history();
     Broadcaster broadcaster = engines.broadcaster();
-    PresenceStore presence = engines.presence() != null ? engines.presence() : new MemoryPresence();
+    PresenceStore presence = engines.presence();
     EdgeRegistry registry = new EdgeRegistry();
     var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence);
     HttpApi http = new HttpApi(config, metrics::scrape, this::health);
@@ -95,8 +94,7 @@ public final class Node {
     out.put("node", config.name());
     out.put("engine", config.engine().jsonName());
     out.put("connections", metrics.connections());
-    engines.describeCluster(out);
-    return Future.succeededFuture(out);
+    return engines.describeCluster(vertx, out).map(n -> n);
   }
 
   public Vertx vertx() {

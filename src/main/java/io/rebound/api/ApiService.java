@@ -52,7 +52,7 @@ public final class ApiService {
   private final EdgeRegistry edges;
   private final BrokerMetrics metrics;
   private final IdempotencyCache unstoredKeys = new IdempotencyCache();
-  private final long startedAt = System.currentTimeMillis();
+  private final ClusterStats stats;
 
   public ApiService(Vertx vertx, BrokerConfig config, Broadcaster broadcaster, PresenceStore presence, EdgeRegistry edges, BrokerMetrics metrics) {
     this.vertx = vertx;
@@ -61,6 +61,12 @@ public final class ApiService {
     this.presence = presence;
     this.edges = edges;
     this.metrics = metrics;
+    this.stats = new ClusterStats(vertx, edges, config.name());
+  }
+
+  /** Starts sharing this node's statistics with the cluster (for {@code info} and {@code channels}). */
+  public void start() {
+    stats.startPublishing();
   }
 
   public Future<JsonNode> call(ApiRequest req) {
@@ -248,10 +254,10 @@ public final class ApiService {
 
   private Future<JsonNode> channels(JsonNode params) {
     Pattern filter = glob(params.path("pattern").asText(""));
-    return edges.collect().map(stats -> {
+    return stats.channels().map(channels -> {
       ObjectNode result = Replies.object();
       ObjectNode out = result.putObject("channels");
-      stats.channels().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      channels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
         if (filter == null || filter.matcher(e.getKey()).matches()) out.putObject(e.getKey()).put("num_clients", e.getValue());
       });
       return result;
@@ -259,17 +265,14 @@ public final class ApiService {
   }
 
   private Future<JsonNode> info() {
-    return edges.collect().map(stats -> {
+    return stats.all().map(nodes -> {
       ObjectNode result = Replies.object();
-      ObjectNode node = result.putArray("nodes").addObject();
-      node.put("uid", config.name());
-      node.put("name", config.name());
-      node.put("version", "rebound 0.1");
-      node.put("num_clients", stats.clients());
-      node.put("num_users", stats.users());
-      node.put("num_channels", stats.channels().size());
-      node.put("num_subs", stats.subscriptions());
-      node.put("uptime", (System.currentTimeMillis() - startedAt) / 1000);
+      ArrayNode out = result.putArray("nodes");
+      for (JsonObject n : nodes) {
+        JsonObject copy = n.copy();
+        copy.remove("channels");
+        out.addRawValue(new RawValue(copy.encode()));
+      }
       return result;
     });
   }

@@ -33,6 +33,7 @@ public final class ApiVerticle extends VerticleBase {
     LocalCodec.register(vertx, ApiRequest.class);
     LocalCodec.register(vertx, ApiReply.class);
     service = serviceFactory.apply(vertx);
+    service.start();
     vertx.eventBus().<ApiRequest>localConsumer(Addresses.API_LOCAL, msg -> service.call(msg.body()).onComplete(ar -> {
       if (ar.succeeded()) msg.reply(ApiReply.ok(ar.result()));
       else msg.reply(ApiReply.failed(asProtocol(ar.cause())));
