@@ -69,7 +69,7 @@ public final class Main {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down: telling clients to reconnect elsewhere");
         try {
-          node.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+          node.shutdown(Node.DRAIN_PERIOD_MS).toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
           LOG.warn("shutdown did not complete cleanly: {}", e.toString());
         }

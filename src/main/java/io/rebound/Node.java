@@ -43,6 +43,12 @@ public final class Node {
   private final Engines engines;
   private final List<String> deployments = new ArrayList<>();
   private final boolean ownsVertx;
+  private final EdgeRegistry registry = new EdgeRegistry();
+  private volatile boolean draining;
+  private volatile boolean wasSafe;
+
+  /** How long a shutdown spreads the closing of connections over (they reconnect elsewhere meanwhile). */
+  public static final long DRAIN_PERIOD_MS = 3_000;
 
   private Node(Vertx vertx, BrokerConfig config, BrokerMetrics metrics, Engines engines, boolean ownsVertx) {
     this.vertx = vertx;
@@ -71,9 +77,8 @@ public final class Node {
     HistoryEngine history = engines.history();
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
-    EdgeRegistry registry = new EdgeRegistry();
     var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence);
-    HttpApi http = new HttpApi(config, metrics::scrape, this::health);
+    HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
@@ -97,6 +102,17 @@ public final class Node {
     return engines.describeCluster(vertx, out).map(n -> n);
   }
 
+  /**
+   * {@code GET /health/ready}: 503 while draining; for a cluster member also until it has been safe
+   * (no partition without its backup) once since start. Only that first time gates readiness: a
+   * readiness that followed every migration would pull all pods out of the Service at once.
+   */
+  private Future<Boolean> ready() {
+    if (draining) return Future.succeededFuture(false);
+    if (wasSafe || engines.cluster() == null) return Future.succeededFuture(true);
+    return engines.cluster().status(vertx).map(s -> wasSafe = s.safe());
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -113,8 +129,20 @@ public final class Node {
     return config.port();
   }
 
+  /**
+   * Graceful stop (SIGTERM): readiness turns 503 and new sockets are refused, open connections are
+   * closed with 3001 over {@code drainMs} (clients reconnect and recover on other nodes), then
+   * everything is closed and the node leaves the cluster.
+   */
+  public Future<Void> shutdown(long drainMs) {
+    draining = true;
+    LOG.info("node {} draining {} connections over {} ms", config.name(), metrics.connections(), drainMs);
+    return registry.drain(drainMs).transform(ar -> close());
+  }
+
   /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
   public Future<Void> close() {
+    draining = true;
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();

@@ -41,11 +41,13 @@ public final class HttpApi {
   private final BrokerConfig config;
   private final Supplier<String> metrics;
   private final Supplier<Future<JsonNode>> health;
+  private final Supplier<Future<Boolean>> ready;
 
-  public HttpApi(BrokerConfig config, Supplier<String> metrics, Supplier<Future<JsonNode>> health) {
+  public HttpApi(BrokerConfig config, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
     this.config = config;
     this.metrics = metrics;
     this.health = health;
+    this.ready = ready;
   }
 
   public Handler<HttpServerRequest> router(Vertx vertx) {
@@ -65,6 +67,12 @@ public final class HttpApi {
     router.get("/health").handler(rc -> health.get().onComplete(ar -> {
       if (ar.succeeded()) json(rc, 200, ar.result());
       else fail(rc, 503, ErrorCode.INTERNAL.code, String.valueOf(ar.cause().getMessage()));
+    }));
+    // Kubernetes probes: liveness answers as long as an event loop does; readiness says whether to route clients here.
+    router.get("/health/live").handler(rc -> json(rc, 200, Replies.object().put("status", "ok")));
+    router.get("/health/ready").handler(rc -> ready.get().onComplete(ar -> {
+      boolean ok = ar.succeeded() && ar.result();
+      json(rc, ok ? 200 : 503, Replies.object().put("status", ok ? "ready" : "not ready"));
     }));
     router.get("/metrics").handler(rc -> rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.get()));
     router.route().last().handler(rc -> fail(rc, 404, 404, "not found"));

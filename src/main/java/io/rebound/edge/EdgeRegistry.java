@@ -23,6 +23,13 @@ public final class EdgeRegistry {
     edges.remove(edge);
   }
 
+  /** Drains every edge of this node (see {@link EdgeVerticle#drain(long)}). */
+  public Future<Void> drain(long periodMs) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (EdgeVerticle e : edges) all.add(e.drain(periodMs));
+    return Future.join(all).mapEmpty();
+  }
+
   /** A point-in-time view of this node's connections and subscriptions. */
   public record NodeStats(int clients, int users, Map<String, Integer> channels, int subscriptions) {}
 

@@ -43,6 +43,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final Map<String, Set<ClientSession>> byUser = new HashMap<>();
   private Hub hub;
   private FlushScheduler flusher;
+  private boolean draining;
   private HttpServer server;
 
   public EdgeVerticle(EdgeServices services, EdgeRegistry registry, Broadcaster broadcaster, int port,
@@ -78,12 +79,42 @@ public final class EdgeVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(hs -> {
-          if (WEBSOCKET_PATH.equals(hs.path())) hs.accept();
-          else hs.reject(404);
+          if (!WEBSOCKET_PATH.equals(hs.path())) hs.reject(404);
+          else if (draining) hs.reject(503); // shutting down: the balancer should send it elsewhere
+          else hs.accept();
         })
         .webSocketHandler(this::onSocket)
         .requestHandler(httpHandler.apply(vertx));
     return server.listen().onSuccess(s -> registry.register(this));
+  }
+
+  /**
+   * Stops taking connections and closes the open ones with 3001 (shutdown: the SDK reconnects and
+   * recovers on another node), spread evenly over {@code periodMs} so the rest of the cluster sees a
+   * ramp, not a stampede. Completes when every session is closed.
+   */
+  public Future<Void> drain(long periodMs) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      draining = true;
+      java.util.List<ClientSession> all = new java.util.ArrayList<>(sessions);
+      if (all.isEmpty() || periodMs <= 0) {
+        all.forEach(s -> s.close(Disconnect.SHUTDOWN));
+        done.complete();
+        return;
+      }
+      long steps = Math.max(1, periodMs / 50);
+      int perStep = (int) Math.max(1, (all.size() + steps - 1) / steps);
+      java.util.Iterator<ClientSession> it = all.iterator();
+      vertx.setPeriodic(0, 50, id -> {
+        for (int i = 0; i < perStep && it.hasNext(); i++) it.next().close(Disconnect.SHUTDOWN);
+        if (!it.hasNext()) {
+          vertx.cancelTimer(id);
+          done.complete();
+        }
+      });
+    });
+    return done.future();
   }
 
   @Override
