@@ -54,6 +54,7 @@ public final class ClientSession {
   private long staleDeadline;
   private long nextPingAt;
   private long pongDeadline;
+  private boolean pingOutstanding; // a ping was sent and its pong has not arrived
   private boolean userSlot;
 
   ClientSession(EdgeVerticle edge, EdgeServices services, ServerWebSocket ws, long now) {
@@ -100,8 +101,13 @@ public final class ClientSession {
 
   private void dispatch(Command c) {
     if (c.isPong()) {
-      if (pongDeadline == 0 && nextPingAt == 0) badRequest("pong before any ping");
-      else pongDeadline = 0;
+      // Only an answer to a ping is a pong; anything else is a command without a request (Centrifugo: 3501).
+      if (!pingOutstanding) {
+        badRequest("pong without a ping");
+      } else {
+        pingOutstanding = false;
+        pongDeadline = 0;
+      }
       return;
     }
     if (c.method() == null) {
@@ -334,6 +340,7 @@ public final class ClientSession {
     }
     if (now >= nextPingAt) {
       out.send(Replies.PING);
+      pingOutstanding = true;
       nextPingAt = now + options().pingInterval().toMillis();
       long pong = options().pongTimeout().toMillis();
       if (pong > 0) pongDeadline = now + pong;

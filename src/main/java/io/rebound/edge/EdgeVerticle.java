@@ -134,12 +134,24 @@ public final class EdgeVerticle extends VerticleBase {
     sessions.add(session);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(buf -> session.onFrame(buf.toString()));
-    ws.exceptionHandler(e -> LOG.debug("socket error {}: {}", session.describe(), e.toString()));
+    ws.exceptionHandler(e -> {
+      // Vert.x neither sends a close frame for an oversized frame (the connection just drops: 1006)
+      // nor closes on an oversized fragmented message; answer both with 1009 as Centrifugo does.
+      if (tooBig(e)) session.close(Disconnect.MESSAGE_TOO_BIG);
+      else LOG.debug("socket error {}: {}", session.describe(), e.toString());
+    });
     ws.closeHandler(v -> session.onSocketClosed());
   }
 
   FlushScheduler flusher() {
     return flusher;
+  }
+
+  private static boolean tooBig(Throwable e) {
+    if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
+      return c.closeStatus() != null && c.closeStatus().code() == 1009;
+    }
+    return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
   }
 
   Hub hub() {

@@ -1,0 +1,128 @@
+package io.rebound.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.cluster.FanoutMessage;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChannelOrderTest {
+
+  private final ChannelOrder order = new ChannelOrder();
+
+  private static FanoutMessage pub(long offset, String epoch) {
+    return new FanoutMessage(FanoutMessage.Kind.PUBLICATION, "ch", offset, epoch, Buffer.buffer("{\"o\":" + offset + "}"));
+  }
+
+  private static FanoutMessage pub(long offset) {
+    return pub(offset, "E1");
+  }
+
+  private static List<Long> offsets(List<FanoutMessage> msgs) {
+    return msgs.stream().map(FanoutMessage::offset).toList();
+  }
+
+  @Test
+  void inOrderPublicationsAreReleasedImmediately() {
+    ChannelOrder.Outcome first = order.offer(pub(5));
+    assertThat(first.verdict()).isEqualTo(ChannelOrder.Verdict.RELEASED);
+    assertThat(offsets(first.release())).containsExactly(5L);
+    for (long o = 6; o <= 8; o++) {
+      ChannelOrder.Outcome out = order.offer(pub(o));
+      assertThat(out.verdict()).isEqualTo(ChannelOrder.Verdict.RELEASED);
+      assertThat(offsets(out.release())).containsExactly(o);
+    }
+    assertThat(order.lastReleased()).isEqualTo(8);
+    assertThat(order.hasGap()).isFalse();
+  }
+
+  @Test
+  void aheadOfGapIsHeldThenReleasedInOrder() {
+    order.offer(pub(1));
+    assertThat(order.offer(pub(4)).verdict()).isEqualTo(ChannelOrder.Verdict.HELD);
+    assertThat(order.offer(pub(3)).verdict()).isEqualTo(ChannelOrder.Verdict.HELD);
+    assertThat(order.hasGap()).isTrue();
+    assertThat(order.firstHeld()).isEqualTo(3);
+    ChannelOrder.Outcome out = order.offer(pub(2));
+    assertThat(out.verdict()).isEqualTo(ChannelOrder.Verdict.RELEASED);
+    assertThat(offsets(out.release())).containsExactly(2L, 3L, 4L);
+    assertThat(order.hasGap()).isFalse();
+    assertThat(order.lastReleased()).isEqualTo(4);
+  }
+
+  @Test
+  void duplicatesAreDropped() {
+    order.offer(pub(1));
+    order.offer(pub(2));
+    assertThat(order.offer(pub(2)).verdict()).isEqualTo(ChannelOrder.Verdict.DUPLICATE);
+    assertThat(order.offer(pub(1)).verdict()).isEqualTo(ChannelOrder.Verdict.DUPLICATE);
+    order.offer(pub(4));
+    ChannelOrder.Outcome heldTwice = order.offer(pub(4));
+    assertThat(heldTwice.verdict()).isEqualTo(ChannelOrder.Verdict.DUPLICATE);
+    assertThat(heldTwice.release()).isEmpty();
+    assertThat(offsets(order.offer(pub(3)).release())).containsExactly(3L, 4L);
+  }
+
+  @Test
+  void epochChangeResetsTheBaseline() {
+    order.offer(pub(7));
+    order.offer(pub(9)); // held
+    ChannelOrder.Outcome out = order.offer(pub(1, "E2"));
+    assertThat(out.verdict()).isEqualTo(ChannelOrder.Verdict.EPOCH_CHANGED);
+    assertThat(offsets(out.release())).containsExactly(1L);
+    assertThat(order.epoch()).isEqualTo("E2");
+    assertThat(order.hasGap()).isFalse();
+    assertThat(order.offer(pub(2, "E2")).verdict()).isEqualTo(ChannelOrder.Verdict.RELEASED);
+  }
+
+  @Test
+  void fillFromHistoryClosesTheGap() {
+    order.offer(pub(5));
+    order.offer(pub(8));
+    order.offer(pub(9));
+    List<FanoutMessage> released = order.fill(List.of(pub(5), pub(6), pub(7)));
+    assertThat(released).isNotNull();
+    assertThat(offsets(released)).containsExactly(6L, 7L, 8L, 9L);
+    assertThat(order.lastReleased()).isEqualTo(9);
+    assertThat(order.hasGap()).isFalse();
+  }
+
+  @Test
+  void fillThatLeavesAGapFails() {
+    order.offer(pub(5));
+    order.offer(pub(9));
+    assertThat(order.fill(List.of(pub(6), pub(7)))).isNull();
+    assertThat(order.fill(List.of(pub(7), pub(8)))).isNull(); // 6 missing
+    assertThat(order.fill(List.of())).isNull();
+    assertThat(order.lastReleased()).isEqualTo(5);
+    assertThat(order.hasGap()).isTrue();
+  }
+
+  @Test
+  void tooManyHeldIsOverflow() {
+    order.offer(pub(1));
+    for (int i = 0; i < ChannelOrder.MAX_HELD; i++) {
+      assertThat(order.offer(pub(3 + i)).verdict()).isEqualTo(ChannelOrder.Verdict.HELD);
+    }
+    assertThat(order.offer(pub(3 + ChannelOrder.MAX_HELD)).verdict()).isEqualTo(ChannelOrder.Verdict.OVERFLOW);
+  }
+
+  @Test
+  void unstoredPublicationsPassThroughWithoutAffectingOrder() {
+    order.offer(pub(3));
+    ChannelOrder.Outcome out = order.offer(pub(0, ""));
+    assertThat(out.verdict()).isEqualTo(ChannelOrder.Verdict.RELEASED);
+    assertThat(order.lastReleased()).isEqualTo(3);
+    assertThat(order.epoch()).isEqualTo("E1");
+  }
+
+  @Test
+  void clearMakesTheNextPublicationTheBaseline() {
+    order.offer(pub(3));
+    order.offer(pub(6));
+    order.clear();
+    assertThat(order.hasGap()).isFalse();
+    assertThat(offsets(order.offer(pub(10)).release())).containsExactly(10L);
+  }
+}

@@ -1,0 +1,88 @@
+package io.rebound.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A blocking HTTP client for a node's server API and its other HTTP routes. */
+public final class ApiClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final String key;
+
+  /** A reply: the HTTP status, the body text, and the body parsed as JSON (null when it is not JSON). */
+  public record Response(int status, String text, JsonNode body) {
+    public JsonNode result() {
+      return body == null ? null : body.get("result");
+    }
+
+    public JsonNode error() {
+      return body == null ? null : body.get("error");
+    }
+  }
+
+  public ApiClient(int port, String key) {
+    this.base = "http://127.0.0.1:" + port;
+    this.key = key;
+  }
+
+  /** {@code POST /api/<method>} with the {@code X-API-Key} header. */
+  public Response call(String method, String bodyJson) {
+    return post("/api/" + method, bodyJson, "X-API-Key", key);
+  }
+
+  /** The {@code result} of a call that must succeed with HTTP 200 and no error. */
+  public JsonNode ok(String method, String bodyJson) {
+    Response r = call(method, bodyJson);
+    if (r.status() != 200 || r.body() == null || r.result() == null) {
+      throw new AssertionError(method + " " + bodyJson + " failed: " + r.status() + " " + r.text());
+    }
+    return r.result();
+  }
+
+  /** POST {@code path} with an optional header (name null for none). */
+  public Response post(String path, String body, String header, String value) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (header != null) b.header(header, value);
+    return send(b.build());
+  }
+
+  public Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET().build());
+  }
+
+  /** The value of an unlabelled Prometheus sample {@code name} on GET /metrics (NaN when absent). */
+  public double metric(String name) {
+    for (String line : get("/metrics").text().split("\n")) {
+      if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
+    }
+    return Double.NaN;
+  }
+
+  public Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      JsonNode body;
+      try {
+        body = r.body().isEmpty() ? null : JSON.readTree(r.body());
+      } catch (IOException e) {
+        body = null;
+      }
+      return new Response(r.statusCode(), r.body(), body);
+    } catch (IOException e) {
+      throw new AssertionError("HTTP request failed: " + request.uri(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
