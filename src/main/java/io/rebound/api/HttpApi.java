@@ -36,6 +36,9 @@ public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   /** Largest API request body accepted (413 above). */
   public static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+  /** Kubernetes probe paths (k8s/statefulset.yaml points at these; K8sManifestsIT checks it). */
+  public static final String READY_PATH = "/health/ready";
+  public static final String LIVE_PATH = "/health/live";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setSendTimeout(15_000);
 
   private final BrokerConfig config;
@@ -69,8 +72,8 @@ public final class HttpApi {
       else fail(rc, 503, ErrorCode.INTERNAL.code, String.valueOf(ar.cause().getMessage()));
     }));
     // Kubernetes probes: liveness answers as long as an event loop does; readiness says whether to route clients here.
-    router.get("/health/live").handler(rc -> json(rc, 200, Replies.object().put("status", "ok")));
-    router.get("/health/ready").handler(rc -> ready.get().onComplete(ar -> {
+    router.get(LIVE_PATH).handler(rc -> json(rc, 200, Replies.object().put("status", "ok")));
+    router.get(READY_PATH).handler(rc -> ready.get().onComplete(ar -> {
       boolean ok = ar.succeeded() && ar.result();
       json(rc, ok ? 200 : 503, Replies.object().put("status", ok ? "ready" : "not ready"));
     }));
