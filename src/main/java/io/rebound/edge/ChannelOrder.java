@@ -86,6 +86,17 @@ final class ChannelOrder {
     return out;
   }
 
+  /**
+   * A subscriber is known to be at {@code offset} of {@code epoch}: without a baseline yet, start
+   * from there, so that a publication overtaking an earlier one (two nodes publishing at once) is
+   * held for it instead of becoming the baseline. An existing baseline is never moved.
+   */
+  void seed(String epoch, long offset) {
+    if (last >= 0 || epoch == null || epoch.isEmpty()) return;
+    this.epoch = epoch;
+    this.last = offset;
+  }
+
   /** Forgets everything: the next publication becomes the new baseline. */
   void clear() {
     epoch = null;

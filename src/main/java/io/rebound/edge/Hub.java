@@ -2,6 +2,10 @@ package io.rebound.edge;
 
 import io.rebound.cluster.FanoutMessage;
 import io.rebound.history.HistoryQuery;
+import io.rebound.history.HistoryResult;
+import io.rebound.history.StreamOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.rebound.history.Publication;
 import io.rebound.history.StreamPosition;
 import io.rebound.protocol.Pushes;
@@ -24,6 +28,8 @@ import java.util.Set;
 final class Hub {
 
   static final long GAP_TIMEOUT_MS = 300;
+  /** How long a history read that fails (engine unreachable) is retried before continuity is declared lost. */
+  static final long READ_RETRY_WINDOW_MS = 10_000;
 
   private final EdgeServices services;
   private final Map<String, Channel> channels = new HashMap<>();
@@ -58,6 +64,12 @@ final class Hub {
       if (ch.gapTimer >= 0) services.vertx().cancelTimer(ch.gapTimer);
       channels.remove(channel);
     }
+  }
+
+  /** A positioned subscriber of {@code channel} is at (offset, epoch): seeds the ordering baseline. */
+  void position(String channel, String epoch, long offset) {
+    Channel ch = channels.get(channel);
+    if (ch != null) ch.order.seed(epoch, offset);
   }
 
   int channelCount() {
@@ -108,7 +120,7 @@ final class Hub {
     int missing = (int) Math.min(Integer.MAX_VALUE, ch.order.firstHeld() - last - 1);
     ch.filling = true;
     ClientSession any = ch.sessions()[0];
-    services.history(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), any.streamOptions(channel))
+    readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), any.streamOptions(channel))
         .onComplete(ar -> {
           ch.filling = false;
           if (channels.get(channel) != ch || !ch.order.hasGap()) return;
@@ -141,7 +153,7 @@ final class Hub {
       String channel = e.getKey();
       ch.filling = true;
       long last = ch.order.lastReleased();
-      services.history(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), ch.sessions()[0].streamOptions(channel))
+      readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), ch.sessions()[0].streamOptions(channel))
           .onComplete(ar -> {
             ch.filling = false;
             if (channels.get(channel) != ch) return;
@@ -155,6 +167,28 @@ final class Hub {
             if (ar.result().top().offset() > ch.order.lastReleased() && !ch.order.hasGap()) lostContinuity(channel, ch);
           });
     }
+  }
+
+  /**
+   * Reads history, retrying failures (an unreachable engine, typically right after the transport
+   * itself came back) with backoff for {@link #READ_RETRY_WINDOW_MS}: a blip of the store must not
+   * make every subscriber resubscribe. Only a proven loss (trimmed, new epoch) or an engine that
+   * stays away ends continuity.
+   */
+  private Future<HistoryResult> readRetrying(String channel, HistoryQuery query, StreamOptions options) {
+    Promise<HistoryResult> promise = Promise.promise();
+    attemptRead(channel, query, options, System.currentTimeMillis() + READ_RETRY_WINDOW_MS, 100, promise);
+    return promise.future();
+  }
+
+  private void attemptRead(String channel, HistoryQuery query, StreamOptions options, long deadline, long backoffMs, Promise<HistoryResult> promise) {
+    services.history(channel, query, options).onComplete(ar -> {
+      if (ar.succeeded() || System.currentTimeMillis() + backoffMs > deadline || !channels.containsKey(channel)) {
+        promise.handle(ar);
+        return;
+      }
+      services.vertx().setTimer(backoffMs, id -> attemptRead(channel, query, options, deadline, Math.min(backoffMs * 2, 2_000), promise));
+    });
   }
 
   /** The gap cannot be filled: every positioned subscriber must resubscribe and recover. */

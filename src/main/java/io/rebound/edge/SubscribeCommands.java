@@ -195,6 +195,7 @@ final class SubscribeCommands {
   /** The subscribe reply is written: release the buffered live publications, then announce presence. */
   void activate(Subscription sub) {
     sub.state = Subscription.State.SUBSCRIBED;
+    if (sub.positioned) session.edge.hub().position(sub.name(), sub.epoch, sub.offset);
     List<FanoutMessage> buffered = sub.buffered;
     sub.buffered = null;
     if (sub.overflowed) {

@@ -125,4 +125,26 @@ class ChannelOrderTest {
     assertThat(order.hasGap()).isFalse();
     assertThat(offsets(order.offer(pub(10)).release())).containsExactly(10L);
   }
+
+  @Test
+  void aSubscriberPositionSeedsTheBaselineSoAnEarlyArrivalIsHeld() {
+    // Two nodes publish at once: offset 2 overtakes offset 1 on the way to this edge. The subscriber
+    // is known to be at top 0, so 2 must wait for 1 instead of becoming the baseline.
+    ChannelOrder order = new ChannelOrder();
+    order.seed("E1", 0);
+    assertThat(order.offer(pub(2)).verdict()).isEqualTo(ChannelOrder.Verdict.HELD);
+    ChannelOrder.Outcome one = order.offer(pub(1));
+    assertThat(one.verdict()).isEqualTo(ChannelOrder.Verdict.RELEASED);
+    assertThat(offsets(one.release())).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void seedingNeverMovesAnExistingBaseline() {
+    ChannelOrder order = new ChannelOrder();
+    order.offer(pub(5));
+    order.seed("E1", 2);
+    assertThat(order.lastReleased()).isEqualTo(5);
+    order.seed("other", 9);
+    assertThat(order.epoch()).isEqualTo("E1");
+  }
 }
