@@ -153,6 +153,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shippedConfigFilesParse() {
+    // Every config file in the repo is documentation; a stale one must fail the build.
+    assertThat(ConfigLoader.load(Path.of("cluster-config.json")).engine()).isEqualTo(Engine.HAZELCAST);
+    assertThat(ConfigLoader.load(Path.of("loadtest/bench-config.json")).namespace("personal")).isNotNull();
+  }
+
+  @Test
   void defaultConfigIsValidAndUsesDevCredentials() {
     BrokerConfig c = BrokerConfig.defaultConfig();
 
