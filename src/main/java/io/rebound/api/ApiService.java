@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.rebound.channel.ChannelException;
 import io.rebound.channel.ChannelName;
 import io.rebound.cluster.Addresses;
 import io.rebound.cluster.Broadcaster;
@@ -20,6 +19,7 @@ import io.rebound.history.Publication;
 import io.rebound.history.StreamPosition;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.presence.PresenceStore;
+import io.rebound.protocol.Channels;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 import io.rebound.protocol.Pushes;
@@ -196,12 +196,7 @@ public final class ApiService {
   private Future<JsonNode> presence(JsonNode params) {
     ChannelName name = resolve(text(params, "channel"));
     if (!name.options().presence()) throw ErrorCode.NOT_AVAILABLE.exception();
-    return presence.get(name.channel()).map(members -> {
-      ObjectNode result = Replies.object();
-      ObjectNode out = result.putObject("presence");
-      members.forEach((client, info) -> out.putRawValue(client, new RawValue(Pushes.clientInfo(new StringBuilder(), info).toString())));
-      return result;
-    });
+    return presence.get(name.channel()).map(Replies::presenceResult);
   }
 
   private Future<JsonNode> presenceStats(JsonNode params) {
@@ -236,11 +231,7 @@ public final class ApiService {
           if (from != null && !from.epoch().isEmpty() && !from.epoch().equals(r.top().epoch())) {
             throw ErrorCode.UNRECOVERABLE_POSITION.exception();
           }
-          ObjectNode result = Replies.object();
-          result.set("publications", Replies.publications(r.publications()));
-          result.put("epoch", r.top().epoch());
-          result.put("offset", r.top().offset());
-          return result;
+          return Replies.historyResult(r);
         });
   }
 
@@ -320,12 +311,7 @@ public final class ApiService {
   }
 
   private ChannelName resolve(String channel) {
-    if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception("channel required");
-    try {
-      return ChannelName.resolve(channel, config);
-    } catch (ChannelException e) {
-      throw ErrorCode.ofCode(e.code()).exception();
-    }
+    return Channels.resolve(channel, config);
   }
 
   private static String text(JsonNode params, String field) {

@@ -3,16 +3,15 @@ package io.rebound.edge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.api.ApiRequest;
-import io.rebound.channel.ChannelException;
 import io.rebound.channel.ChannelName;
 import io.rebound.config.ChannelOptions;
 import io.rebound.history.ClientInfo;
 import io.rebound.history.HistoryQuery;
 import io.rebound.history.StreamPosition;
+import io.rebound.protocol.Channels;
 import io.rebound.protocol.Command;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
-import io.rebound.protocol.Pushes;
 
 /** Client publish, history, presence and presence_stats, with Centrifugo's permission rules. */
 final class ChannelCommands {
@@ -69,11 +68,7 @@ final class ChannelCommands {
         session.replyError(id, ErrorCode.UNRECOVERABLE_POSITION.exception());
         return;
       }
-      ObjectNode result = Replies.object();
-      result.set("publications", Replies.publications(ar.result().publications()));
-      result.put("epoch", ar.result().top().epoch());
-      result.put("offset", ar.result().top().offset());
-      session.reply(id, "history", result);
+      session.reply(id, "history", Replies.historyResult(ar.result()));
     });
   }
 
@@ -86,11 +81,7 @@ final class ChannelCommands {
         session.replyError(id, ErrorCode.INTERNAL.exception());
         return;
       }
-      ObjectNode result = Replies.object();
-      ObjectNode members = result.putObject("presence");
-      ar.result().forEach((client, info) -> members.putRawValue(client, new com.fasterxml.jackson.databind.util.RawValue(
-          Pushes.clientInfo(new StringBuilder(), info).toString())));
-      session.reply(id, "presence", result);
+      session.reply(id, "presence", Replies.presenceResult(ar.result()));
     });
   }
 
@@ -134,12 +125,7 @@ final class ChannelCommands {
   }
 
   private ChannelName resolve(String channel) {
-    if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
-    try {
-      return ChannelName.resolve(channel, session.services().config());
-    } catch (ChannelException e) {
-      throw ErrorCode.ofCode(e.code()).exception();
-    }
+    return Channels.resolve(channel, session.services().config());
   }
 
   private static ProtocolException asProtocol(Throwable t) {

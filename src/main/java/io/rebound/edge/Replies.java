@@ -60,6 +60,23 @@ public final class Replies {
     return arr;
   }
 
+  /** A history result: publications, epoch and top offset (all three always present, as in Centrifugo). */
+  public static ObjectNode historyResult(io.rebound.history.HistoryResult r) {
+    ObjectNode result = object();
+    result.set("publications", publications(r.publications()));
+    result.put("epoch", r.top().epoch());
+    result.put("offset", r.top().offset());
+    return result;
+  }
+
+  /** A presence result: client id → client info. */
+  public static ObjectNode presenceResult(java.util.Map<String, io.rebound.history.ClientInfo> members) {
+    ObjectNode result = object();
+    ObjectNode out = result.putObject("presence");
+    members.forEach((client, info) -> out.putRawValue(client, new RawValue(Pushes.clientInfo(new StringBuilder(), info).toString())));
+    return result;
+  }
+
   public static Buffer encode(JsonNode node) {
     try {
       return Buffer.buffer(JSON.writeValueAsBytes(node));

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.auth.SubscribeClaims;
 import io.rebound.auth.TokenException;
-import io.rebound.channel.ChannelException;
 import io.rebound.channel.ChannelName;
 import io.rebound.cluster.FanoutMessage;
 import io.rebound.config.ChannelOptions;
 import io.rebound.history.ClientInfo;
 import io.rebound.history.StreamPosition;
+import io.rebound.protocol.Channels;
 import io.rebound.protocol.Command;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
@@ -298,10 +298,6 @@ final class SubscribeCommands {
   }
 
   private ChannelName resolve(String channel) {
-    try {
-      return ChannelName.resolve(channel, session.services().config());
-    } catch (ChannelException e) {
-      throw ErrorCode.ofCode(e.code()).exception();
-    }
+    return Channels.resolve(channel, session.services().config());
   }
 }
