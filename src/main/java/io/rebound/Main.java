@@ -43,8 +43,8 @@ public final class Main {
     try {
       if (configFile == null) {
         config = BrokerConfig.defaultConfig();
-        LOG.warn("no --config given: starting on the embedded default (engine=memory, port={}, development secret and API key {})",
-            config.port(), BrokerConfig.DEV_API_KEY);
+        LOG.warn("event=embedded_default_config: no --config given, using the development default (memory engine, dev secret, api_key {})",
+            BrokerConfig.DEV_API_KEY);
       } else {
         config = ConfigLoader.load(configFile);
       }
@@ -67,7 +67,7 @@ public final class Main {
       }
       Node node = ar.result();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        LOG.info("shutting down: telling clients to reconnect elsewhere");
+        LOG.info("event=shutdown_signal: draining, clients reconnect elsewhere");
         try {
           node.shutdown(Node.DRAIN_PERIOD_MS).toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {

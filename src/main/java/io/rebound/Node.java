@@ -84,7 +84,7 @@ public final class Node {
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
         .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry, metrics)), 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
-        .onSuccess(v -> LOG.info("node {} listening on port {} (engine={}, history={}, edges={})",
+        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
             config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
   }
 
@@ -136,7 +136,7 @@ public final class Node {
    */
   public Future<Void> shutdown(long drainMs) {
     draining = true;
-    LOG.info("node {} draining {} connections over {} ms", config.name(), metrics.connections(), drainMs);
+    LOG.info("event=node_draining node={} connections={} drain_ms={}", config.name(), metrics.connections(), drainMs);
     return registry.drain(drainMs).transform(ar -> close());
   }
 

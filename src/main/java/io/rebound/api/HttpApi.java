@@ -81,7 +81,7 @@ public final class HttpApi {
     router.route().last().handler(rc -> fail(rc, 404, 404, "not found"));
     router.errorHandler(413, rc -> fail(rc, 413, ErrorCode.BAD_REQUEST.code, "request body too large"));
     router.errorHandler(500, rc -> {
-      LOG.error("HTTP handler failure on {}", rc.request().path(), rc.failure());
+      LOG.error("event=http_failure path={}", rc.request().path(), rc.failure());
       fail(rc, 500, ErrorCode.INTERNAL.code, "internal server error");
     });
     return router;
@@ -110,7 +110,7 @@ public final class HttpApi {
     try {
       params = CommandDecoder.decodeParams(body);
     } catch (CommandDecoder.MalformedCommandException e) {
-      LOG.info("bad API request {} from {}: {}", method, rc.request().remoteAddress(), e.getMessage());
+      LOG.info("event=bad_api_request method={} remote={} reason=\"{}\"", method, rc.request().remoteAddress(), e.getMessage());
       fail(rc, 400, ErrorCode.BAD_REQUEST.code, e.getMessage());
       return;
     }

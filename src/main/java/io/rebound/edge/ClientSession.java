@@ -76,7 +76,7 @@ public final class ClientSession {
   }
 
   String describe() {
-    return "client=" + (clientId == null ? "-" : clientId) + " user=" + user + " remote=" + ws.remoteAddress();
+    return "client=" + (clientId == null ? "-" : clientId) + " user=" + (user.isEmpty() ? "-" : user) + " remote=" + ws.remoteAddress();
   }
 
   // ---- inbound ---------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ public final class ClientSession {
       commands = CommandDecoder.decodeFrame(text);
     } catch (CommandDecoder.MalformedCommandException e) {
       services.metrics().malformedCommand();
-      LOG.info("bad request, closing {}: {}", describe(), e.getMessage());
+      LOG.info("event=bad_request {} reason=\"{}\"", describe(), e.getMessage());
       close(Disconnect.BAD_REQUEST);
       return;
     }
@@ -141,14 +141,14 @@ public final class ClientSession {
     } catch (ProtocolException e) {
       replyError(c.id(), e);
     } catch (RuntimeException e) {
-      LOG.error("internal error handling {} for {}", c.method(), describe(), e);
+      LOG.error("event=internal_error method={} {}", c.method(), describe(), e);
       replyError(c.id(), ErrorCode.INTERNAL.exception());
     }
   }
 
   private void badRequest(String why) {
     services.metrics().malformedCommand();
-    LOG.info("bad request, closing {}: {}", describe(), why);
+    LOG.info("event=bad_request {} reason=\"{}\"", describe(), why);
     close(Disconnect.BAD_REQUEST);
   }
 
@@ -169,7 +169,7 @@ public final class ClientSession {
         if (e.kind() == TokenException.Kind.EXPIRED) {
           replyError(c.id(), ErrorCode.TOKEN_EXPIRED.exception()); // the SDK fetches a new token and reconnects
         } else {
-          LOG.info("invalid connection token from {}: {}", ws.remoteAddress(), e.getMessage());
+          LOG.info("event=invalid_token remote={} reason=\"{}\"", ws.remoteAddress(), e.getMessage());
           close(Disconnect.INVALID_TOKEN);
         }
         return;
@@ -177,7 +177,7 @@ public final class ClientSession {
     } else if (options().allowAnonymousConnectWithoutToken()) {
       claims = new ConnectClaims("", 0, null, List.of());
     } else {
-      LOG.info("connect without credentials from {}", ws.remoteAddress());
+      LOG.info("event=no_credentials remote={}", ws.remoteAddress());
       close(Disconnect.BAD_REQUEST);
       return;
     }
@@ -300,6 +300,7 @@ public final class ClientSession {
     Subscription sub = subs == null ? null : subs.get(channel);
     if (sub == null) return;
     services.metrics().insufficientState();
+    LOG.info("event=insufficient_state {} channel={} server_side={}", describe(), channel, sub.serverSide);
     if (sub.serverSide) {
       close(Disconnect.INSUFFICIENT_STATE);
       return;
@@ -356,7 +357,7 @@ public final class ClientSession {
 
   private void onSlow() {
     services.metrics().slowDisconnect();
-    LOG.info("slow consumer, closing {} ({} bytes queued)", describe(), options().queueMaxSize());
+    LOG.info("event=slow_consumer {} queue_limit={}", describe(), options().queueMaxSize());
     close(Disconnect.SLOW);
   }
 
@@ -364,6 +365,7 @@ public final class ClientSession {
   void close(Disconnect reason) {
     if (state == State.CLOSED) return;
     services.metrics().disconnect(reason.code());
+    LOG.debug("event=disconnect {} code={} reason=\"{}\"", describe(), reason.code(), reason.reason());
     release();
     out.close();
     if (!ws.isClosed()) ws.close((short) reason.code(), reason.reason());

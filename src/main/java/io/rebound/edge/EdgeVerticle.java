@@ -138,7 +138,7 @@ public final class EdgeVerticle extends VerticleBase {
       // Vert.x neither sends a close frame for an oversized frame (the connection just drops: 1006)
       // nor closes on an oversized fragmented message; answer both with 1009 as Centrifugo does.
       if (tooBig(e)) session.close(Disconnect.MESSAGE_TOO_BIG);
-      else LOG.debug("socket error {}: {}", session.describe(), e.toString());
+      else LOG.debug("event=socket_error {} error=\"{}\"", session.describe(), e.toString());
     });
     ws.closeHandler(v -> session.onSocketClosed());
   }
@@ -200,7 +200,7 @@ public final class EdgeVerticle extends VerticleBase {
           if (cmd.getBoolean("expired", false)) s.close(Disconnect.EXPIRED);
           else if (cmd.containsKey("expire_at")) s.expiresAt = cmd.getLong("expire_at");
         }
-        default -> LOG.warn("unknown edge control op {}", cmd.getString("op"));
+        default -> LOG.warn("event=unknown_control_op op={}", cmd.getString("op"));
       }
     }
   }

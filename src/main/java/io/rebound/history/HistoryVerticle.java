@@ -51,7 +51,7 @@ public final class HistoryVerticle extends VerticleBase {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
-        LOG.warn("history engine failure: {}", ar.cause().toString());
+        LOG.warn("event=history_engine_failure error=\"{}\"", ar.cause().toString());
         msg.fail(100, ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage());
       }
     });
