@@ -232,6 +232,8 @@ class SdkRecoveryIT {
       assertThat(s.path("wasRecovering").asBoolean()).as("wasRecovering of %s", s).isTrue();
       assertThat(s.path("recovered").asBoolean()).as("recovered of %s", s).isTrue();
     }
+    assertThat(subs.get(1).path("hasRecoveredPublications").asBoolean())
+        .as("the publications of the outage are replayed").isTrue();
     assertThat(numbers(c, "sub", ch)).isEqualTo(range(1, total));
     assertThat(offsets(c, "sub", ch)).isEqualTo(offsetRange(1, total));
   }
@@ -312,6 +314,7 @@ class SdkRecoveryIT {
       JsonNode s = subscribed(c, "sub", ch, beforeReconnect);
       assertThat(s.path("wasRecovering").asBoolean()).isTrue();
       assertThat(s.path("recovered").asBoolean()).isTrue();
+      assertThat(s.path("hasRecoveredPublications").asBoolean()).isTrue();
       c.until("publication 6", ev -> numbers(c, "sub", ch).contains(6));
       assertThat(numbers(c, "sub", ch)).isEqualTo(range(1, 6));
 
@@ -401,6 +404,7 @@ class SdkRecoveryIT {
     JsonNode s = subscribed(c, "client", ch, beforeReconnect);
     assertThat(s.path("wasRecovering").asBoolean()).isTrue();
     assertThat(s.path("recovered").asBoolean()).isTrue();
+    assertThat(s.path("hasRecoveredPublications").asBoolean()).isTrue();
     node.publish(ch, 9);
     c.until("publication 9", ev -> numbers(c, "client", ch).contains(9));
     assertThat(numbers(c, "client", ch)).isEqualTo(range(1, 9));

@@ -200,9 +200,14 @@ public final class SdkClient implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Asks the script to exit, then kills it if it has not within a few seconds. */
+  /** Asks the script to exit, then kills it if it has not within a few seconds; keeps the events in {@code target/e2e-sdk/<name>.events.jsonl}. */
   @Override
   public void close() {
+    try {
+      Files.write(stderrLog.resolveSibling(name + ".events.jsonl"), events().stream().map(JsonNode::toString).toList());
+    } catch (IOException ignored) {
+      // diagnostics only
+    }
     try {
       if (process.isAlive()) {
         try {
