@@ -36,13 +36,18 @@ public final class RunningNode implements AutoCloseable {
 
   /** Starts a node from {@code configJson} on a free port; fails the test if it does not start within 30s. */
   public static RunningNode start(String configJson) {
+    return start(configJson, TestNode.freePort());
+  }
+
+  /** Starts a node on {@code port}: a node restarted where its clients reconnect to. */
+  public static RunningNode start(String configJson, int port) {
     ObjectNode config;
     try {
       config = (ObjectNode) JSON.readTree(configJson);
     } catch (IOException e) {
       throw new IllegalArgumentException("bad test config: " + e.getMessage(), e);
     }
-    config.put("port", TestNode.freePort());
+    config.put("port", port);
     config.put("token_hmac_secret_key", SECRET);
     config.put("api_key", API_KEY);
     return new RunningNode(Await.result(Node.start(ConfigLoader.parse(config.toString())), 30));
