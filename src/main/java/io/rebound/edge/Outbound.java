@@ -14,12 +14,18 @@ import java.util.List;
  * newline-delimited frame (one write, one syscall). Under load many publications land in one pass,
  * so frames batch exactly when sockets are busy; when idle the flush follows immediately.
  *
- * <p>Backpressure: while the socket's write queue is full nothing is written and messages wait
- * here; when the waiting bytes pass {@code maxQueuedBytes} the connection is a slow consumer and
- * {@code onOverflow} runs (the session closes it with 3008; its subscriptions recover on reconnect).
- * Memory per connection is therefore bounded. Event-loop confined.
+ * <p>Backpressure is counted in bytes, here: Vert.x's own signal ({@code writeQueueFull}) counts
+ * queued <em>frames</em> (16 of them), and batched frames can be large, so a stalled client could pin
+ * many megabytes before it fired. Instead, at most {@link #MAX_IN_FLIGHT} bytes are handed to the
+ * socket and not yet written to it; beyond that, messages wait here, and when the waiting bytes pass
+ * {@code maxQueuedBytes} the connection is a slow consumer and {@code onOverflow} runs (the session
+ * closes it with 3008; its subscriptions recover on reconnect). Memory per connection is bounded by
+ * about twice {@code maxQueuedBytes}. Event-loop confined.
  */
 final class Outbound {
+
+  /** Bytes written to the socket whose write has not completed yet, before new frames wait here. */
+  static final int MAX_IN_FLIGHT = 64 * 1024;
 
   private final ServerWebSocket ws;
   private final FlushScheduler scheduler;
@@ -28,7 +34,7 @@ final class Outbound {
   private List<Buffer> queued;
   private int queuedBytes;
   private boolean scheduled;
-  private boolean waitingForDrain;
+  private int inFlightBytes;
   private boolean closed;
 
   Outbound(ServerWebSocket ws, FlushScheduler scheduler, int maxQueuedBytes, Runnable onOverflow) {
@@ -49,7 +55,7 @@ final class Outbound {
       onOverflow.run();
       return;
     }
-    if (!scheduled && !waitingForDrain) {
+    if (!scheduled && inFlightBytes < MAX_IN_FLIGHT) {
       scheduled = true;
       scheduler.schedule(this);
     }
@@ -77,27 +83,22 @@ final class Outbound {
   void flush(Buffer joined) {
     scheduled = false;
     if (closed || queued == null) return;
-    if (ws.writeQueueFull()) {
-      waitForDrain();
-      return;
-    }
+    if (inFlightBytes >= MAX_IN_FLIGHT) return; // resumed by the completion of the writes in flight
     Buffer frame = joined != null ? joined : join(queued);
     queued = null;
     queuedBytes = 0;
-    ws.writeFrame(textFrame(frame));
+    int length = frame.length();
+    inFlightBytes += length;
+    ws.writeFrame(textFrame(frame)).onComplete(ar -> written(length));
   }
 
-  private void waitForDrain() {
-    if (waitingForDrain) return;
-    waitingForDrain = true;
-    ws.drainHandler(v -> {
-      waitingForDrain = false;
-      ws.drainHandler(null);
-      if (!closed && queued != null && !scheduled) {
-        scheduled = true;
-        scheduler.schedule(this);
-      }
-    });
+  /** A write reached the socket (or failed): make room, and resume if messages are waiting. */
+  private void written(int length) {
+    inFlightBytes -= length;
+    if (!closed && queued != null && !scheduled && inFlightBytes < MAX_IN_FLIGHT) {
+      scheduled = true;
+      scheduler.schedule(this);
+    }
   }
 
   /** One frame of newline-delimited messages; a single message is written as is, without a copy. */
