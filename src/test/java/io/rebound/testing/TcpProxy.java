@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection goes to the first backend in the list that accepts a TCP connection, and bytes are
  * piped both ways (with backpressure) until either side closes, which closes the other. A
  * backend that dies therefore drops its clients, which reconnect through the proxy to the next live
- * one. {@link #dropAll()} cuts every connection at once.
+ * one. {@link #dropAll()} cuts every connection at once; {@link #hold()} keeps new connections
+ * waiting (accepted, not forwarded) until {@link #release()}, so a test decides when clients get back.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -27,6 +28,8 @@ public final class TcpProxy implements AutoCloseable {
   private final NetClient client;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final List<NetSocket> held = new java.util.ArrayList<>();
+  private boolean holding; // guarded by held
 
   private TcpProxy(Vertx vertx, List<Integer> backends) {
     this.vertx = vertx;
@@ -62,11 +65,39 @@ public final class TcpProxy implements AutoCloseable {
     for (NetSocket s : open) s.close();
   }
 
+  /** From now on new connections wait, accepted but not forwarded, until {@link #release()}. */
+  public void hold() {
+    synchronized (held) {
+      holding = true;
+    }
+  }
+
+  /** Forwards the connections that were held and stops holding new ones. */
+  public void release() {
+    List<NetSocket> waiting;
+    synchronized (held) {
+      holding = false;
+      waiting = List.copyOf(held);
+      held.clear();
+    }
+    waiting.forEach(this::forward);
+  }
+
   private void accept(NetSocket front) {
     accepted.incrementAndGet();
     front.pause(); // nothing is read until there is a backend to write it to
     open.add(front);
     front.closeHandler(v -> open.remove(front));
+    synchronized (held) {
+      if (holding) {
+        held.add(front);
+        return;
+      }
+    }
+    forward(front);
+  }
+
+  private void forward(NetSocket front) {
     firstLive(0).onComplete(ar -> {
       if (ar.failed()) {
         front.close();

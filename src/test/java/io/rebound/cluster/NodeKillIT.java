@@ -1,0 +1,342 @@
+package io.rebound.cluster;
+
+import static io.rebound.testing.SdkClient.is;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rebound.auth.JwtSigner;
+import io.rebound.testing.ApiClient;
+import io.rebound.testing.Await;
+import io.rebound.testing.NodeProcess;
+import io.rebound.testing.RawClient;
+import io.rebound.testing.SdkClient;
+import io.rebound.testing.TcpProxy;
+import io.rebound.testing.TestNode;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three broker node PROCESSES with {@code engine: hazelcast} behind a TCP proxy (a load balancer):
+ * {@code kill -9} of the node the clients are on, they reconnect through the proxy to another and
+ * recover everything published meanwhile, exactly once and in order; the killed node rejoins and
+ * serves; then a rolling restart of all three (one at a time, waiting for {@code cluster.safe})
+ * keeps history, so a client that was away through all of it recovers with the same epoch.
+ *
+ * <p>The tests run in order and share the cluster, the channel and the clients: each step starts
+ * where the previous one left the cluster. One publisher keeps publishing through every step.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeKillIT {
+
+  private static final String SECRET = "node-kill-secret-long-enough-for-hs256";
+  private static final String API_KEY = "node-kill-key";
+  private static final int HZ_PORT = 5901;
+  private static final Duration START = Duration.ofSeconds(60);
+  private static final Duration RECOVER = Duration.ofSeconds(45);
+
+  private final JwtSigner signer = new JwtSigner(SECRET);
+  private final String channel = "chat:kill-" + UUID.randomUUID();
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private final List<SdkClient> sdks = new ArrayList<>();
+  private Path dir;
+  private Vertx vertx;
+  private TcpProxy proxy;
+  private Publisher publisher;
+  private SdkClient follower; // stays online through everything, moving from node to node
+  private SdkClient away;     // goes offline before the rolling restart, comes back after it
+  private String epoch;
+  private Thread reaper;
+
+  @BeforeAll
+  void startCluster() throws IOException {
+    dir = Files.createTempDirectory("rebound-node-kill-");
+    Path clusterXml = dir.resolve("cluster.xml");
+    Files.writeString(clusterXml, testClusterXml(Files.readString(Path.of("cluster.xml"))));
+    Path config = dir.resolve("config.json");
+    Files.writeString(config, """
+        {"token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
+         "client_recovery_max_publication_limit": 5000,
+         "namespaces": [{"name": "chat", "history_size": 5000, "history_ttl": "600s", "force_recovery": true,
+                         "presence": true, "allow_subscribe_for_client": true}]}
+        """.formatted(SECRET, API_KEY));
+    // Children must not outlive a test JVM that is killed or crashes before @AfterAll.
+    reaper = new Thread(() -> nodes.forEach(NodeProcess::close), "node-kill-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+    for (int i = 1; i <= 3; i++) {
+      nodes.add(new NodeProcess("node-" + i, TestNode.freePort(), config, clusterXml, API_KEY));
+    }
+    nodes.forEach(NodeProcess::start);
+    awaitCluster(3, false);
+    vertx = Vertx.vertx();
+    proxy = TcpProxy.start(vertx, nodes.stream().map(NodeProcess::port).toList());
+  }
+
+  @AfterAll
+  void stopEverything() {
+    if (publisher != null) publisher.stop();
+    sdks.forEach(SdkClient::close);
+    if (proxy != null) proxy.close();
+    nodes.forEach(NodeProcess::close);
+    if (vertx != null) Await.result(vertx.close(), 30);
+    if (reaper != null) Runtime.getRuntime().removeShutdownHook(reaper);
+  }
+
+  /**
+   * The repo's cluster.xml for this test: a random cluster name, its own port range (5901-5910, no
+   * clash with the in-JVM tests on 5801 or a developer's node on 5701), and quick failure detection.
+   */
+  private static String testClusterXml(String xml) {
+    String out = xml.replace("<cluster-name>rebound</cluster-name>", "<cluster-name>rebound-kill-" + UUID.randomUUID() + "</cluster-name>")
+        .replace(">5701</port>", ">" + HZ_PORT + "</port>")
+        .replace("<property name=\"hazelcast.max.no.heartbeat.seconds\">15</property>",
+            "<property name=\"hazelcast.max.no.heartbeat.seconds\">5</property>")
+        .replace("<property name=\"hazelcast.heartbeat.interval.seconds\">2</property>",
+            "<property name=\"hazelcast.heartbeat.interval.seconds\">1</property>"
+                + "<property name=\"hazelcast.partition.count\">71</property>"
+                + "<property name=\"hazelcast.phone.home.enabled\">false</property>"
+                + "<property name=\"hazelcast.partition.operation.thread.count\">2</property>"
+                + "<property name=\"hazelcast.operation.generic.thread.count\">2</property>"
+                + "<property name=\"hazelcast.io.thread.count\">1</property>"
+                + "<property name=\"hazelcast.event.thread.count\">1</property>");
+    assertThat(out).as("cluster.xml template changed: update NodeKillIT.testClusterXml")
+        .contains(">" + HZ_PORT + "</port>", "max.no.heartbeat.seconds\">5<", "partition.count\">71<", "rebound-kill-");
+    return out;
+  }
+
+  private void awaitCluster(int members, boolean safe) {
+    for (NodeProcess n : nodes) {
+      if (!n.isAlive()) continue;
+      Await.until(n.name() + " /health shows " + members + " members" + (safe ? ", safe" : ""), START,
+          () -> n.healthy(members, safe));
+    }
+  }
+
+  private SdkClient sdk(String name) {
+    SdkClient c = SdkClient.start(name, "driver.mjs", List.of(), Map.of(
+        "REBOUND_URL", proxy.wsUrl(),
+        "REBOUND_TOKEN", signer.connectionToken(name, 3600),
+        "REBOUND_CHANNELS", channel,
+        "REBOUND_GET_TOKEN", "0"));
+    sdks.add(c);
+    return c;
+  }
+
+  private List<Integer> numbers(SdkClient c) {
+    return c.publications("sub", channel).stream().map(e -> e.path("data").path("n").asInt()).toList();
+  }
+
+  private List<Long> offsets(SdkClient c) {
+    return c.publications("sub", channel).stream().map(e -> e.path("offset").asLong()).toList();
+  }
+
+  /** Every publication 1..last exactly once and in order, with offsets 1..last. */
+  private void assertExactlyOnceInOrder(SdkClient c, int last) {
+    c.until("publication " + last, RECOVER, ev -> numbers(c).contains(last));
+    List<Integer> expected = IntStream.rangeClosed(1, last).boxed().toList();
+    assertThat(numbers(c)).as("publications of %s%s", c, c.describe()).containsExactlyElementsOf(expected);
+    assertThat(offsets(c)).as("offsets").containsExactlyElementsOf(expected.stream().map(Long::valueOf).toList());
+  }
+
+  private JsonNode lastSubscribed(SdkClient c) {
+    List<JsonNode> subs = c.events(is("sub", "subscribed", channel));
+    return subs.get(subs.size() - 1);
+  }
+
+  /** Waits for a new {@code subscribed} event after {@code mark} that recovered; returns it. */
+  private JsonNode awaitRecovered(SdkClient c, int mark) {
+    JsonNode again = c.await("resubscribed after the node loss", mark, is("sub", "subscribed", channel));
+    c.until("no spurious later resubscription pending", RECOVER, ev -> !"subscribing".equals(lastSubState(ev)));
+    JsonNode last = lastSubscribed(c);
+    assertThat(again.path("wasRecovering").asBoolean()).as("%s%s", again, c.describe()).isTrue();
+    assertThat(last.path("recovered").asBoolean()).as("recovered: %s%s", last, c.describe()).isTrue();
+    assertThat(last.path("epoch").asText()).as("same epoch").isEqualTo(epoch);
+    return last;
+  }
+
+  private String lastSubState(List<JsonNode> events) {
+    String state = null;
+    for (JsonNode e : events) {
+      if (!"sub".equals(e.path("scope").asText()) || !channel.equals(e.path("channel").asText())) continue;
+      String ev = e.path("event").asText();
+      if (ev.equals("subscribing") || ev.equals("subscribed") || ev.equals("unsubscribed")) state = ev;
+    }
+    return state;
+  }
+
+  private int connectionsOn(NodeProcess n) {
+    JsonNode h = n.health();
+    return h == null ? -1 : h.path("connections").asInt();
+  }
+
+  @Test
+  @Order(1)
+  void killMinus9OfTheClientsNodeTheyRecoverOnAnother() {
+    follower = sdk("follower");
+    away = sdk("away");
+    follower.await("follower subscribed", is("sub", "subscribed", channel));
+    away.await("away subscribed", is("sub", "subscribed", channel));
+    epoch = lastSubscribed(follower).path("epoch").asText();
+    assertThat(epoch).isNotEmpty();
+    // The proxy sends every new connection to the first live node: both clients are on node 1.
+    Await.until("both clients on node-1", START, () -> connectionsOn(nodes.get(0)) == 2);
+
+    publisher = new Publisher(List.of(nodes.get(2).api(), nodes.get(1).api(), nodes.get(0).api()), channel);
+    publisher.start();
+    follower.until("20 live publications", RECOVER, ev -> numbers(follower).size() >= 20);
+
+    int markFollower = follower.mark();
+    int markAway = away.mark();
+    proxy.hold(); // the clients get back only once more has been published while they are away
+    nodes.get(0).kill();
+    int atKill = publisher.published();
+    Await.until("20 publications while the clients are away", RECOVER, () -> publisher.published() >= atKill + 20);
+    proxy.release();
+    for (SdkClient c : List.of(follower, away)) {
+      JsonNode s = awaitRecovered(c, c == follower ? markFollower : markAway);
+      assertThat(s.path("hasRecoveredPublications").asBoolean()).as("recovered what was published while away: %s", s).isTrue();
+    }
+    Await.until("survivors see 2 members", START, () -> nodes.get(1).healthy(2, false) && nodes.get(2).healthy(2, false));
+    assertThat(connectionsOn(nodes.get(1))).as("clients moved to node-2 (first live behind the proxy)").isEqualTo(2);
+
+    int seen = publisher.published();
+    follower.until("publications after the recovery", RECOVER, ev -> numbers(follower).size() >= seen + 20);
+    int last = publisher.published();
+    assertExactlyOnceInOrder(follower, last);
+    assertExactlyOnceInOrder(away, last);
+  }
+
+  @Test
+  @Order(2)
+  void theKilledNodeRejoinsAndServes() {
+    NodeProcess killed = nodes.get(0);
+    killed.start();
+    awaitCluster(3, false);
+    try (RawClient c = RawClient.connected(vertx, killed.port(), signer.connectionToken("newcomer", 3600))) {
+      JsonNode sub = c.call(2, "subscribe", "{\"channel\":\"" + channel + "\"}").path("subscribe");
+      assertThat(sub.path("epoch").asText()).as("the rejoined node reads the same stream: %s", sub).isEqualTo(epoch);
+      int from = publisher.published();
+      c.awaitCount("live publications on the rejoined node", 5, n -> n.has("push")
+          && n.path("push").path("pub").path("data").path("n").asInt() > from, RECOVER);
+    }
+    assertThat(killed.health().path("cluster").path("members").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(3)
+  void rollingRestartKeepsHistoryAndEpoch() {
+    awaitCluster(3, true);
+    int before = publisher.published();
+    away.until("away is up to date before going offline", RECOVER, ev -> numbers(away).contains(before));
+    int awayMark = away.mark();
+    away.send("offline");
+    away.await("away is offline", awayMark, is("client", "connecting"));
+
+    for (NodeProcess n : nodes) {
+      int followerMark = follower.mark();
+      boolean followerWasHere = connectionsOn(n) > 0;
+      n.stop();
+      n.start();
+      awaitCluster(3, true);
+      if (followerWasHere) awaitRecovered(follower, followerMark);
+    }
+
+    int seen = publisher.published();
+    follower.until("publications after the rolling restart", RECOVER, ev -> numbers(follower).size() >= seen + 10);
+    publisher.stop();
+    int last = publisher.published();
+    away.send("online");
+    awaitRecovered(away, awayMark);
+    assertExactlyOnceInOrder(away, last);
+    assertExactlyOnceInOrder(follower, last);
+    for (SdkClient c : List.of(follower, away)) {
+      for (JsonNode s : c.events(is("sub", "subscribed", channel))) {
+        assertThat(s.path("epoch").asText()).as("every (re)subscription of %s in epoch %s: %s", c, epoch, s).isEqualTo(epoch);
+        if (s.path("wasRecovering").asBoolean()) assertThat(s.path("recovered").asBoolean()).as("%s", s).isTrue();
+      }
+    }
+  }
+
+  /**
+   * Publishes {@code {"n": 1}}, {@code {"n": 2}}, ... about 40 times a second through a node's HTTP
+   * API, one after the other. A failed call is retried with the same idempotency key on the next
+   * node until it succeeds, so every {@code n} is stored exactly once and in order, even when a retry
+   * follows an append that did happen.
+   */
+  private static final class Publisher {
+    private final List<ApiClient> apis;
+    private final String channel;
+    private final AtomicInteger published = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    Publisher(List<ApiClient> apis, String channel) {
+      this.apis = apis;
+      this.channel = channel;
+      this.thread = new Thread(this::run, "node-kill-publisher");
+      this.thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    int published() {
+      if (failure != null) throw new AssertionError("publisher failed", failure);
+      return published.get();
+    }
+
+    void stop() {
+      running = false;
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void run() {
+      try {
+        int node = 0;
+        for (int n = 1; running; n++) {
+          String body = "{\"channel\":\"" + channel + "\",\"data\":{\"n\":" + n + "},\"idempotency_key\":\"n-" + n + "\"}";
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (true) {
+            try {
+              ApiClient.Response r = apis.get(node).call("publish", body);
+              if (r.status() == 200 && r.result() != null) break;
+            } catch (AssertionError transientFailure) {
+              // connection refused or timed out: retried with the same idempotency key
+            }
+            node = (node + 1) % apis.size();
+            if (System.nanoTime() > deadline) throw new AssertionError("publication " + n + " not accepted within 60 s");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // retry pacing
+          }
+          published.set(n);
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25)); // publishing rate, not a wait for anything
+        }
+      } catch (Throwable t) {
+        failure = t;
+      }
+    }
+  }
+}
