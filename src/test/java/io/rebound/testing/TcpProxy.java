@@ -104,6 +104,10 @@ public final class TcpProxy implements AutoCloseable {
         return;
       }
       NetSocket back = ar.result();
+      if (!open.contains(front)) { // the client gave up while it was held or connecting
+        back.close();
+        return;
+      }
       open.add(back);
       front.closeHandler(v -> {
         open.remove(front);
