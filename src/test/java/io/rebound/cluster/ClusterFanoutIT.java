@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.Node;
 import io.rebound.auth.JwtSigner;
 import io.rebound.config.ConfigLoader;
+import io.rebound.history.AppendResult;
+import io.rebound.history.Publication;
+import io.rebound.history.StreamOptions;
+import io.rebound.history.hazelcast.HazelcastHistory;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.HazelcastTestCluster;
@@ -195,6 +199,40 @@ class ClusterFanoutIT {
     assertThat(reply.containsKey("error")).as("%s", reply).isFalse();
     assertThat(reply.getJsonObject("result").getLong("offset")).as("%s", reply).isEqualTo(1L);
     for (RawClient c : subs) assertThat(c.push(ch, "pub").path("data").path("via").asText()).isEqualTo("event-bus");
+  }
+
+  /**
+   * An append whose publisher died before fanning it out (its node crashed, or Hazelcast retried
+   * the append on a new partition owner after the first owner had applied it and died): the retry
+   * with the same idempotency key answers "duplicate". Subscribers must still get the publication
+   * live, once, without waiting for a later one to reveal the gap.
+   */
+  @Test
+  void idempotentRetryOfAnAppendThatWasNeverFannedOutReachesSubscribers() {
+    String ch = channel();
+    List<RawClient> subs = List.of(subscriber(0, "u1", ch), subscriber(1, "u2", ch), subscriber(2, "u3", ch));
+    HazelcastHistory engine = HazelcastHistory.create(cluster.node(0).hz(), cluster.node(0).vertx());
+    try {
+      // The first attempt, as the dead publisher left it: stored on node 1, never broadcast.
+      AppendResult first = Await.result(engine.append(ch, Publication.of("{\"attempt\":1}"),
+          StreamOptions.of(1000, Duration.ofSeconds(600)), "key-1"));
+      assertThat(first.position().offset()).isEqualTo(1);
+    } finally {
+      Await.result(engine.close());
+    }
+    JsonNode retry = apis.get(1).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"attempt\":1},\"idempotency_key\":\"key-1\"}");
+    assertThat(retry.path("offset").asLong()).as("the retry finds the first append: %s", retry).isEqualTo(1);
+    for (RawClient c : subs) {
+      JsonNode pub = c.push(ch, "pub");
+      assertThat(pub.path("offset").asLong()).isEqualTo(1);
+    }
+    // Exactly once: a second retry (already delivered) must not show up again.
+    apis.get(2).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"attempt\":1},\"idempotency_key\":\"key-1\"}");
+    long last = apis.get(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"last\":true}}").path("offset").asLong();
+    for (RawClient c : subs) {
+      c.awaitCount("the last publication", 1, pubOn(ch).and(n -> n.path("push").path("pub").path("offset").asLong() == last), WAIT);
+      assertThat(offsets(c, ch)).containsExactly(1L, 2L);
+    }
   }
 
   @Test
