@@ -125,11 +125,13 @@ public final class ApiService {
         .map(msg -> {
           AppendResult appended = msg.body();
           StreamPosition pos = appended.position();
-          if (!appended.duplicate()) {
-            metrics.published();
-            broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), pos.offset(), pos.epoch(),
-                Pushes.publication(name.channel(), pub.withOffset(pos.offset()))));
-          }
+          if (!appended.duplicate()) metrics.published();
+          // A duplicate is fanned out again: the first attempt may have been stored but never fanned
+          // out (its node died in between, or Hazelcast retried the append on a new partition owner),
+          // and the retry is then the only chance subscribers get it live. Edges drop offsets they
+          // already delivered, so a publication that did go out is not shown twice.
+          broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), pos.offset(), pos.epoch(),
+              Pushes.publication(name.channel(), pub.withOffset(pos.offset()))));
           ObjectNode result = Replies.object();
           result.put("offset", pos.offset());
           result.put("epoch", pos.epoch());
