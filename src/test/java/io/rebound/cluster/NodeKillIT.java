@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,6 +70,7 @@ class NodeKillIT {
   private SdkClient away;     // goes offline before the rolling restart, comes back after it
   private final Map<String, String> epochs = new java.util.HashMap<>();
   private Thread reaper;
+  private RawClient bystander; // on node-3 during the kill
 
   @BeforeAll
   void startCluster() throws IOException {
@@ -102,6 +104,7 @@ class NodeKillIT {
   @AfterAll
   void stopEverything() {
     if (publisher != null) publisher.stop();
+    if (bystander != null) bystander.close();
     sdks.forEach(SdkClient::close);
     if (proxy != null) proxy.close();
     nodes.forEach(NodeProcess::close);
@@ -241,6 +244,13 @@ class NodeKillIT {
     // The proxy sends every new connection to the first live node: both clients are on node 1.
     Await.until("both clients on node-1", START, () -> connectionsOn(nodes.get(0)) == 2);
 
+    // A bystander on a node that survives: it must see every publication in order, with no
+    // "insufficient state", while the cluster loses a member under it.
+    bystander = RawClient.connected(vertx, nodes.get(2).port(), signer.connectionToken("bystander", 3600));
+    for (int i = 0; i < CHANNELS; i++) {
+      JsonNode reply = bystander.call(2 + i, "subscribe", "{\"channel\":\"" + channels.get(i) + "\"}");
+      assertThat(reply.has("subscribe")).as("%s", reply).isTrue();
+    }
     publisher = new Publisher(List.of(nodes.get(2).api(), nodes.get(1).api(), nodes.get(0).api()), channels);
     publisher.start();
     follower.until("20 live publications", RECOVER, ev -> numbers(follower).size() >= 20);
@@ -261,8 +271,8 @@ class NodeKillIT {
     assertThat(connectionsOn(nodes.get(1))).as("clients moved to node-2 (first live behind the proxy)").isEqualTo(2);
     // Cluster-wide views forget the dead node: its clients' presence and its statistics.
     String ch = channels.get(0);
-    Await.until("presence without the dead node's clients", RECOVER, () -> nodes.get(2).api()
-        .ok("presence_stats", "{\"channel\":\"" + ch + "\"}").path("num_clients").asInt() == 2);
+    Await.until("presence: the two moved clients and the bystander, no ghost of the dead node's", RECOVER, () -> nodes.get(2).api()
+        .ok("presence_stats", "{\"channel\":\"" + ch + "\"}").path("num_clients").asInt() == 3);
     Await.until("info without the dead node", RECOVER, () -> nodes.get(2).api().ok("info", "{}").path("nodes").size() == 2);
 
     int seen = publisher.published();
@@ -270,6 +280,25 @@ class NodeKillIT {
     int last = publisher.published();
     assertExactlyOnceInOrder(follower, last);
     assertExactlyOnceInOrder(away, last);
+    try {
+      for (String channel : channels) {
+        bystander.awaitCount("publication " + last + " on " + channel, 1, n -> isPub(n, channel)
+            && n.path("push").path("pub").path("data").path("n").asInt() == last, RECOVER);
+        assertThat(bystander.received().stream().filter(n -> n.has("push") && channel.equals(n.path("push").path("channel").asText())
+            && n.path("push").has("unsubscribe")).toList()).as("no resubscribe request on %s", channel).isEmpty();
+        List<Long> offsets = bystander.received().stream().filter(n -> isPub(n, channel))
+            .map(n -> n.path("push").path("pub").path("offset").asLong()).toList();
+        assertThat(offsets.subList(0, last)).as("bystander on %s", channel)
+            .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+      }
+    } finally {
+      bystander.close(); // node-3 restarts later: its connection count must show only the follower
+      Await.until("bystander gone from node-3", RECOVER, () -> connectionsOn(nodes.get(2)) == 0);
+    }
+  }
+
+  private static boolean isPub(JsonNode n, String channel) {
+    return n.has("push") && channel.equals(n.path("push").path("channel").asText()) && n.path("push").has("pub");
   }
 
   @Test
@@ -317,6 +346,11 @@ class NodeKillIT {
     awaitRecovered(away, awayMark);
     assertExactlyOnceInOrder(away, last);
     assertExactlyOnceInOrder(follower, last);
+    // Cluster-wide views hold no trace of the stopped processes.
+    String ch = channels.get(0);
+    Await.until("presence counts only the two clients", RECOVER, () -> nodes.get(0).api()
+        .ok("presence_stats", "{\"channel\":\"" + ch + "\"}").path("num_clients").asInt() == 2);
+    Await.until("info lists the 3 running nodes", RECOVER, () -> nodes.get(1).api().ok("info", "{}").path("nodes").size() == 3);
     for (SdkClient c : List.of(follower, away)) {
       for (String channel : channels) {
         for (JsonNode s : c.events(is("sub", "subscribed", channel))) {
