@@ -43,6 +43,8 @@ public final class MassReconnect {
   }
 
   public static void main(String[] args) {
+    // Every WebSocket the balancer cuts is logged as "Connection evicted" by Vert.x: 10 000 lines of noise per reload.
+    System.setProperty("org.slf4j.simpleLogger.log.io.vertx.core.http.impl.HttpClientConnectionInternal", "error");
     if (List.of(args).contains("--help")) {
       System.out.print(MassReconnectOptions.usage());
       return;
