@@ -77,6 +77,7 @@ public final class MassReconnect {
    */
   public static MassReconnectResult run(MassReconnectOptions options) throws Exception {
     options.validate();
+    checkFileDescriptors(options);
     BrokerFleet fleet = await(BrokerFleet.start(options), 180);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops + 1));
     MassReconnect run = new MassReconnect(options, fleet, vertx);
@@ -241,6 +242,21 @@ public final class MassReconnect {
       await(Future.join(closing).transform(ar -> fleet.close()).transform(ar -> vertx.close()), 60);
     } catch (Exception e) {
       System.err.println("warning: close: " + e);
+    }
+  }
+
+  /**
+   * Each client costs 4 descriptors in one JVM (client socket, balancer front and back, broker side),
+   * 2 without in-process nodes; fail up front rather than with "Too many open files" mid-reconnect.
+   */
+  private static void checkFileDescriptors(MassReconnectOptions o) {
+    if (!(java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix)) return;
+    long perClient = o.targets.isEmpty() ? 4 : 2;
+    long needed = perClient * o.clients + 600;
+    long max = unix.getMaxFileDescriptorCount();
+    if (needed > max) {
+      throw new IllegalArgumentException(String.format("--clients %d needs about %d file descriptors here (%d per client) but the limit is %d"
+          + " (ulimit -n); at most %d clients fit", o.clients, needed, perClient, max, (max - 600) / perClient));
     }
   }
 
