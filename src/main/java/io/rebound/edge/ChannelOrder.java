@@ -97,6 +97,24 @@ final class ChannelOrder {
     this.last = offset;
   }
 
+  /** What a fill from history achieved. */
+  enum FillStatus { FILLED, STALE, LOST }
+
+  record Fill(FillStatus status, List<FanoutMessage> released) {}
+
+  /**
+   * Applies a history read made when the last released offset was {@code readFrom}. If it closes the
+   * gap, the released publications come back (FILLED). If it does not, but publications were
+   * released while the read was in flight, the read answered a gap that has since moved: STALE, read
+   * again. Only a read that was current and still cannot close the gap proves a loss (LOST): history
+   * no longer holds what is missing.
+   */
+  Fill fill(List<FanoutMessage> fromHistory, long readFrom) {
+    List<FanoutMessage> released = fill(fromHistory);
+    if (released != null) return new Fill(FillStatus.FILLED, released);
+    return new Fill(last != readFrom ? FillStatus.STALE : FillStatus.LOST, List.of());
+  }
+
   /** Forgets everything: the next publication becomes the new baseline. */
   void clear() {
     epoch = null;

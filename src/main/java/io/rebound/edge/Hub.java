@@ -124,20 +124,23 @@ final class Hub {
         .onComplete(ar -> {
           ch.filling = false;
           if (channels.get(channel) != ch || !ch.order.hasGap()) return;
-          List<FanoutMessage> fill = null;
-          if (ar.succeeded() && ar.result().top().epoch().equals(ch.order.epoch())) {
-            List<FanoutMessage> recovered = new ArrayList<>(ar.result().publications().size());
-            for (Publication p : ar.result().publications()) {
-              recovered.add(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
-            }
-            fill = ch.order.fill(recovered);
-          }
-          if (fill == null) {
+          if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
             lostContinuity(channel, ch);
-          } else {
-            services.metrics().gapFilled();
-            deliver(ch, fill);
-            if (ch.order.hasGap()) armGapTimer(channel, ch);
+            return;
+          }
+          List<FanoutMessage> recovered = new ArrayList<>(ar.result().publications().size());
+          for (Publication p : ar.result().publications()) {
+            recovered.add(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+          }
+          ChannelOrder.Fill fill = ch.order.fill(recovered, last);
+          switch (fill.status()) {
+            case FILLED -> {
+              services.metrics().gapFilled();
+              deliver(ch, fill.released());
+              if (ch.order.hasGap()) armGapTimer(channel, ch);
+            }
+            case STALE -> fillGap(channel, ch); // the gap moved while we read: read the current one
+            case LOST -> lostContinuity(channel, ch);
           }
         });
   }

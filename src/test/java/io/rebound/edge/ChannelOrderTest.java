@@ -147,4 +147,32 @@ class ChannelOrderTest {
     order.seed("other", 9);
     assertThat(order.epoch()).isEqualTo("E1");
   }
+
+  @Test
+  void aFillThatArrivesAfterItsGapClosedIsStaleNotALoss() {
+    // The gap after 4 is read from history; meanwhile 5 and 6 arrive live and a new gap opens at 7.
+    ChannelOrder order = new ChannelOrder();
+    order.offer(pub(4));
+    order.offer(pub(6));
+    long readFrom = order.lastReleased();
+    order.offer(pub(5));
+    order.offer(pub(8));
+    assertThat(order.lastReleased()).isEqualTo(6);
+    ChannelOrder.Fill stale = order.fill(List.of(pub(5)), readFrom);
+    assertThat(stale.status()).isEqualTo(ChannelOrder.FillStatus.STALE);
+    assertThat(order.hasGap()).isTrue();
+    // A fresh read covers the new gap.
+    ChannelOrder.Fill filled = order.fill(List.of(pub(7)), order.lastReleased());
+    assertThat(filled.status()).isEqualTo(ChannelOrder.FillStatus.FILLED);
+    assertThat(offsets(filled.released())).containsExactly(7L, 8L);
+  }
+
+  @Test
+  void aCurrentFillThatCannotCloseTheGapIsALoss() {
+    ChannelOrder order = new ChannelOrder();
+    order.offer(pub(4));
+    order.offer(pub(7));
+    ChannelOrder.Fill lost = order.fill(List.of(pub(6)), order.lastReleased()); // 5 was trimmed away
+    assertThat(lost.status()).isEqualTo(ChannelOrder.FillStatus.LOST);
+  }
 }

@@ -15,6 +15,7 @@ public final class FrameScanner {
 
   private static final String PUSH = "\"push\":";
   private static final String PUB = "\"pub\":";
+  private static final String CHANNEL = "\"channel\":\"";
   private static final String DATA = "\"data\":";
   private static final String SEQ = "\"seq\":";
   private static final String T = "\"t\":";
@@ -30,6 +31,16 @@ public final class FrameScanner {
      * {@link #NO_VALUE} when absent.
      */
     void onPublication(long seq, long t, long offset);
+
+    /**
+     * A publication push with the position of its channel name: {@code frame.substring(channelStart,
+     * channelEnd)} (raw JSON string content; both -1 when absent). For listeners with several channels
+     * per connection; compare with {@code frame.startsWith(name, channelStart)} to stay allocation-free.
+     * The default drops the channel and calls {@link #onPublication(long, long, long)}.
+     */
+    default void onPublication(String frame, int channelStart, int channelEnd, long seq, long t, long offset) {
+      onPublication(seq, t, offset);
+    }
 
     /** Any other push (join, leave, unsubscribe, message...), as its raw line. */
     void onOtherPush(String line);
@@ -76,7 +87,11 @@ public final class FrameScanner {
     }
     int data = indexIn(f, DATA, pub, e);
     int from = data < 0 ? pub : data;
-    listener.onPublication(longAfter(f, SEQ, from, e), longAfter(f, T, from, e), longAfter(f, OFFSET, pub, e));
+    int ch = indexIn(f, CHANNEL, push, pub);
+    int chStart = ch < 0 ? -1 : ch + CHANNEL.length();
+    int chEnd = ch < 0 ? -1 : f.indexOf('"', chStart);
+    if (chEnd < 0 || chEnd > pub) chStart = chEnd = -1;
+    listener.onPublication(f, chStart, chEnd, longAfter(f, SEQ, from, e), longAfter(f, T, from, e), longAfter(f, OFFSET, pub, e));
   }
 
   /** The integer that follows {@code key} (optional spaces, optional minus) in {@code [from, to)}, else {@link #NO_VALUE}. */

@@ -1,0 +1,140 @@
+package io.rebound.loadtest;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The figures of one {@link MassReconnect} run (written to result.json; meanings in loadtest/README.md).
+ *
+ * @param recovered resubscriptions answered {@code recovered:true}
+ * @param unrecovered resubscriptions answered {@code recovered:false} (the app must reload that state)
+ * @param lost publications missing from a subscription that never got recovered:false for that gap
+ * @param recoveryLatencyMicros per affected client: disruption instant to connected + both subscriptions answered
+ * @param notRecoveredClients affected clients still not ready when the run ended
+ */
+public record MassReconnectResult(
+    MassReconnectOptions options,
+    long published,
+    long publishRetries,
+    String firstPublishError,
+    double publishPerS,
+    long deliveries,
+    double deliveriesPerS,
+    long lost,
+    long duplicates,
+    long recovered,
+    long unrecovered,
+    int affectedClients,
+    int notRecoveredClients,
+    int notCaughtUpSubscriptions,
+    boolean quiesced,
+    long historyRecoveries,
+    long refusedRecoveries,
+    long attemptedRecoveries,
+    long disconnects,
+    long connectAttempts,
+    long replyErrors,
+    String firstReplyError,
+    long stray,
+    long insufficientState,
+    long balancerRefused,
+    List<Long> disruptionsMs,
+    long[] recoveryLatencyMicros,
+    List<Timeline.Sample> timeline,
+    double maxProcessCpuPct,
+    double avgProcessCpuPct,
+    double maxBrokerCpuPct,
+    double avgBrokerCpuPct,
+    double maxHeapMb) {
+
+  /** Share of recovering resubscriptions answered recovered:true, in %; 100 when nothing had to recover. */
+  public double recoveredPct() {
+    long all = recovered + unrecovered;
+    return all == 0 ? 100.0 : 100.0 * recovered / all;
+  }
+
+  public long latencyPercentileMs(double p) {
+    if (recoveryLatencyMicros.length == 0) return 0;
+    long[] sorted = recoveryLatencyMicros.clone();
+    java.util.Arrays.sort(sorted);
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1000;
+  }
+
+  /**
+   * What an app backend would have had to serve without history recovery: every resubscription
+   * reloads state. With recovery only the recovered:false ones do.
+   */
+  public long backendRequestsWithoutRecovery() {
+    return recovered + unrecovered;
+  }
+
+  /** True when the run satisfies {@code --strict}. */
+  public boolean strictOk() {
+    boolean recoveryOk = options.scenario != MassReconnectOptions.Scenario.RELOAD || (recoveredPct() >= 100.0 && notRecoveredClients == 0);
+    return lost == 0 && duplicates == 0 && recoveryOk;
+  }
+
+  public JsonObject toJson() {
+    JsonObject config = new JsonObject()
+        .put("scenario", options.scenario.flag()).put("nodes", options.targets.isEmpty() ? options.nodes : options.targets.size())
+        .put("targets", new JsonArray(options.targets)).put("in_process", options.targets.isEmpty())
+        .put("engine", !options.targets.isEmpty() ? "external" : options.nodes > 1 ? "hazelcast" : "memory")
+        .put("clients", options.clients).put("rate", options.rate).put("shared_every", options.sharedEvery)
+        .put("warmup_s", options.warmupS).put("after_s", options.afterS).put("refuse_ms", options.effectiveRefuseMs())
+        .put("backoff_min_ms", options.backoffMinMs).put("backoff_max_ms", options.backoffMaxMs)
+        .put("history_size", options.effectiveHistorySize()).put("quiesce_s", options.quiesceS)
+        .put("event_loops", options.eventLoops).put("cores", Runtime.getRuntime().availableProcessors());
+    JsonObject latency = new JsonObject().put("clients", recoveryLatencyMicros.length)
+        .put("p50_ms", latencyPercentileMs(50)).put("p99_ms", latencyPercentileMs(99)).put("max_ms", latencyPercentileMs(100));
+    JsonArray samples = new JsonArray();
+    for (Timeline.Sample s : timeline) {
+      samples.add(new JsonArray().add(s.tMs()).add(s.connected()).add(round(s.deliveriesPerS())).add(round(s.publishesPerS()))
+          .add(round(s.processCpuPct())).add(round(s.brokerCpuPct())).add(round(s.heapMb())));
+    }
+    return new JsonObject()
+        .put("config", config)
+        .put("published", published).put("publish_retries", publishRetries).put("first_publish_error", firstPublishError)
+        .put("publish_per_s", round(publishPerS))
+        .put("deliveries", deliveries).put("deliveries_per_s", round(deliveriesPerS))
+        .put("lost", lost).put("duplicates", duplicates)
+        .put("recovered", recovered).put("unrecovered", unrecovered).put("recovered_pct", round(recoveredPct()))
+        .put("affected_clients", affectedClients).put("not_recovered_clients", notRecoveredClients)
+        .put("not_caught_up_subscriptions", notCaughtUpSubscriptions).put("quiesced", quiesced)
+        .put("time_to_full_recovery", latency)
+        .put("history_recoveries", historyRecoveries).put("refused_recoveries", refusedRecoveries)
+        .put("attempted_recoveries", attemptedRecoveries)
+        .put("backend_requests_with_recovery", unrecovered).put("backend_requests_without_recovery", backendRequestsWithoutRecovery())
+        .put("disconnects", disconnects).put("connect_attempts", connectAttempts).put("balancer_refused", balancerRefused)
+        .put("reply_errors", replyErrors).put("first_reply_error", firstReplyError)
+        .put("stray_publications", stray).put("unsubscribe_pushes", insufficientState)
+        .put("cpu", new JsonObject().put("process_max_pct", round(maxProcessCpuPct)).put("process_avg_pct", round(avgProcessCpuPct))
+            .put("broker_max_pct", round(maxBrokerCpuPct)).put("broker_avg_pct", round(avgBrokerCpuPct)))
+        .put("heap_max_mb", round(maxHeapMb))
+        .put("disruptions_ms", new JsonArray(disruptionsMs))
+        .put("timeline_columns", new JsonArray(List.of("t_ms", "connected", "deliveries_per_s", "publishes_per_s",
+            "process_cpu_pct", "broker_cpu_pct", "heap_mb")))
+        .put("timeline", samples)
+        .put("strict_ok", strictOk());
+  }
+
+  /** One-paragraph human summary for the terminal. */
+  public String summary() {
+    return String.format(
+        "scenario %s: %d clients, %d publications (%.0f/s), %d deliveries (%.0f/s)%n"
+            + "  recovered %d / unrecovered %d (%.2f %%), affected clients %d, not back %d%n"
+            + "  time to full recovery p50 %d ms, p99 %d ms, max %d ms%n"
+            + "  lost %d, duplicates %d, history recoveries %d vs backend reloads %d with recovery / %d without%n"
+            + "  CPU process max %.0f %% avg %.0f %%, brokers max %.0f %% avg %.0f %% (of all cores), heap max %.0f MB",
+        options.scenario.flag(), options.clients, published, publishPerS, deliveries, deliveriesPerS,
+        recovered, unrecovered, recoveredPct(), affectedClients, notRecoveredClients,
+        latencyPercentileMs(50), latencyPercentileMs(99), latencyPercentileMs(100),
+        lost, duplicates, historyRecoveries, unrecovered, backendRequestsWithoutRecovery(),
+        maxProcessCpuPct, avgProcessCpuPct, maxBrokerCpuPct, avgBrokerCpuPct, maxHeapMb);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+}

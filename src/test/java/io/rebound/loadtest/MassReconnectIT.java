@@ -1,0 +1,44 @@
+package io.rebound.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reload scenario at small scale, in-process: a balancer reload must be absorbed entirely from the
+ * broker's history (every subscription recovered, nothing lost or duplicated) and the run must leave
+ * its report behind.
+ */
+class MassReconnectIT {
+
+  @Test
+  @Timeout(120)
+  void balancerReloadIsServedFromHistory(@TempDir Path out) throws Exception {
+    MassReconnectOptions options = new MassReconnectOptions()
+        .clients(200).nodes(1).rate(50).warmupS(2).afterS(2).out(out);
+
+    MassReconnectResult r = MassReconnect.run(options);
+
+    assertEquals(0, r.lost(), "lost publications");
+    assertEquals(0, r.duplicates(), "duplicate deliveries");
+    assertEquals(200, r.affectedClients(), "every client was cut by the reload");
+    assertEquals(0, r.notRecoveredClients(), "clients not back after the reload");
+    assertEquals(400, r.recovered(), "two recovering subscriptions per client");
+    assertEquals(0, r.unrecovered());
+    assertEquals(100.0, r.recoveredPct());
+    assertTrue(r.quiesced(), "every subscription caught up");
+    assertTrue(r.historyRecoveries() >= 400, "broker counted the recoveries: " + r.historyRecoveries());
+    assertTrue(r.published() > 0);
+    assertTrue(r.strictOk());
+    String json = Files.readString(out.resolve("result.json"));
+    assertTrue(json.contains("\"recovered_pct\" : 100.0"), json);
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("<svg") && html.contains("PASS"), "report.html has charts and the verdict");
+    assertTrue(!html.contains("<script") && !html.contains("http://cdn") && !html.contains("https://"), "self-contained report");
+  }
+}
