@@ -2,7 +2,6 @@ package io.rebound.loadtest;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -108,14 +107,6 @@ final class ClientShard {
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        action.get().onComplete(result);
-      } catch (RuntimeException e) {
-        result.tryFail(e);
-      }
-    });
-    return result.future();
+    return OnContext.run(context, action);
   }
 }

@@ -94,15 +94,7 @@ final class SubscriberShard {
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        action.get().onComplete(result);
-      } catch (RuntimeException e) {
-        result.tryFail(e);
-      }
-    });
-    return result.future();
+    return OnContext.run(context, action);
   }
 
   static WebSocketConnectOptions target(String url) {
