@@ -164,33 +164,34 @@ public final class ApiService {
   }
 
   private Future<JsonNode> control(String op, JsonNode params, boolean needsChannel) {
-    String user = params.path("user").asText("");
-    if (user.isEmpty()) throw ErrorCode.BAD_REQUEST.exception("user required");
-    JsonObject cmd = new JsonObject().put("op", op).put("user", user).put("client", params.path("client").asText(""));
+    JsonObject cmd = edgeCommand(op, params);
     if (needsChannel) cmd.put("channel", resolve(text(params, "channel")).channel());
-    vertx.eventBus().publish(Addresses.EDGE_CONTROL, cmd);
-    return Future.succeededFuture(Replies.object());
+    return sendToEdges(cmd);
   }
 
   private Future<JsonNode> disconnect(JsonNode params) {
-    String user = params.path("user").asText("");
-    if (user.isEmpty()) throw ErrorCode.BAD_REQUEST.exception("user required");
-    JsonObject cmd = new JsonObject().put("op", "disconnect").put("user", user).put("client", params.path("client").asText(""))
+    JsonObject cmd = edgeCommand("disconnect", params)
         .put("code", params.path("disconnect").path("code").asInt(3503))
         .put("reason", params.path("disconnect").path("reason").asText("force disconnect"));
     JsonArray whitelist = new JsonArray();
     params.path("whitelist").forEach(n -> whitelist.add(n.asText()));
-    cmd.put("whitelist", whitelist);
-    vertx.eventBus().publish(Addresses.EDGE_CONTROL, cmd);
-    return Future.succeededFuture(Replies.object());
+    return sendToEdges(cmd.put("whitelist", whitelist));
   }
 
   private Future<JsonNode> refresh(JsonNode params) {
+    JsonObject cmd = edgeCommand("refresh", params).put("expired", params.path("expired").asBoolean(false));
+    if (params.has("expire_at")) cmd.put("expire_at", params.get("expire_at").asLong());
+    return sendToEdges(cmd);
+  }
+
+  /** An operation on a user's connections (optionally one client), for every edge of every node. */
+  private static JsonObject edgeCommand(String op, JsonNode params) {
     String user = params.path("user").asText("");
     if (user.isEmpty()) throw ErrorCode.BAD_REQUEST.exception("user required");
-    JsonObject cmd = new JsonObject().put("op", "refresh").put("user", user).put("client", params.path("client").asText(""))
-        .put("expired", params.path("expired").asBoolean(false));
-    if (params.has("expire_at")) cmd.put("expire_at", params.get("expire_at").asLong());
+    return new JsonObject().put("op", op).put("user", user).put("client", params.path("client").asText(""));
+  }
+
+  private Future<JsonNode> sendToEdges(JsonObject cmd) {
     vertx.eventBus().publish(Addresses.EDGE_CONTROL, cmd);
     return Future.succeededFuture(Replies.object());
   }
