@@ -45,6 +45,15 @@ public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifie
     return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, request, REQUEST).map(Message::body).recover(EdgeServices::internal);
   }
 
+  // TEMPORARY until the sync-store branch is merged (replaced by its implementation).
+  Future<io.rebound.history.StreamPosition> syncPosition(String channel, String user) {
+    return Future.succeededFuture(null);
+  }
+
+  Future<Void> advanceSync(String channel, String user, io.rebound.history.StreamPosition position, java.time.Duration ttl) {
+    return Future.succeededFuture();
+  }
+
   private static <T> Future<T> internal(Throwable cause) {
     if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() >= 100 && re.failureCode() < 200) {
       return Future.failedFuture(ErrorCode.ofCode(re.failureCode()).exception());
