@@ -339,7 +339,7 @@ public final class ClientSession {
     ServerWebSocket ws = transport.ws;
     Context here = edge.context();
     home.edge.context().runOnContext(v -> {
-      boolean accepted = home.resumeOn(ws, here, claims.user(), received, c.id());
+      boolean accepted = home.resumeOn(ws, here, claims, received, c.id());
       here.runOnContext(x -> resumeDecided(home, accepted, c, claims));
     });
   }
@@ -378,8 +378,8 @@ public final class ClientSession {
    * reply and the missing messages go out, in their original numbering. A session that cannot be
    * resumed because its messages are gone ends here — the client recovers per channel.
    */
-  boolean resumeOn(ServerWebSocket ws, Context socketContext, String claimedUser, long received, long connectId) {
-    if (resume == null || !active() || !claimedUser.equals(user)) return false;
+  boolean resumeOn(ServerWebSocket ws, Context socketContext, ConnectClaims claims, long received, long connectId) {
+    if (resume == null || !active() || !claims.user().equals(user)) return false;
     if (state == State.CONNECTED) detach(true); // the old socket is half-open: the client already left it
     if (!resume.written.covers(received)) {
       LOG.info("event=resume_refused {} reason=\"messages no longer buffered\" received={} written={}", describe(), received, resume.written.count());
@@ -389,6 +389,7 @@ public final class ClientSession {
     transport = new Transport(ws, socketContext, edge.context());
     out = newOutbound();
     state = State.CONNECTED;
+    expiresAt = claims.expiresAt(); // the resuming connection's token is the current credential
     long now = System.currentTimeMillis();
     long ping = options().pingInterval().toMillis();
     nextPingAt = ping > 0 ? now + ping : Long.MAX_VALUE;
