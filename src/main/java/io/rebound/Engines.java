@@ -18,6 +18,10 @@ import io.rebound.history.redis.RedisHistoryOptions;
 import io.rebound.presence.MemoryPresence;
 import io.rebound.presence.PresenceStore;
 import io.rebound.presence.hazelcast.HazelcastPresence;
+import io.rebound.sync.MemorySyncPositions;
+import io.rebound.sync.SyncPositionStore;
+import io.rebound.sync.hazelcast.HazelcastSyncPositions;
+import io.rebound.sync.redis.RedisSyncPositions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -29,9 +33,11 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * The storage and transport a node runs on, chosen by {@code engine} / {@code history_engine}:
  * memory (one node), Hazelcast (clustered event bus, replicated history and presence), Redis (history
- * and pub/sub in Redis, nodes need no Vert.x cluster).
+ * and pub/sub in Redis, nodes need no Vert.x cluster). The sync position store always lives in the
+ * history engine's store, so positions last as long as the history they point into.
  */
-record Engines(HistoryEngine history, Broadcaster broadcaster, PresenceStore presence, ClusterSafety cluster, Runnable onClose) {
+record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcaster broadcaster, PresenceStore presence,
+    ClusterSafety cluster, Runnable onClose) {
 
   /**
    * A Vert.x instance for the config: clustered through Hazelcast for {@code engine: hazelcast}
@@ -47,24 +53,37 @@ record Engines(HistoryEngine history, Broadcaster broadcaster, PresenceStore pre
     if (config.engine() == Engine.HAZELCAST && hz == null) {
       return Future.failedFuture(new IllegalStateException("engine hazelcast needs a clustered Vert.x instance"));
     }
-    Future<HistoryEngine> history = switch (config.historyEngine()) {
-      case MEMORY -> Future.succeededFuture(new MemoryHistory());
-      case REDIS -> RedisHistory.connect(vertx, redisOptions(config)).map(h -> (HistoryEngine) h);
-      case HAZELCAST -> Future.succeededFuture(HazelcastHistory.create(hz, vertx));
+    Future<Storage> storage = switch (config.historyEngine()) {
+      case MEMORY -> Future.succeededFuture(new Storage(new MemoryHistory(), new MemorySyncPositions()));
+      case REDIS -> RedisHistory.connect(vertx, redisOptions(config)).compose(h ->
+          RedisSyncPositions.connect(vertx, redisOptions(config))
+              .map(s -> new Storage(h, s))
+              .recover(e -> h.close().transform(ignored -> Future.failedFuture(e))));
+      case HAZELCAST -> Future.succeededFuture(
+          new Storage(HazelcastHistory.create(hz, vertx), HazelcastSyncPositions.create(hz, vertx)));
     };
-    return history.compose(h -> switch (config.engine()) {
-      case MEMORY -> Future.succeededFuture(new Engines(h, new EventBusBroadcaster(vertx), new MemoryPresence(), null, () -> {}));
+    return storage.compose(st -> switch (config.engine()) {
+      case MEMORY -> Future.succeededFuture(
+          new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, () -> {}));
       case HAZELCAST -> {
         HazelcastPresence presence = new HazelcastPresence(hz, vertx);
-        yield Future.succeededFuture(new Engines(h, new EventBusBroadcaster(vertx), presence, new ClusterSafety(hz), presence::close));
+        yield Future.succeededFuture(
+            new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), presence, new ClusterSafety(hz), presence::close));
       }
       // Redis pub/sub loses what is published while the subscriber connection is down: after every
       // resubscription the edges re-read their channels from history (Hub.resync).
       case REDIS -> RedisBroadcaster.start(vertx, redisOptions(config), RedisBroadcaster.DEFAULT_SHARDS)
           .onSuccess(b -> b.onResubscribed(() -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))))
-          .map(b -> new Engines(h, b, new MemoryPresence(), null, () -> {}))
-          .recover(e -> h.close().transform(ignored -> Future.failedFuture(e)));
+          .map(b -> new Engines(st.history(), st.sync(), b, new MemoryPresence(), null, () -> {}))
+          .recover(e -> st.close().transform(ignored -> Future.failedFuture(e)));
     });
+  }
+
+  /** The history engine and the sync position store kept beside it. */
+  private record Storage(HistoryEngine history, SyncPositionStore sync) {
+    Future<Void> close() {
+      return history.close().transform(ar -> sync.close());
+    }
   }
 
   private static HazelcastInstance hazelcast(Vertx vertx) {
@@ -90,6 +109,6 @@ record Engines(HistoryEngine history, Broadcaster broadcaster, PresenceStore pre
 
   Future<Void> close() {
     onClose.run();
-    return broadcaster.close().transform(ar -> history.close());
+    return broadcaster.close().transform(ar -> history.close()).transform(ar -> syncPositions.close());
   }
 }

@@ -77,7 +77,8 @@ public final class Node {
     HistoryEngine history = engines.history();
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
-    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence);
+    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
+        engines.syncPositions());
     HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)

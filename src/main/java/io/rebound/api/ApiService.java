@@ -112,7 +112,8 @@ public final class ApiService {
     }
     Publication pub = new Publication(0, data, req.publisher(), tags);
     String idempotencyKey = params.hasNonNull("idempotency_key") ? params.get("idempotency_key").asText() : null;
-    boolean store = name.options().historyEnabled() && !params.path("skip_history").asBoolean(false);
+    // "sync": false is the Mesa-style name of skip_history: an ephemeral publication, delivered live only.
+    boolean store = name.options().historyEnabled() && !params.path("skip_history").asBoolean(false) && params.path("sync").asBoolean(true);
     if (!store) {
       if (idempotencyKey != null && !unstoredKeys.firstUse(name.channel() + "\u0000" + idempotencyKey)) return Future.succeededFuture(Replies.object());
       metrics.published();

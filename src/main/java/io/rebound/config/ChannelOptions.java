@@ -20,6 +20,11 @@ import java.util.regex.PatternSyntaxException;
  *     publications; zero means "same as historyTtl"
  * @param channelRegex {@code channel_regex}: when set, the part of a channel name after the
  *     namespace must contain a match (anchor it with {@code ^...$} to match the whole name)
+ * @param userSync {@code user_sync}: the server keeps each user's acknowledged position in these
+ *     channels and replays what the user missed on their next subscribe (docs/EXTENSIONS.md);
+ *     needs history and implies {@code force_recovery}
+ * @param syncBatchSize {@code sync_batch_size}: publications per redelivery batch of a user sync
+ * @param syncInterval {@code sync_interval}: pause between two redelivery batches
  */
 public record ChannelOptions(
     int historySize,
@@ -44,7 +49,13 @@ public record ChannelOptions(
     boolean presence,
     boolean joinLeave,
     boolean forcePushJoinLeave,
-    String channelRegex) {
+    String channelRegex,
+    boolean userSync,
+    int syncBatchSize,
+    Duration syncInterval) {
+
+  public static final int DEFAULT_SYNC_BATCH_SIZE = 100;
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMillis(200);
 
   // Patterns are compiled once per distinct regex (regexes only come from the config, so this stays
   // small); keeping the String in the record keeps equals/hashCode meaningful, which Pattern's are not.
@@ -53,7 +64,7 @@ public record ChannelOptions(
   /** No history, no permissions, no presence: what a channel gets when nothing is configured. */
   public static final ChannelOptions DEFAULTS = new ChannelOptions(0, Duration.ZERO, Duration.ZERO,
       false, false, false, false, false, false, false, false, false, false, false, false, false,
-      false, false, false, false, false, false, null);
+      false, false, false, false, false, false, null, false, DEFAULT_SYNC_BATCH_SIZE, DEFAULT_SYNC_INTERVAL);
 
   /** The JSON keys of these options, as accepted at top level and in each namespace. */
   static final Set<String> KEYS = Set.of("history_size", "history_ttl", "history_meta_ttl",
@@ -63,7 +74,7 @@ public record ChannelOptions(
       "allow_history_for_subscriber", "allow_history_for_anonymous", "allow_presence_for_client",
       "allow_presence_for_subscriber", "allow_presence_for_anonymous",
       "allow_user_limited_channels", "presence", "join_leave", "force_push_join_leave",
-      "channel_regex");
+      "channel_regex", "user_sync", "sync_batch_size", "sync_interval");
 
   /** Validates; see the class contract. */
   public ChannelOptions {
@@ -77,7 +88,13 @@ public record ChannelOptions(
       // from a stream whose epoch was silently recreated.
       throw ConfigException.at("history_meta_ttl", "must be >= history_ttl (or 0 for the same value)");
     }
+    syncInterval = syncInterval == null ? DEFAULT_SYNC_INTERVAL : syncInterval;
+    if (syncBatchSize < 1) throw ConfigException.at("sync_batch_size", "must be >= 1");
+    if (syncInterval.isNegative()) throw ConfigException.at("sync_interval", "must be >= 0");
     boolean history = historySize > 0 && historyTtl.toMillis() > 0;
+    if (userSync && !history) throw ConfigException.at("user_sync", "needs history_size > 0 and history_ttl > 0");
+    // A user sync replays from a position, so its subscriptions are always recoverable.
+    forceRecovery = forceRecovery || userSync;
     if (!history) {
       String needsHistory = forceRecovery ? "force_recovery" : allowRecovery ? "allow_recovery"
           : forcePositioning ? "force_positioning" : null;
@@ -136,6 +153,9 @@ public record ChannelOptions(
         f.bool("presence", false),
         f.bool("join_leave", false),
         f.bool("force_push_join_leave", false),
-        f.string("channel_regex", null)));
+        f.string("channel_regex", null),
+        f.bool("user_sync", false),
+        f.integer("sync_batch_size", DEFAULT_SYNC_BATCH_SIZE),
+        f.duration("sync_interval", DEFAULT_SYNC_INTERVAL)));
   }
 }

@@ -31,6 +31,11 @@ import java.util.Set;
  *     collected for up to this long and leave as one frame per connection (fewer writes and frames
  *     under load, at most this much added latency; the first message after a quiet spell is never
  *     delayed). 0 flushes once per event-loop pass.
+ * @param resumeWindow {@code client_resume_window}: how long a dropped connection's session stays
+ *     resumable when the client asked for it (docs/EXTENSIONS.md; the lower of this and the client's
+ *     wish wins; 0 disables resume)
+ * @param resumeBufferSize {@code client_resume_buffer_size}: the most written messages a resumable
+ *     session keeps for resending (also bounded by {@code client_queue_max_size} bytes)
  */
 public record ClientOptions(
     Duration pingInterval,
@@ -45,7 +50,9 @@ public record ClientOptions(
     int historyMaxPublicationLimit,
     int messageSizeLimit,
     boolean allowAnonymousConnectWithoutToken,
-    Duration writeDelay) {
+    Duration writeDelay,
+    Duration resumeWindow,
+    int resumeBufferSize) {
 
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
   public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(8);
@@ -56,19 +63,23 @@ public record ClientOptions(
   public static final int DEFAULT_PUBLICATION_LIMIT = 300;
   public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 65536;
   public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(5);
+  public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(60);
+  public static final int DEFAULT_RESUME_BUFFER_SIZE = 1024;
 
   /** Centrifugo's defaults: 25s/8s ping/pong, 128 channels, 300 publications, 64 KiB frames. */
   public static final ClientOptions DEFAULTS = new ClientOptions(DEFAULT_PING_INTERVAL,
       DEFAULT_PONG_TIMEOUT, DEFAULT_STALE_CLOSE_DELAY, DEFAULT_EXPIRED_CLOSE_DELAY,
       DEFAULT_QUEUE_MAX_SIZE, DEFAULT_CHANNEL_LIMIT, 0, 0, DEFAULT_PUBLICATION_LIMIT,
-      DEFAULT_PUBLICATION_LIMIT, DEFAULT_MESSAGE_SIZE_LIMIT, false, DEFAULT_WRITE_DELAY);
+      DEFAULT_PUBLICATION_LIMIT, DEFAULT_MESSAGE_SIZE_LIMIT, false, DEFAULT_WRITE_DELAY,
+      DEFAULT_RESUME_WINDOW, DEFAULT_RESUME_BUFFER_SIZE);
 
   /** The JSON keys of these options (all at top level). */
   static final Set<String> KEYS = Set.of("client_ping_interval", "client_pong_timeout",
       "client_stale_close_delay", "client_expired_close_delay", "client_queue_max_size",
       "client_channel_limit", "client_connection_limit", "client_user_connection_limit",
       "client_recovery_max_publication_limit", "client_history_max_publication_limit",
-      "websocket_message_size_limit", "allow_anonymous_connect_without_token", "client_write_delay");
+      "websocket_message_size_limit", "allow_anonymous_connect_without_token", "client_write_delay",
+      "client_resume_window", "client_resume_buffer_size");
 
   /** Validates, naming the JSON key at fault. */
   public ClientOptions {
@@ -77,6 +88,8 @@ public record ClientOptions(
     requireNonNegative("client_stale_close_delay", staleCloseDelay);
     requireNonNegative("client_expired_close_delay", expiredCloseDelay);
     requireNonNegative("client_write_delay", writeDelay);
+    requireNonNegative("client_resume_window", resumeWindow);
+    if (resumeBufferSize < 1) throw ConfigException.at("client_resume_buffer_size", "must be >= 1");
     if (writeDelay.toMillis() > 1000) throw ConfigException.at("client_write_delay", "must be at most 1s");
     if (!pingInterval.isZero() && !pongTimeout.isZero() && pongTimeout.compareTo(pingInterval) >= 0) {
       // The pong deadline must fall before the next ping, or a dead peer is never detected.
@@ -117,6 +130,8 @@ public record ClientOptions(
         f.integer("client_history_max_publication_limit", d.historyMaxPublicationLimit),
         f.integer("websocket_message_size_limit", d.messageSizeLimit),
         f.bool("allow_anonymous_connect_without_token", d.allowAnonymousConnectWithoutToken),
-        f.duration("client_write_delay", d.writeDelay)));
+        f.duration("client_write_delay", d.writeDelay),
+        f.duration("client_resume_window", d.resumeWindow),
+        f.integer("client_resume_buffer_size", d.resumeBufferSize)));
   }
 }

@@ -7,6 +7,7 @@ import io.rebound.channel.ChannelName;
 import io.rebound.config.ChannelOptions;
 import io.rebound.history.ClientInfo;
 import io.rebound.history.HistoryQuery;
+import io.rebound.history.HistoryResult;
 import io.rebound.history.StreamPosition;
 import io.rebound.protocol.Channels;
 import io.rebound.protocol.Command;
@@ -32,10 +33,12 @@ final class ChannelCommands {
     if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
     ObjectNode params = Replies.object();
     params.put("channel", name.channel());
+    String idempotencyKey = c.text("idempotency_key"); // extension: a resent publish is applied once
+    if (idempotencyKey != null && !idempotencyKey.isEmpty()) params.put("idempotency_key", idempotencyKey);
     ClientInfo publisher = sub != null ? sub.info : session.info;
     long id = c.id();
     session.services().api(new ApiRequest("publish", params, c.rawData(), publisher)).onComplete(ar -> {
-      if (session.state != ClientSession.State.CONNECTED) return;
+      if (!session.active()) return;
       if (ar.failed()) session.replyError(id, asProtocol(ar.cause()));
       else if (ar.result().error() != null) session.replyError(id, ar.result().error());
       else session.reply(id, "publish", Replies.object()); // the client protocol's publish result is empty
@@ -57,18 +60,37 @@ final class ChannelCommands {
     StreamPosition since = since(c.params().get("since"));
     boolean reverse = c.flag("reverse");
     if (reverse && since != null && since.offset() == 0) throw ErrorCode.BAD_REQUEST.exception();
+    long untilOffset = Long.MAX_VALUE;
+    if (c.flag("until_attach")) {
+      // Extension: only what lies up to where this connection's subscription was (re)established.
+      Subscription sub = session.subscriptions().get(name.channel());
+      if (sub == null || !sub.positioned) throw ErrorCode.BAD_REQUEST.exception("until_attach needs a positioned subscription");
+      untilOffset = sub.attachOffset;
+      if (reverse && (since == null || since.offset() > untilOffset + 1)) {
+        since = new StreamPosition(untilOffset + 1, since == null ? sub.attachEpoch : since.epoch());
+      } else if (!reverse && since != null) {
+        long upTo = Math.max(0, untilOffset - since.offset());
+        if (limit == HistoryQuery.NO_LIMIT || limit > upTo) limit = (int) Math.min(Integer.MAX_VALUE, upTo);
+      }
+    }
+    long until = untilOffset;
+    StreamPosition from = since;
     long id = c.id();
     session.services().history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
-      if (session.state != ClientSession.State.CONNECTED) return;
+      if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, asProtocol(ar.cause()));
         return;
       }
-      if (since != null && !since.epoch().isEmpty() && !since.epoch().equals(ar.result().top().epoch())) {
+      if (from != null && !from.epoch().isEmpty() && !from.epoch().equals(ar.result().top().epoch())) {
         session.replyError(id, ErrorCode.UNRECOVERABLE_POSITION.exception());
         return;
       }
-      session.reply(id, "history", Replies.historyResult(ar.result()));
+      HistoryResult result = ar.result();
+      if (until != Long.MAX_VALUE) {
+        result = new HistoryResult(result.publications().stream().filter(p -> p.offset() <= until).toList(), result.top());
+      }
+      session.reply(id, "history", Replies.historyResult(result));
     });
   }
 
@@ -76,7 +98,7 @@ final class ChannelCommands {
     ChannelName name = presenceChannel(c);
     long id = c.id();
     session.services().presence().get(name.channel()).onComplete(ar -> {
-      if (session.state != ClientSession.State.CONNECTED) return;
+      if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, ErrorCode.INTERNAL.exception());
         return;
@@ -89,7 +111,7 @@ final class ChannelCommands {
     ChannelName name = presenceChannel(c);
     long id = c.id();
     session.services().presence().stats(name.channel()).onComplete(ar -> {
-      if (session.state != ClientSession.State.CONNECTED) return;
+      if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, ErrorCode.INTERNAL.exception());
         return;

@@ -14,6 +14,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EdgeRegistry {
 
   private final List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+  /** Resumable sessions of this node by session id; each is touched only on its own edge's event loop. */
+  private final Map<String, ClientSession> resumable = new java.util.concurrent.ConcurrentHashMap<>();
+
+  void addResumable(String sessionId, ClientSession session) {
+    resumable.put(sessionId, session);
+  }
+
+  void removeResumable(String sessionId, ClientSession session) {
+    resumable.remove(sessionId, session);
+  }
+
+  ClientSession resumable(String sessionId) {
+    return sessionId == null ? null : resumable.get(sessionId);
+  }
 
   void register(EdgeVerticle edge) {
     edges.add(edge);

@@ -9,25 +9,36 @@ import io.rebound.history.HistoryQuery;
 import io.rebound.history.HistoryRequests;
 import io.rebound.history.HistoryResult;
 import io.rebound.history.StreamOptions;
+import io.rebound.history.StreamPosition;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.presence.PresenceStore;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 import io.rebound.recovery.RecoveryRequest;
 import io.rebound.recovery.RecoveryResult;
+import io.rebound.sync.SyncPositionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an edge's sessions need from the rest of the node, reached over the node-local event bus:
- * recovery, history, the publish API, presence. Replies arrive on the edge's own event loop.
+ * recovery, history, the publish API, presence; and, called directly, the users' sync positions.
+ * Replies arrive on the edge's own event loop.
  */
 public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
-    ConnectionLimits limits) {
+    SyncPositionStore syncPositions, ConnectionLimits limits) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeServices.class);
 
   /** Engine round trips should take milliseconds; past this a client gets a temporary error, not a hang. */
   static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
@@ -43,6 +54,35 @@ public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifie
 
   Future<ApiReply> api(ApiRequest request) {
     return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, request, REQUEST).map(Message::body).recover(EdgeServices::internal);
+  }
+
+  /** The user's last acknowledged position in channel (null: none stored), completed on the caller's context. */
+  Future<StreamPosition> syncPosition(String channel, String user) {
+    return onCaller(() -> syncPositions.get(channel, user));
+  }
+
+  /** Moves the user's stored position forward ({@link SyncPositionStore#advance}), completed on the caller's context. */
+  Future<Void> advanceSync(String channel, String user, StreamPosition position, Duration ttl) {
+    return onCaller(() -> syncPositions.advance(channel, user, position, ttl));
+  }
+
+  /**
+   * Runs a direct store call and completes on the calling context (store futures may complete on any
+   * thread); any failure, thrown or returned, becomes the same client-facing error as the other calls.
+   */
+  private <T> Future<T> onCaller(Supplier<Future<T>> call) {
+    PromiseInternal<T> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Future<T> result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.recover(e -> {
+      LOG.debug("event=sync_store_failed cause={}", e.toString());
+      return internal(e);
+    }).onComplete(promise);
+    return promise.future();
   }
 
   private static <T> Future<T> internal(Throwable cause) {

@@ -132,19 +132,27 @@ public final class EdgeVerticle extends VerticleBase {
     services.metrics().connectionOpened();
     ClientSession session = new ClientSession(this, services, ws, System.currentTimeMillis());
     sessions.add(session);
-    ws.textMessageHandler(session::onFrame);
-    ws.binaryMessageHandler(buf -> session.onFrame(buf.toString()));
+    ws.textMessageHandler(text -> session.onFrame(ws, text));
+    ws.binaryMessageHandler(buf -> session.onFrame(ws, buf.toString()));
     ws.exceptionHandler(e -> {
       // Vert.x neither sends a close frame for an oversized frame (the connection just drops: 1006)
       // nor closes on an oversized fragmented message; answer both with 1009 as Centrifugo does.
       if (tooBig(e)) session.close(Disconnect.MESSAGE_TOO_BIG);
       else LOG.debug("event=socket_error {} error=\"{}\"", session.describe(), e.toString());
     });
-    ws.closeHandler(v -> session.onSocketClosed());
+    ws.closeHandler(v -> session.onSocketClosed(ws));
   }
 
   FlushScheduler flusher() {
     return flusher;
+  }
+
+  io.vertx.core.Context context() {
+    return context;
+  }
+
+  EdgeRegistry registry() {
+    return registry;
   }
 
   private static boolean tooBig(Throwable e) {

@@ -1,12 +1,10 @@
 package io.rebound.edge;
 
+import io.rebound.cluster.FanoutMessage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A connection's outbound path. Messages are not written one by one: they wait until the edge's
@@ -18,39 +16,60 @@ import java.util.List;
  * queued <em>frames</em> (16 of them), and batched frames can be large, so a stalled client could pin
  * many megabytes before it fired. Instead, at most {@link #MAX_IN_FLIGHT} bytes are handed to the
  * socket and not yet written to it; beyond that, messages wait here, and when the waiting bytes pass
- * {@code maxQueuedBytes} the connection is a slow consumer and {@code onOverflow} runs (the session
- * closes it with 3008; its subscriptions recover on reconnect). Memory per connection is bounded by
- * about twice {@code maxQueuedBytes}. Event-loop confined.
+ * {@code maxQueuedBytes} the queue overflows. A connection that asked for discontinuity signalling
+ * first gets its queued publications dropped (the session tells it what is missing); otherwise, or if
+ * that is not enough, {@code onOverflow} runs (the session closes it with 3008; its subscriptions
+ * recover on reconnect). Memory per connection is bounded by about twice {@code maxQueuedBytes}.
+ *
+ * <p>A resumable session's messages are numbered as they are written ({@link ResumeBuffer}), so
+ * what is dropped here is never numbered. Event-loop confined.
  */
 final class Outbound {
 
   /** Bytes written to the socket whose write has not completed yet, before new frames wait here. */
   static final int MAX_IN_FLIGHT = 64 * 1024;
 
-  private final ServerWebSocket ws;
+  /** Receives the publications dropped from an overflowing queue; returns false to refuse dropping. */
+  interface Dropper extends Predicate<List<FanoutMessage>> {}
+
+  private final Transport transport;
   private final FlushScheduler scheduler;
   private final int maxQueuedBytes;
   private final Runnable onOverflow;
+  private final Dropper dropper; // null: overflow always closes
+  private final ResumeBuffer written; // null: the session is not resumable
   private List<Buffer> queued;
+  private List<FanoutMessage> tags; // parallel to queued when a dropper is set: the publication, or null
   private int queuedBytes;
   private boolean scheduled;
   private int inFlightBytes;
   private boolean closed;
 
-  Outbound(ServerWebSocket ws, FlushScheduler scheduler, int maxQueuedBytes, Runnable onOverflow) {
-    this.ws = ws;
+  Outbound(Transport transport, FlushScheduler scheduler, int maxQueuedBytes, Runnable onOverflow, Dropper dropper, ResumeBuffer written) {
+    this.transport = transport;
     this.scheduler = scheduler;
     this.maxQueuedBytes = maxQueuedBytes;
     this.onOverflow = onOverflow;
+    this.dropper = dropper;
+    this.written = written;
   }
 
   /** Queues one protocol message (a reply, a push or a ping) for the next flush. */
   void send(Buffer message) {
+    send(message, null);
+  }
+
+  /** Queues a message; {@code publication} marks it as a publication that may be dropped on overflow. */
+  void send(Buffer message, FanoutMessage publication) {
     if (closed) return;
     if (queued == null) queued = new ArrayList<>(2);
     queued.add(message);
+    if (dropper != null) {
+      if (tags == null) tags = new ArrayList<>(2);
+      tags.add(publication);
+    }
     queuedBytes += message.length() + 1;
-    if (queuedBytes > maxQueuedBytes) {
+    if (queuedBytes > maxQueuedBytes && !dropPublications()) {
       close();
       onOverflow.run();
       return;
@@ -61,6 +80,30 @@ final class Outbound {
     }
   }
 
+  /** Removes every queued publication if that brings the queue under its limit and the session agrees. */
+  private boolean dropPublications() {
+    if (dropper == null) return false;
+    List<Buffer> keptMessages = new ArrayList<>();
+    List<FanoutMessage> keptTags = new ArrayList<>();
+    List<FanoutMessage> dropped = new ArrayList<>();
+    int keptBytes = 0;
+    for (int i = 0; i < queued.size(); i++) {
+      FanoutMessage tag = tags.get(i);
+      if (tag != null) {
+        dropped.add(tag);
+      } else {
+        keptMessages.add(queued.get(i));
+        keptTags.add(null);
+        keptBytes += queued.get(i).length() + 1;
+      }
+    }
+    if (dropped.isEmpty() || keptBytes > maxQueuedBytes) return false;
+    queued = keptMessages;
+    tags = keptTags;
+    queuedBytes = keptBytes;
+    return dropper.test(dropped);
+  }
+
   int queuedBytes() {
     return queuedBytes;
   }
@@ -68,7 +111,15 @@ final class Outbound {
   void close() {
     closed = true;
     queued = null;
+    tags = null;
     queuedBytes = 0;
+  }
+
+  /** Closes this outbound path and returns what it had not written yet, in order. */
+  List<Buffer> closeAndTakePending() {
+    List<Buffer> pending = queued == null ? List.of() : queued;
+    close();
+    return pending;
   }
 
   /** What the next flush would write, so the scheduler can share one joined frame between identical queues. */
@@ -85,11 +136,13 @@ final class Outbound {
     if (closed || queued == null) return;
     if (inFlightBytes >= MAX_IN_FLIGHT) return; // resumed by the completion of the writes in flight
     Buffer frame = joined != null ? joined : join(queued);
+    if (written != null) for (Buffer m : queued) written.record(m);
     queued = null;
+    tags = null;
     queuedBytes = 0;
     int length = frame.length();
     inFlightBytes += length;
-    ws.writeFrame(textFrame(frame)).onComplete(ar -> written(length));
+    transport.write(frame, () -> written(length));
   }
 
   /** A write reached the socket (or failed): make room, and resume if messages are waiting. */
@@ -112,10 +165,5 @@ final class Outbound {
       joined.appendBuffer(messages.get(i));
     }
     return joined;
-  }
-
-  // A text frame over a slice of the buffer: bytes shared by many subscribers are not copied per connection.
-  private static WebSocketFrameImpl textFrame(Buffer message) {
-    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) message).getByteBuf(), true);
   }
 }

@@ -8,6 +8,8 @@ import io.rebound.channel.ChannelName;
 import io.rebound.cluster.FanoutMessage;
 import io.rebound.config.ChannelOptions;
 import io.rebound.history.ClientInfo;
+import io.rebound.history.HistoryQuery;
+import io.rebound.history.Publication;
 import io.rebound.history.StreamPosition;
 import io.rebound.protocol.Channels;
 import io.rebound.protocol.Command;
@@ -82,7 +84,7 @@ final class SubscribeCommands {
     long id = c.id();
     String subscribeData = data;
     start(sub, since).onComplete(ar -> {
-      if (session.subscriptions().get(channel) != sub || session.state != ClientSession.State.CONNECTED) return;
+      if (session.subscriptions().get(channel) != sub || !session.active()) return;
       if (ar.failed()) {
         drop(sub);
         session.replyError(id, ar.cause() instanceof ProtocolException pe ? pe : ErrorCode.INTERNAL.exception());
@@ -140,7 +142,7 @@ final class SubscribeCommands {
     }
     serverSide(name, null).onComplete(ar -> {
       Subscription sub = session.subscriptions().get(channel);
-      if (sub == null || session.state != ClientSession.State.CONNECTED) return;
+      if (sub == null || !session.active()) return;
       if (ar.failed()) {
         drop(sub);
         return;
@@ -170,9 +172,14 @@ final class SubscribeCommands {
     ObjectNode result = Replies.object();
     if (!sub.positioned) return Future.succeededFuture(result);
     ChannelOptions opts = sub.channel.options();
+    sub.userSync = opts.userSync() && !session.anonymous();
+    if (sub.userSync && since == null && session.syncWanted) return userSync(sub, result);
     RecoveryRequest request = new RecoveryRequest(sub.name(), since, opts.streamOptions(), session.options().recoveryMaxPublicationLimit());
     return session.services().recover(request).map(r -> {
       applyPosition(sub, since, r);
+      sub.attachHere();
+      // A recovery position sent by the client acknowledges everything up to it.
+      if (sub.userSync && r.recovered()) session.acknowledge(sub, since);
       if (sub.recoverable) result.put("recoverable", true);
       result.put("positioned", true);
       result.put("epoch", r.top().epoch());
@@ -187,29 +194,64 @@ final class SubscribeCommands {
     });
   }
 
+  /**
+   * Offline user sync (docs/EXTENSIONS.md): start from the user's stored position, or from the
+   * oldest kept publication when none is stored. The first batch goes out in the result like a
+   * recovery; a longer backlog is paced by {@link UserSync} after the reply.
+   */
+  private Future<ObjectNode> userSync(Subscription sub, ObjectNode result) {
+    ChannelOptions opts = sub.channel.options();
+    EdgeServices services = session.services();
+    int batch = opts.syncBatchSize();
+    return services.syncPosition(sub.name(), session.user).compose(stored ->
+        services.history(sub.name(), new HistoryQuery(stored, batch, false), opts.streamOptions()).map(r -> {
+          StreamPosition top = r.top();
+          List<Publication> pubs = r.publications();
+          result.put("recoverable", true);
+          result.put("positioned", true);
+          result.put("epoch", top.epoch());
+          result.put("was_recovering", true);
+          sub.epoch = top.epoch();
+          boolean lost = stored != null && stored.offset() < top.offset() && (!stored.epoch().equals(top.epoch())
+              || (pubs.isEmpty() || pubs.get(0).offset() != stored.offset() + 1));
+          if (lost || (stored != null && !stored.epoch().equals(top.epoch()))) {
+            // The stored position is in another epoch or already trimmed: say so, start at the top.
+            sub.offset = top.offset();
+            sub.attachHere();
+            if (top.offset() > 0) result.put("offset", top.offset());
+            return result;
+          }
+          long start = stored != null ? Math.min(stored.offset(), top.offset()) : pubs.isEmpty() ? top.offset() : pubs.get(0).offset() - 1;
+          sub.offset = pubs.isEmpty() ? start : pubs.get(pubs.size() - 1).offset();
+          sub.attachOffset = top.offset();
+          sub.attachEpoch = top.epoch();
+          if (start > 0) result.put("offset", start);
+          result.put("recovered", true);
+          if (!pubs.isEmpty()) result.set("publications", Replies.publications(pubs));
+          sub.syncing = pubs.size() >= batch;
+          services.metrics().delivered(pubs.size());
+          return result;
+        }));
+  }
+
   private static void applyPosition(Subscription sub, StreamPosition since, RecoveryResult r) {
     sub.epoch = r.top().epoch();
     sub.offset = r.top().offset(); // recovered ⇒ the replay ends at the top; not recovered ⇒ the client restarts at the top
   }
 
-  /** The subscribe reply is written: release the buffered live publications, then announce presence. */
+  /**
+   * The subscribe reply is written: release the buffered live publications (or, for a user sync
+   * with more backlog, start pacing it), then announce presence.
+   */
   void activate(Subscription sub) {
-    sub.state = Subscription.State.SUBSCRIBED;
-    if (sub.positioned) session.edge.hub().position(sub.name(), sub.epoch, sub.offset);
-    List<FanoutMessage> buffered = sub.buffered;
-    sub.buffered = null;
-    if (sub.overflowed) {
-      session.insufficientState(sub.name());
+    if (sub.syncing) {
+      sub.state = Subscription.State.SUBSCRIBED;
+      sub.sync = new UserSync(session, sub);
+      sub.sync.start();
+    } else if (!releaseBuffered(sub)) {
       return;
     }
-    if (buffered != null) {
-      int n = 0;
-      for (FanoutMessage m : buffered) {
-        if (session.subscriptions().get(sub.name()) != sub) return;
-        if (session.deliver(sub, m)) n++;
-      }
-      session.services().metrics().delivered(n);
-    }
+    if (sub.userSync) session.probePing();
     ChannelOptions opts = sub.channel.options();
     if (opts.presence()) session.services().presence().add(sub.name(), sub.info);
     if (opts.joinLeave()) {
@@ -217,10 +259,36 @@ final class SubscribeCommands {
     }
   }
 
+  /**
+   * Goes live: the publications buffered while the subscription was being (re)established are
+   * delivered after what was replayed, deduplicated by offset. False when the subscription ended
+   * on the way (its buffer overflowed, or a delivery found continuity lost).
+   */
+  boolean releaseBuffered(Subscription sub) {
+    sub.state = Subscription.State.SUBSCRIBED;
+    if (sub.positioned) session.edge.hub().position(sub.name(), sub.epoch, sub.offset);
+    List<FanoutMessage> buffered = sub.buffered;
+    sub.buffered = null;
+    if (sub.overflowed) {
+      sub.overflowed = false;
+      session.insufficientState(sub.name());
+      return false;
+    }
+    if (buffered != null) {
+      int n = 0;
+      for (FanoutMessage m : buffered) {
+        if (session.subscriptions().get(sub.name()) != sub) return false;
+        if (session.deliver(sub, m)) n++;
+      }
+      session.services().metrics().delivered(n);
+    }
+    return session.subscriptions().get(sub.name()) == sub;
+  }
+
   void activateAll() {
     if (session.subs == null) return;
     for (Subscription sub : new ArrayList<>(session.subs.values())) {
-      if (sub.state == Subscription.State.SUBSCRIBING && session.state == ClientSession.State.CONNECTED) activate(sub);
+      if (sub.state == Subscription.State.SUBSCRIBING && session.active()) activate(sub);
     }
   }
 
@@ -287,6 +355,8 @@ final class SubscribeCommands {
   /** Removes {@code sub} from the session, the hub and presence, announcing the leave. */
   void drop(Subscription sub) {
     if (session.subs == null || session.subs.remove(sub.name()) == null) return;
+    if (sub.sync != null) sub.sync.cancel();
+    sub.syncing = false;
     session.edge.hub().remove(sub.name(), session);
     session.services().metrics().unsubscribed();
     if (sub.state != Subscription.State.SUBSCRIBED) return;

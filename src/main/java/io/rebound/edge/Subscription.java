@@ -31,6 +31,20 @@ final class Subscription {
   long expiresAt; // epoch seconds, 0 = never
   List<FanoutMessage> buffered;
   boolean overflowed;
+  /** Where this subscription was (re)established: the upper bound of {@code history until_attach}. */
+  long attachOffset;
+  String attachEpoch = "";
+  /** A user-sync channel of an authenticated user: the acknowledged position is stored (docs/EXTENSIONS.md). */
+  boolean userSync;
+  /** The offline backlog is still being redelivered: live publications wait in {@link #buffered}. */
+  boolean syncing;
+  UserSync sync;
+  /** Position written before the outstanding ping; acknowledged when its pong arrives. */
+  long pingOffset;
+  String pingEpoch;
+  /** Last position stored as acknowledged. */
+  long ackedOffset;
+  String ackedEpoch;
 
   Subscription(ChannelName channel, boolean serverSide, boolean positioned, boolean recoverable, boolean pushJoinLeave, ClientInfo info) {
     this.channel = channel;
@@ -43,6 +57,11 @@ final class Subscription {
 
   String name() {
     return channel.channel();
+  }
+
+  void attachHere() {
+    attachOffset = offset;
+    attachEpoch = epoch;
   }
 
   void buffer(FanoutMessage msg) {

@@ -25,6 +25,8 @@ public final class BrokerMetrics {
   private final Counter slowDisconnects = counter("rebound_slow_consumer_disconnects_total", "Connections closed because their outbound queue overflowed");
   private final Counter gapFills = counter("rebound_gap_fills_total", "Out-of-order gaps filled from history");
   private final Counter insufficientState = counter("rebound_insufficient_state_total", "Subscriptions told to resubscribe because continuity could not be proven");
+  private final Counter resumes = counter("rebound_sessions_resumed_total", "Dropped sessions resumed on a new connection (docs/EXTENSIONS.md)");
+  private final Counter discontinuities = counter("rebound_discontinuities_total", "Discontinuity pushes sent to subscriptions that stayed attached");
   private final Counter malformed = counter("rebound_malformed_commands_total", "Client frames rejected as malformed");
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
@@ -64,6 +66,8 @@ public final class BrokerMetrics {
   public void slowDisconnect() { slowDisconnects.increment(); }
   public void gapFilled() { gapFills.increment(); }
   public void insufficientState() { insufficientState.increment(); }
+  public void resumed() { resumes.increment(); }
+  public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
 
   public void disconnect(int code) {

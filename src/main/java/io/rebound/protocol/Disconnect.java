@@ -8,6 +8,8 @@ public record Disconnect(int code, String reason) {
 
   /** WebSocket 1009: an inbound message exceeded websocket_message_size_limit (the SDK does not reconnect). */
   public static final Disconnect MESSAGE_TOO_BIG = new Disconnect(1009, "message size limit exceeded");
+  /** A resumable session moved to a new connection while its old one still looked open (half-open TCP). */
+  public static final Disconnect RESUMED_ELSEWHERE = new Disconnect(3000, "session resumed on a new connection");
   public static final Disconnect SHUTDOWN = new Disconnect(3001, "shutdown");
   public static final Disconnect INTERNAL = new Disconnect(3004, "internal server error");
   public static final Disconnect EXPIRED = new Disconnect(3005, "connection expired");

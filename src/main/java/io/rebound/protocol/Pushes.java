@@ -79,6 +79,20 @@ public final class Pushes {
     return Buffer.buffer(out.append("}}").toString());
   }
 
+  /**
+   * Rebound extension (docs/EXTENSIONS.md): continuity of {@code channel} broke while the
+   * subscription stays; what is missing is {@code (since, attach]}, readable with {@code history}
+   * {@code until_attach}.
+   */
+  public static Buffer discontinuity(String channel, String reason, long sinceOffset, String sinceEpoch, long attachOffset, String attachEpoch) {
+    StringBuilder out = new StringBuilder(160).append("{\"push\":{\"channel\":");
+    JsonText.quote(out, channel).append(",\"discontinuity\":{\"reason\":");
+    JsonText.quote(out, reason).append(",\"since\":{\"offset\":").append(sinceOffset).append(",\"epoch\":");
+    JsonText.quote(out, sinceEpoch).append("},\"attach\":{\"offset\":").append(attachOffset).append(",\"epoch\":");
+    JsonText.quote(out, attachEpoch);
+    return Buffer.buffer(out.append("}}}}").toString());
+  }
+
   public static Buffer message(String rawData) {
     return Buffer.buffer("{\"push\":{\"message\":{\"data\":" + rawData + "}}}");
   }

@@ -52,6 +52,8 @@ class ConfigLoaderTest {
         "websocket_message_size_limit": 4096,
         "allow_anonymous_connect_without_token": true,
         "client_write_delay": "7ms",
+        "client_resume_window": "45s",
+        "client_resume_buffer_size": 300,
         "history_size": 10,
         "history_ttl": "1h30m",
         "history_meta_ttl": "2h",
@@ -75,6 +77,9 @@ class ConfigLoaderTest {
         "join_leave": true,
         "force_push_join_leave": true,
         "channel_regex": "^[a-z]+$",
+        "user_sync": true,
+        "sync_batch_size": 25,
+        "sync_interval": "1s",
         "namespaces": [
           {"name": "chat", "history_size": 100, "history_ttl": 600, "force_recovery": true},
           {"name": "feed.v2", "allow_subscribe_for_client": true}
@@ -96,12 +101,13 @@ class ConfigLoaderTest {
     assertThat(c.redis()).isEqualTo(new RedisOptions("rediss://redis.example:6380",
         Duration.ofSeconds(2), Duration.ofMillis(500), 4));
     assertThat(c.client()).isEqualTo(new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(5),
-        Duration.ofSeconds(15), Duration.ofSeconds(30), 2048, 64, 1000, 5, 200, 100, 4096, true, Duration.ofMillis(7)));
+        Duration.ofSeconds(15), Duration.ofSeconds(30), 2048, 64, 1000, 5, 200, 100, 4096, true, Duration.ofMillis(7),
+        Duration.ofSeconds(45), 300));
     // Every channel option is set to a non-default value, so a key read into the wrong field or not
     // read at all shows up here.
     assertThat(c.defaults()).isEqualTo(new ChannelOptions(10, Duration.ofMinutes(90), Duration.ofHours(2),
         true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
-        true, true, true, true, "^[a-z]+$"));
+        true, true, true, true, "^[a-z]+$", true, 25, Duration.ofSeconds(1)));
     assertThat(c.defaults().streamOptions()).isEqualTo(new StreamOptions(10, Duration.ofMinutes(90), Duration.ofHours(2)));
     assertThat(c.namespaces()).containsOnlyKeys("chat", "feed.v2");
     assertThat(c.namespace("chat").historyTtl()).isEqualTo(Duration.ofSeconds(600));

@@ -126,7 +126,7 @@ class K8sManifestsIT {
   void clusterXmlVariantKeepsWhatTheBrokerNeeds() throws Exception {
     Config k8s = hazelcastConfig();
     Config repo = new InMemoryXmlConfig(Files.readString(Path.of("cluster.xml")));
-    for (String map : List.of("rebound.history.streams", "__vertx.haInfo", "__vertx.nodeInfo")) {
+    for (String map : List.of("rebound.history.streams", "rebound.sync.positions", "__vertx.haInfo", "__vertx.nodeInfo")) {
       assertThat(k8s.getMapConfig(map).getBackupCount()).as(map).isEqualTo(repo.getMapConfig(map).getBackupCount()).isGreaterThanOrEqualTo(1);
     }
     assertThat(k8s.getMultiMapConfig("__vertx.subs").getBackupCount()).isGreaterThanOrEqualTo(1);

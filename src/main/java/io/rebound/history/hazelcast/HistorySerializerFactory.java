@@ -4,10 +4,13 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.rebound.sync.hazelcast.AdvanceSyncProcessor;
+import io.rebound.sync.hazelcast.StoredSyncPosition;
 
 /**
- * Creates the hazelcast history engine's stored and transmitted objects by id, so Hazelcast never
- * falls back to Java serialisation for them. Registered in {@code cluster.xml}
+ * Creates the stored and transmitted objects of the hazelcast history engine and of the sync position
+ * store ({@code io.rebound.sync.hazelcast}) by id, so Hazelcast never falls back to Java serialisation
+ * for them. Registered in {@code cluster.xml}
  * ({@code <data-serializable-factory factory-id="7421">}) or with {@link #register(Config)}.
  *
  * <p>The ids are part of the stored and wire format of a running cluster: never renumber them, only
@@ -24,6 +27,8 @@ public final class HistorySerializerFactory implements DataSerializableFactory {
   static final int SWEEP_PROCESSOR = 5;
   static final int APPEND_OUTCOME = 6;
   static final int READ_OUTCOME = 7;
+  public static final int SYNC_POSITION = 8;
+  public static final int SYNC_ADVANCE_PROCESSOR = 9;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -35,6 +40,8 @@ public final class HistorySerializerFactory implements DataSerializableFactory {
       case SWEEP_PROCESSOR -> new SweepProcessor();
       case APPEND_OUTCOME -> new AppendOutcome();
       case READ_OUTCOME -> new ReadOutcome();
+      case SYNC_POSITION -> new StoredSyncPosition();
+      case SYNC_ADVANCE_PROCESSOR -> new AdvanceSyncProcessor();
       default -> throw new IllegalArgumentException("unknown rebound history type id " + typeId);
     };
   }

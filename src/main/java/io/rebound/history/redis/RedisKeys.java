@@ -9,7 +9,7 @@ package io.rebound.history.redis;
  * early, or hash the whole key when the tag is empty, and split the channel's keys over slots. Such
  * channels get a tag derived from their hash, followed by the full name to keep keys unique.
  */
-final class RedisKeys {
+public final class RedisKeys {
 
   private final String prefix;
 
@@ -29,7 +29,11 @@ final class RedisKeys {
     return prefix + ":idem:" + tagged(channel) + ":" + key;
   }
 
-  static String tagged(String channel) {
+  /**
+   * The hash-tagged form of {@code channel} that every key of the channel embeds; other stores keyed
+   * by channel (the sync positions) use it too, so their keys share the channel's slot.
+   */
+  public static String tagged(String channel) {
     if (!channel.isEmpty() && channel.indexOf('}') < 0) return "{" + channel + "}";
     return "{#" + Integer.toHexString(channel.hashCode()) + "}" + channel;
   }
