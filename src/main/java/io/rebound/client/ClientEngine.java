@@ -54,10 +54,12 @@ final class ClientEngine implements Transport.Events {
   private long pingIntervalMs;
   // Session resume (EXTENSIONS.md §2).
   private String session;
-  private long resumeWindowMs;
   private long received;
-  private long lostAtNanos;
   private boolean resumeSent;
+  /** Incremented for every new (not resumed) session: tells which commands the current session has seen. */
+  private int sessionGen;
+  /** Application commands wait until the resubscribes of a new session are answered. */
+  private boolean holdUser;
   // Reconnecting.
   private int attempt;
   private int attemptSeq;
@@ -204,7 +206,8 @@ final class ClientEngine implements Transport.Events {
     if (o.version() != null) c.put("version", o.version());
     long window = o.resumeWindow().toMillis();
     if (window > 0) c.put("resume_window", window);
-    resumeSent = window > 0 && session != null && lostAtNanos != 0 && System.nanoTime() - lostAtNanos < resumeWindowMs * 1_000_000L;
+    // The server decides whether the session is still resumable (its window, its buffer): always ask.
+    resumeSent = window > 0 && session != null;
     if (resumeSent) {
       ObjectNode r = c.putObject("resume");
       r.put("session", session);
@@ -226,7 +229,6 @@ final class ClientEngine implements Transport.Events {
     cancelConnectionTimers();
     t.close(reconnect ? CLOSE_RECONNECT : CLOSE_NORMAL, reason.length() > 100 ? reason.substring(0, 100) : reason);
     boolean wasConnected = state == ClientState.CONNECTED;
-    if (wasConnected) lostAtNanos = System.nanoTime();
     commands.unsendAll();
     if (wasConnected) subscriptions.values().forEach(s -> s.connectionLost(code, reason));
     if (!reconnect) {
@@ -274,7 +276,7 @@ final class ClientEngine implements Transport.Events {
     if (t != null) t.close(CLOSE_NORMAL, "client stopped");
     state = next;
     session = null;
-    lostAtNanos = 0;
+    holdUser = false;
     for (PendingCommand c : commands.drain()) complete(c, null, failure);
     subscriptions.values().forEach(Subscription::clientStopped);
   }
@@ -379,8 +381,6 @@ final class ClientEngine implements Transport.Events {
     if (!resumed) received = 0;
     if (r.hasNonNull("session")) session = r.get("session").asText();
     else if (!resumed) session = null;
-    resumeWindowMs = r.path("resume_window").asLong(o.resumeWindow().toMillis());
-    lostAtNanos = 0;
     state = ClientState.CONNECTED;
     attempt = 0;
     cancel(giveUpTimer);
@@ -393,15 +393,16 @@ final class ClientEngine implements Transport.Events {
       long last = r.path("last_command").asLong(0);
       long now = System.nanoTime();
       for (PendingCommand c : commands.all()) {
+        if (c.sentInSession != sessionGen) continue; // never written in this session: released below
         if (c.id > last) send(c);
         else c.sentAtNanos = now; // the server has it: its reply is among the resent messages or still to come
       }
       subscriptions.values().forEach(Subscription::resumed);
     } else {
-      List<PendingCommand> resend = new ArrayList<>();
+      sessionGen++;
       for (PendingCommand c : commands.all()) {
         switch (c.kind) {
-          case USER -> resend.add(c);
+          case USER -> { } // resent once the resubscribes are answered, with new ids and the same idempotency keys
           case UNSUBSCRIBE -> {
             commands.remove(c);
             complete(c, Wire.object(), null);
@@ -410,11 +411,9 @@ final class ClientEngine implements Transport.Events {
         }
       }
       subscriptions.values().forEach(Subscription::newSession);
-      for (PendingCommand c : resend) {
-        commands.renumber(c);
-        send(c);
-      }
+      holdUser = subscriptions.values().stream().anyMatch(Subscription::awaitingReply);
     }
+    releaseUnsent();
     ConnectedEvent event = new ConnectedEvent(clientId, resumed, r.get("data"));
     emit(l -> l.onConnected(event));
     serverSubs.connected(r.get("subs"), resumed);
@@ -425,6 +424,27 @@ final class ClientEngine implements Transport.Events {
     List<String> lines = batch;
     batch = null;
     if (lines != null && !lines.isEmpty() && transport == t) t.send(lines);
+  }
+
+  /**
+   * Writes, with new ids in their original order, the commands the current session has not seen (queued while
+   * disconnected, or left from a session that could not be resumed); application commands only once no resubscribe
+   * is pending, so that they find their subscriptions in place (publish permission, {@code until_attach}).
+   */
+  private void releaseUnsent() {
+    if (!connected()) return;
+    for (PendingCommand c : commands.all()) {
+      if (c.sentInSession == sessionGen || (c.kind == PendingCommand.Kind.USER && holdUser)) continue;
+      commands.renumber(c);
+      send(c);
+    }
+  }
+
+  /** A subscription got its subscribe reply (or stopped waiting for it). */
+  void subscriptionSettled() {
+    if (!holdUser || subscriptions.values().stream().anyMatch(Subscription::awaitingReply)) return;
+    holdUser = false;
+    releaseUnsent();
   }
 
   private void push(Transport t, JsonNode p) {
@@ -491,8 +511,9 @@ final class ClientEngine implements Transport.Events {
 
   /** Writes a buffered command to the connection now (or into the batch being built); no-op while disconnected. */
   void send(PendingCommand c) {
-    if (!connected()) return;
+    if (!connected() || (c.kind == PendingCommand.Kind.USER && holdUser)) return;
     c.sentAtNanos = System.nanoTime();
+    c.sentInSession = sessionGen;
     if (batch != null) batch.add(c.encode());
     else transport.send(c.encode());
     armCommandWatch();

@@ -30,6 +30,8 @@ final class PendingCommand {
   final Callback callback;
   /** When it was last written to a connection (System.nanoTime()), 0 while waiting to be (re)sent. */
   long sentAtNanos;
+  /** The session (the engine's session generation) it was last written in; 0 = never written. */
+  int sentInSession;
 
   PendingCommand(long id, String method, ObjectNode params, Kind kind, Callback callback) {
     this.id = id;

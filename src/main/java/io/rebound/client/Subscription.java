@@ -84,6 +84,7 @@ public final class Subscription {
     engine.run(() -> {
       if (state == SubscriptionState.UNSUBSCRIBED) return;
       cancelResubscribe();
+      boolean wasAwaiting = pending != null;
       pending = null;
       resumable = false;
       if (serverMayHave && engine.state != ClientState.DISCONNECTED && engine.state != ClientState.GAVE_UP) {
@@ -92,6 +93,7 @@ public final class Subscription {
       }
       serverMayHave = false;
       toUnsubscribed(0, "unsubscribe called");
+      if (wasAwaiting) engine.subscriptionSettled();
     });
   }
 
@@ -134,9 +136,22 @@ public final class Subscription {
     engine.send(pending);
   }
 
+  /** Whether a subscribe of this subscription waits for its reply. */
+  boolean awaitingReply() {
+    return pending != null;
+  }
+
   private void subscribeReply(PendingCommand c, JsonNode result, Throwable error) {
     if (c != pending) return; // superseded (unsubscribed, new session, client stopped)
     pending = null;
+    try {
+      handleSubscribeReply(result, error);
+    } finally {
+      engine.subscriptionSettled();
+    }
+  }
+
+  private void handleSubscribeReply(JsonNode result, Throwable error) {
     if (error != null) {
       if (!(error instanceof ReplyException re)) return;
       emit(l -> l.onError(re));
@@ -187,6 +202,7 @@ public final class Subscription {
     pending = null;
     if (code < 2500) {
       toUnsubscribed(code, reason);
+      engine.subscriptionSettled();
       return;
     }
     if (code == 2502) {

@@ -154,12 +154,13 @@ class ClientProtocolTest {
     conn2.send("{\"id\":1,\"connect\":{\"client\":\"c2\",\"session\":\"s2\"}}"); // no "resumed": refused
     JsonNode subscribe = conn2.expect("subscribe");
     assertThat(subscribe.path("subscribe").toString()).isEqualTo("{\"channel\":\"c\",\"recover\":true,\"offset\":7,\"epoch\":\"e\"}");
+    assertThat(conn2.poll(200)).as("the publish waits for the resubscribe to be answered").isNull();
+    conn2.send("{\"id\":" + subscribe.path("id") + ",\"subscribe\":{\"recoverable\":true,\"epoch\":\"e\",\"offset\":7,"
+        + "\"recovered\":true,\"was_recovering\":true,\"publications\":[{\"offset\":7,\"data\":7},{\"offset\":8,\"data\":8}]}}");
     JsonNode resent = conn2.expect("publish");
     assertThat(resent.path("id").asLong()).isGreaterThan(subscribe.path("id").asLong());
     assertThat(resent.path("publish").path("idempotency_key").asText()).isEqualTo(key);
-    conn2.send("{\"id\":" + subscribe.path("id") + ",\"subscribe\":{\"recoverable\":true,\"epoch\":\"e\",\"offset\":7,"
-        + "\"recovered\":true,\"was_recovering\":true,\"publications\":[{\"offset\":7,\"data\":7},{\"offset\":8,\"data\":8}]}}",
-        "{\"id\":" + resent.path("id") + ",\"publish\":{}}");
+    conn2.send("{\"id\":" + resent.path("id") + ",\"publish\":{}}");
     Await.result(p);
     assertThat(rec.offsets()).containsExactly(6L, 7L, 8L);
     SubscribedEvent again = rec.subscribed.get(1);

@@ -30,6 +30,8 @@ public final class TcpProxy implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   private final List<NetSocket> held = new java.util.ArrayList<>();
   private boolean holding; // guarded by held
+  private final Set<NetSocket> backs = ConcurrentHashMap.newKeySet();
+  private volatile boolean stalled;
 
   private TcpProxy(Vertx vertx, List<Integer> backends) {
     this.vertx = vertx;
@@ -83,6 +85,21 @@ public final class TcpProxy implements AutoCloseable {
     waiting.forEach(this::forward);
   }
 
+  /**
+   * Stops forwarding server-to-client bytes on every connection (a congested downlink): the server's
+   * writes back up until its outbound queue overflows. Client-to-server bytes still flow.
+   */
+  public void stallDownstream() {
+    stalled = true;
+    backs.forEach(NetSocket::pause);
+  }
+
+  /** Forwards server-to-client bytes again. */
+  public void resumeDownstream() {
+    stalled = false;
+    backs.forEach(NetSocket::resume);
+  }
+
   private void accept(NetSocket front) {
     accepted.incrementAndGet();
     front.pause(); // nothing is read until there is a backend to write it to
@@ -109,18 +126,21 @@ public final class TcpProxy implements AutoCloseable {
         return;
       }
       open.add(back);
+      backs.add(back);
       front.closeHandler(v -> {
         open.remove(front);
         back.close();
       });
       back.closeHandler(v -> {
         open.remove(back);
+        backs.remove(back);
         front.close();
       });
       front.exceptionHandler(e -> front.close());
       back.exceptionHandler(e -> back.close());
-      pipe(front, back);
-      pipe(back, front);
+      pipe(front, back, false);
+      pipe(back, front, true);
+      if (stalled) back.pause();
       front.resume();
     });
   }
@@ -135,12 +155,14 @@ public final class TcpProxy implements AutoCloseable {
     return p.future();
   }
 
-  private static void pipe(NetSocket from, NetSocket to) {
+  private void pipe(NetSocket from, NetSocket to, boolean downstream) {
     from.handler(buf -> {
       to.write(buf);
       if (to.writeQueueFull()) {
         from.pause();
-        to.drainHandler(v -> from.resume());
+        to.drainHandler(v -> {
+          if (!(downstream && stalled)) from.resume();
+        });
       }
     });
   }
