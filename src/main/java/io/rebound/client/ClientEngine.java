@@ -60,6 +60,8 @@ final class ClientEngine implements Transport.Events {
   private int sessionGen;
   /** Application commands wait until the resubscribes of a new session are answered. */
   private boolean holdUser;
+  /** A new session's subscribes went out in the connect's frame, before the reply (centrifuge-js batching). */
+  private boolean pipelined;
   // Reconnecting.
   private int attempt;
   private int attemptSeq;
@@ -118,6 +120,11 @@ final class ClientEngine implements Transport.Events {
 
   boolean connected() {
     return state == ClientState.CONNECTED && transport != null;
+  }
+
+  /** Commands may be written: connected, or a new session's first frame is being built. */
+  private boolean canSend() {
+    return transport != null && (state == ClientState.CONNECTED || pipelined);
   }
 
   private boolean trying() {
@@ -193,9 +200,40 @@ final class ClientEngine implements Transport.Events {
     });
     t.open(connectOptions).onComplete(ar -> run(() -> {
       if (transport != t) return;
-      if (ar.failed()) lost(t, ReboundClient.RECONNECT_TRANSPORT_CLOSED, "transport closed: " + ar.cause().getMessage(), true);
-      else t.send(connectCommand());
+      if (ar.failed()) {
+        lost(t, ReboundClient.RECONNECT_TRANSPORT_CLOSED, "transport closed: " + ar.cause().getMessage(), true);
+        return;
+      }
+      String connect = connectCommand();
+      if (resumeSent) { // the reply decides between continuing the session and a new one
+        t.send(connect);
+        return;
+      }
+      // Certainly a new session: subscribes (and commands) follow the connect in the same frame, saving a round trip.
+      pipelined = true;
+      batch = new ArrayList<>();
+      batch.add(connect);
+      newSession();
+      releaseUnsent();
+      flush(t);
     }));
+  }
+
+  /** Prepares a new session: a new generation, stale subscription commands dropped, every subscription resubscribing. */
+  private void newSession() {
+    sessionGen++;
+    for (PendingCommand c : commands.all()) {
+      switch (c.kind) {
+        case USER -> { } // resent once the resubscribes are answered, with new ids and the same idempotency keys
+        case UNSUBSCRIBE -> {
+          commands.remove(c);
+          complete(c, Wire.object(), null);
+        }
+        default -> commands.remove(c);
+      }
+    }
+    subscriptions.values().forEach(Subscription::newSession);
+    holdUser = subscriptions.values().stream().anyMatch(Subscription::awaitingReply);
   }
 
   private String connectCommand() {
@@ -225,6 +263,7 @@ final class ClientEngine implements Transport.Events {
     if (transport != t) return;
     transport = null;
     awaitingConnectReply = false;
+    pipelined = false;
     batch = null;
     cancelConnectionTimers();
     t.close(reconnect ? CLOSE_RECONNECT : CLOSE_NORMAL, reason.length() > 100 ? reason.substring(0, 100) : reason);
@@ -272,6 +311,7 @@ final class ClientEngine implements Transport.Events {
     Transport t = transport;
     transport = null;
     awaitingConnectReply = false;
+    pipelined = false;
     batch = null;
     if (t != null) t.close(CLOSE_NORMAL, "client stopped");
     state = next;
@@ -398,22 +438,14 @@ final class ClientEngine implements Transport.Events {
         else c.sentAtNanos = now; // the server has it: its reply is among the resent messages or still to come
       }
       subscriptions.values().forEach(Subscription::resumed);
+    } else if (!pipelined) {
+      newSession(); // resume asked for and refused
     } else {
-      sessionGen++;
-      for (PendingCommand c : commands.all()) {
-        switch (c.kind) {
-          case USER -> { } // resent once the resubscribes are answered, with new ids and the same idempotency keys
-          case UNSUBSCRIBE -> {
-            commands.remove(c);
-            complete(c, Wire.object(), null);
-          }
-          default -> commands.remove(c);
-        }
-      }
-      subscriptions.values().forEach(Subscription::newSession);
-      holdUser = subscriptions.values().stream().anyMatch(Subscription::awaitingReply);
+      subscriptions.values().forEach(Subscription::sendIfWaiting); // subscribe() called while the reply was awaited
     }
+    pipelined = false;
     releaseUnsent();
+    armCommandWatch(); // also covers commands the server had already received: their replies must come
     ConnectedEvent event = new ConnectedEvent(clientId, resumed, r.get("data"));
     emit(l -> l.onConnected(event));
     serverSubs.connected(r.get("subs"), resumed);
@@ -432,7 +464,7 @@ final class ClientEngine implements Transport.Events {
    * is pending, so that they find their subscriptions in place (publish permission, {@code until_attach}).
    */
   private void releaseUnsent() {
-    if (!connected()) return;
+    if (!canSend()) return;
     for (PendingCommand c : commands.all()) {
       if (c.sentInSession == sessionGen || (c.kind == PendingCommand.Kind.USER && holdUser)) continue;
       commands.renumber(c);
@@ -511,7 +543,7 @@ final class ClientEngine implements Transport.Events {
 
   /** Writes a buffered command to the connection now (or into the batch being built); no-op while disconnected. */
   void send(PendingCommand c) {
-    if (!connected() || (c.kind == PendingCommand.Kind.USER && holdUser)) return;
+    if (!canSend() || (c.kind == PendingCommand.Kind.USER && holdUser)) return;
     c.sentAtNanos = System.nanoTime();
     c.sentInSession = sessionGen;
     if (batch != null) batch.add(c.encode());

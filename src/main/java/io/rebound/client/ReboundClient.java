@@ -48,7 +48,6 @@ public final class ReboundClient implements AutoCloseable {
   /** {@link DisconnectedEvent} codes set by the client itself (server codes are ≥ 100). */
   public static final int DISCONNECT_CALLED = 0;
   public static final int DISCONNECT_UNAUTHORIZED = 1;
-  public static final int DISCONNECT_BAD_PROTOCOL = 2;
   public static final int DISCONNECT_MESSAGE_SIZE_LIMIT = 3;
 
   /** {@link ReconnectingEvent} codes set by the client itself. */

@@ -241,6 +241,11 @@ public final class Subscription {
     }
   }
 
+  /** Connected: a subscription still waiting without a subscribe in flight sends one. */
+  void sendIfWaiting() {
+    if (state == SubscriptionState.SUBSCRIBING && pending == null && resubscribeTimer < 0) sendSubscribe();
+  }
+
   /** A new session (first connect, or resume refused): subscribe again, recovering from the position. */
   void newSession() {
     resumable = false;

@@ -90,6 +90,23 @@ class ClientProtocolTest {
   }
 
   @Test
+  void aNewSessionSendsItsSubscribesWithTheConnectButAResumeWaitsForTheReply() {
+    start(options(), "c");
+    ScriptedServer.Conn conn = server.next();
+    conn.expect("connect");
+    assertThat(conn.expect("subscribe").path("id").asLong()).as("nothing to resume: pipelined").isEqualTo(2);
+    conn.send("{\"id\":1,\"connect\":{\"client\":\"c1\",\"session\":\"s1\"}}",
+        "{\"id\":2,\"subscribe\":{\"recoverable\":true,\"epoch\":\"e\",\"offset\":4}}");
+    Await.until("subscribed", WAIT, () -> rec.subscribed.size() == 1);
+    conn.close(3001, "shutdown");
+    ScriptedServer.Conn conn2 = server.next();
+    assertThat(conn2.expect("connect").path("connect").has("resume")).isTrue();
+    assertThat(conn2.poll(300)).as("a resume may make the resubscribe unnecessary").isNull();
+    conn2.send("{\"id\":1,\"connect\":{\"client\":\"c2\",\"resumed\":false}}");
+    assertThat(conn2.expect("subscribe").path("subscribe").path("offset").asLong()).isEqualTo(4);
+  }
+
+  @Test
   void resumedSessionResendsOnlyCommandsAfterLastCommandAndDoesNotResubscribe() {
     Subscription sub = start(options(), "c");
     ScriptedServer.Conn conn = server.next();

@@ -5,14 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The reconnecting clients of one event loop with their own WebSocket client (the {@link
- * SubscriberShard} pattern): every method hops onto the shard's context, so client state needs no locks.
+ * SubscriberShard} pattern): every method hops onto the shard's context, so client state needs no locks. The SDK
+ * clients are created on that context, so their events run there too; they share this shard's WebSocket client.
  */
 final class ClientShard {
 
@@ -26,7 +26,7 @@ final class ClientShard {
   private final Vertx vertx;
   private final Context context;
   private final WebSocketClient client;
-  private final WebSocketConnectOptions target;
+  private final String url;
   private final ReconnectStats stats;
   private final MassReconnectOptions options;
   private final List<ReconnectingClient> clients = new ArrayList<>();
@@ -37,13 +37,14 @@ final class ClientShard {
     this.context = vertx.getOrCreateContext();
     this.stats = stats;
     this.options = options;
-    this.target = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(balancerPort).setURI("/connection/websocket")
-        .setTimeout(ReconnectingClient.HANDSHAKE_TIMEOUT_MS);
+    this.url = "ws://127.0.0.1:" + balancerPort + "/connection/websocket";
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setTryUsePerMessageCompression(false)
         .setTryUsePerFrameCompression(false)
         .setTcpNoDelay(true)
         .setConnectTimeout((int) ReconnectingClient.HANDSHAKE_TIMEOUT_MS)
+        .setMaxFrameSize(16 * 1024 * 1024)
+        .setMaxMessageSize(64 * 1024 * 1024)
         // The default (50 per host) would queue every further connection behind the open ones forever.
         .setMaxConnections(Integer.MAX_VALUE));
   }
@@ -94,8 +95,8 @@ final class ClientShard {
     return client;
   }
 
-  WebSocketConnectOptions target() {
-    return target;
+  String url() {
+    return url;
   }
 
   ReconnectStats stats() {

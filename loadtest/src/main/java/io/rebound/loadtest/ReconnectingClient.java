@@ -1,222 +1,168 @@
 package io.rebound.loadtest;
 
+import io.rebound.client.ClientListener;
+import io.rebound.client.ConnectedEvent;
+import io.rebound.client.DisconnectedEvent;
+import io.rebound.client.GaveUpEvent;
+import io.rebound.client.Publication;
+import io.rebound.client.ReboundClient;
+import io.rebound.client.ReboundClientOptions;
+import io.rebound.client.ReconnectingEvent;
+import io.rebound.client.SubscribedEvent;
+import io.rebound.client.SubscriptionListener;
 import io.vertx.core.Promise;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 
 /**
- * One raw-protocol client that behaves like centrifuge-js: connect + subscribes in one frame, pongs,
- * full-jitter reconnect on any drop, resubscribe with {@code recover/offset/epoch}, resubscribe on an
- * unsubscribe push with code >= 2500. Confined to its shard's event loop.
+ * One simulated user: an {@link ReboundClient} (the Java client SDK) with a personal and a shared subscription,
+ * whose events feed the run's accounting. The SDK does what centrifuge-js does — full-jitter reconnect, resubscribe
+ * with {@code recover/offset/epoch}, resubscribe on an unsubscribe push with code >= 2500, a 5 s reply timeout — with
+ * session resume turned off, because this tool measures recovery from the broker's history. Confined to its shard's
+ * event loop (the SDK client is created there, so its events run there too).
  */
-final class ReconnectingClient implements FrameScanner.Listener {
+final class ReconnectingClient implements ClientListener {
 
   /** The centrifuge-js per-call timeout: no connect/subscribe reply within it means reconnect. */
   static final long HANDSHAKE_TIMEOUT_MS = 5000;
 
-  private enum State { DISCONNECTED, CONNECTING, CONNECTED, CLOSED }
-
-  private final ClientShard shard;
   private final ReconnectStats stats;
-  private final String token;
+  private final ReboundClient client;
   final SubscriptionState[] subs;
   /** Completes the first time the client is connected and subscribed (the initial ramp waits for it). */
   final Promise<Void> firstReady = Promise.promise();
-  private ClientWebSocket ws;
-  private State state = State.DISCONNECTED;
-  private int attempt;
-  private int nextId;
-  private boolean pong;
-  private long handshakeTimer = -1;
+  private boolean connected;
+  private boolean closed;
   /** Disruption generation this client is recovering from; 0 = not recovering. */
   private int recoveringFrom;
 
+  /** Must run on the shard's context. */
   ReconnectingClient(ClientShard shard, String token, SubscriptionState personal, SubscriptionState shared) {
-    this.shard = shard;
     this.stats = shard.stats();
-    this.token = token;
     this.subs = new SubscriptionState[] {personal, shared};
+    MassReconnectOptions o = shard.options();
+    client = ReboundClient.create(shard.vertx(), shard.client(), new ReboundClientOptions()
+        .url(shard.url())
+        .token(token)
+        .name("massreconnect")
+        .resumeWindow(Duration.ZERO) // measure per-channel recovery from history, not session resume
+        .reconnectTimeout(Duration.ZERO) // never give up: every client must come back
+        .minReconnectDelay(Duration.ofMillis(o.backoffMinMs))
+        .maxReconnectDelay(Duration.ofMillis(o.backoffMaxMs))
+        .timeout(Duration.ofMillis(HANDSHAKE_TIMEOUT_MS)));
+    client.addListener(this);
+    for (SubscriptionState s : subs) client.newSubscription(s.channel).addListener(new Accounting(s)).subscribe();
   }
 
   void connect() {
-    if (state == State.CLOSED) return;
-    state = State.CONNECTING;
     stats.connectAttempts.increment();
-    ClientWebSocket socket = shard.client().webSocket();
-    ws = socket;
-    socket.textMessageHandler(frame -> {
-      if (ws == socket) FrameScanner.scan(frame, this);
-    });
-    socket.closeHandler(v -> dropped(socket));
-    socket.exceptionHandler(e -> {});
-    socket.connect(shard.target())
-        .compose(w -> w.writeTextMessage(handshake()))
-        .onFailure(e -> dropped(socket));
-    handshakeTimer = shard.vertx().setTimer(HANDSHAKE_TIMEOUT_MS, t -> {
-      handshakeTimer = -1;
-      if (ws == socket && !ready()) {
-        socket.close();
-        dropped(socket);
-      }
-    });
+    client.connect();
   }
 
-  private String handshake() {
-    nextId = 1;
-    StringBuilder b = new StringBuilder(512).append("{\"id\":").append(nextId++).append(",\"connect\":{\"token\":\"").append(token)
-        .append("\",\"name\":\"massreconnect\"}}");
-    for (SubscriptionState s : subs) {
-      s.subscribed = false;
-      s.pendingId = nextId++;
-      b.append('\n').append(s.subscribeCommand(s.pendingId));
-    }
-    return b.toString();
+  boolean ready() {
+    return connected && subs[0].subscribed && subs[1].subscribed;
   }
 
-  /** The socket is gone (closed by the balancer or broker, or never opened): back off and retry. */
-  private void dropped(ClientWebSocket socket) {
-    if (ws != socket) return;
-    ws = null;
-    if (handshakeTimer >= 0) shard.vertx().cancelTimer(handshakeTimer);
-    handshakeTimer = -1;
-    if (state == State.CONNECTED) {
+  void close() {
+    closed = true;
+    if (connected) stats.connected.decrementAndGet();
+    connected = false;
+    client.close();
+  }
+
+  @Override
+  public void onConnected(ConnectedEvent event) {
+    connected = true;
+    stats.connected.incrementAndGet();
+    checkReady();
+  }
+
+  @Override
+  public void onReconnecting(ReconnectingEvent event) {
+    stats.connectAttempts.increment(); // each event schedules one more attempt
+    if (event.wasConnected()) {
+      connected = false;
       stats.connected.decrementAndGet();
       stats.disconnects.increment();
     }
-    for (SubscriptionState s : subs) s.subscribed = false;
     int gen = stats.generation();
     if (gen > 0 && recoveringFrom != gen) {
       recoveringFrom = gen;
       stats.affected(gen);
     }
-    if (state == State.CLOSED) return;
-    state = State.DISCONNECTED;
-    long delay = Backoff.delayMs(attempt++, shard.options().backoffMinMs, shard.options().backoffMaxMs);
-    shard.vertx().setTimer(delay, t -> connect());
-  }
-
-  boolean ready() {
-    return state == State.CONNECTED && subs[0].subscribed && subs[1].subscribed;
-  }
-
-  void close() {
-    boolean wasConnected = state == State.CONNECTED;
-    state = State.CLOSED;
-    if (wasConnected) stats.connected.decrementAndGet();
-    ClientWebSocket socket = ws;
-    ws = null;
-    if (socket != null) socket.close();
   }
 
   @Override
-  public void onPing() {
-    if (pong && ws != null) ws.writeTextMessage("{}");
+  public void onDisconnected(DisconnectedEvent event) {
+    if (closed) return;
+    if (connected) stats.connected.decrementAndGet();
+    connected = false;
+    stats.error("client stopped: " + event.code() + " " + event.reason());
   }
 
   @Override
-  public void onPublication(long seq, long t, long offset) {
-    stats.stray.increment();
+  public void onGaveUp(GaveUpEvent event) {
+    stats.error("client gave up: " + event);
   }
 
   @Override
-  public void onPublication(String frame, int channelStart, int channelEnd, long seq, long t, long offset) {
-    SubscriptionState sub = channelStart < 0 ? null : byChannel(frame, channelStart, channelEnd);
-    // The SDK ignores publications of a subscription that is not in the subscribed state.
-    if (sub == null || !sub.subscribed) {
-      stats.stray.increment();
-      return;
+  public void onError(Throwable error) {
+    stats.error("connect: " + error.getMessage());
+  }
+
+  private void checkReady() {
+    if (!ready()) return;
+    firstReady.tryComplete();
+    if (recoveringFrom != 0) stats.recoveredFrom(recoveringFrom);
+    recoveringFrom = 0;
+  }
+
+  /** One subscription's events into the run's counters. */
+  private final class Accounting implements SubscriptionListener {
+    private final SubscriptionState s;
+
+    Accounting(SubscriptionState s) {
+      this.s = s;
     }
-    sub.accept(seq, offset, stats);
-  }
 
-  private SubscriptionState byChannel(String frame, int start, int end) {
-    for (SubscriptionState s : subs) {
-      if (s.channel.length() == end - start && frame.startsWith(s.channel, start)) return s;
+    @Override
+    public void onSubscribing(int code, String reason) {
+      s.subscribed = false;
+      if (code >= 2500) stats.insufficientState.increment(); // an unsubscribe push asking to resubscribe
     }
-    return null;
-  }
 
-  @Override
-  public void onOtherPush(String line) {
-    JsonObject push = parse(line);
-    if (push == null) return;
-    JsonObject p = push.getJsonObject("push");
-    JsonObject unsub = p == null ? null : p.getJsonObject("unsubscribe");
-    if (unsub == null) return;
-    stats.insufficientState.increment();
-    SubscriptionState sub = null;
-    for (SubscriptionState s : subs) if (s.channel.equals(p.getString("channel"))) sub = s;
-    // Codes >= 2500 ask the client to resubscribe (with recovery); lower codes are final.
-    if (sub != null && unsub.getInteger("code", 0) >= 2500 && ws != null) {
-      sub.subscribed = false;
-      sub.pendingId = nextId++;
-      ws.writeTextMessage(sub.subscribeCommand(sub.pendingId));
-    }
-  }
-
-  @Override
-  public void onReply(String line) {
-    JsonObject reply = parse(line);
-    if (reply == null) return;
-    int id = reply.getInteger("id", 0);
-    if (reply.containsKey("error")) {
-      stats.error("reply to command " + id + ": " + line);
-      if (ws != null) ws.close();
-      return;
-    }
-    if (id == 1) {
-      JsonObject result = reply.getJsonObject("connect");
-      pong = result != null && result.getBoolean("pong", false);
-      state = State.CONNECTED;
-      attempt = 0;
-      stats.connected.incrementAndGet();
-    } else {
-      for (SubscriptionState s : subs) {
-        if (s.pendingId == id) subscribed(s, reply.getJsonObject("subscribe", new JsonObject()));
+    @Override
+    public void onSubscribed(SubscribedEvent e) {
+      s.subscribed = true;
+      if (e.wasRecovering()) {
+        if (e.recovered()) {
+          stats.recovered.increment();
+        } else {
+          // The app would reload this channel's state from its database: counted apart, never as loss.
+          stats.unrecovered.increment();
+          s.lastSeq = SubscriptionState.UNKNOWN;
+        }
+      } else {
+        stats.freshSubscribes.increment();
       }
+      checkReady();
     }
-    if (ready()) {
-      firstReady.tryComplete();
-      if (recoveringFrom != 0) stats.recoveredFrom(recoveringFrom);
-      recoveringFrom = 0;
-    }
-  }
 
-  private void subscribed(SubscriptionState s, JsonObject result) {
-    s.pendingId = 0;
-    s.subscribed = true;
-    boolean recovered = result.getBoolean("recovered", false);
-    if (result.getBoolean("was_recovering", false)) {
-      if (recovered) stats.recovered.increment();
-      else {
-        // The app would reload this channel's state from its database: counted apart, never as loss.
-        stats.unrecovered.increment();
-        s.lastSeq = SubscriptionState.UNKNOWN;
-      }
-    } else {
-      stats.freshSubscribes.increment();
+    @Override
+    public void onUnsubscribed(int code, String reason) {
+      s.subscribed = false;
+      if (closed) return;
+      stats.insufficientState.increment();
+      stats.error("unsubscribed from " + s.channel + ": " + code + " " + reason);
     }
-    s.recoverable = result.getBoolean("recoverable", false);
-    s.epoch = result.getString("epoch", "");
-    s.offset = result.getLong("offset", 0L);
-    JsonArray pubs = result.getJsonArray("publications");
-    if (pubs == null) return;
-    for (int i = 0; i < pubs.size(); i++) {
-      JsonObject pub = pubs.getJsonObject(i);
-      JsonObject data = pub.getJsonObject("data");
-      long seq = data == null ? FrameScanner.NO_VALUE : data.getLong("seq", FrameScanner.NO_VALUE);
-      s.accept(seq, pub.getLong("offset", FrameScanner.NO_VALUE), stats);
-    }
-  }
 
-  private JsonObject parse(String line) {
-    try {
-      return new JsonObject(line);
-    } catch (DecodeException e) {
-      stats.error("unparseable line " + line);
-      return null;
+    @Override
+    public void onPublication(Publication p) {
+      s.accept(p, stats);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      stats.error("subscribe " + s.channel + ": " + error.getMessage());
     }
   }
 }

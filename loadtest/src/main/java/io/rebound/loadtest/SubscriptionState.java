@@ -1,11 +1,13 @@
 package io.rebound.loadtest;
 
+import io.rebound.client.Publication;
+
 /**
- * What one client knows about one of its subscriptions: the stream position to recover from (as the
- * SDK stores it, PROTOCOL.md §3.4) and the last payload sequence seen, which is how loss and duplicates
- * are counted. The publisher keeps at most one publication per channel in flight, so on a fresh
- * channel the broker's order is the sequence order: a jump is a loss, a repeat is a duplicate.
- * Confined to the owning shard's event loop.
+ * What one client knows about one of its subscriptions for the accounting: whether it is subscribed and the last
+ * payload sequence seen, which is how loss and duplicates are counted. (The stream position to recover from is kept
+ * by the client SDK itself.) The publisher keeps at most one publication per channel in flight, so on a fresh channel
+ * the broker's order is the sequence order: a jump is a loss, a repeat is a duplicate. Confined to the owning shard's
+ * event loop.
  */
 final class SubscriptionState {
 
@@ -14,11 +16,7 @@ final class SubscriptionState {
 
   final String channel;
   final int publisherIndex;
-  long offset;
-  String epoch = "";
-  boolean recoverable;
   boolean subscribed;
-  int pendingId;
   /** Channels are fresh and subscribed before publishing starts, so the first publication is seq 1. */
   long lastSeq;
 
@@ -28,12 +26,12 @@ final class SubscriptionState {
   }
 
   /** Accounts one publication (live or replayed by a recovery). */
-  void accept(long seq, long pubOffset, ReconnectStats stats) {
-    if (seq == FrameScanner.NO_VALUE) {
+  void accept(Publication p, ReconnectStats stats) {
+    if (p.data() == null || !p.data().path("seq").canConvertToLong()) {
       stats.stray.increment();
       return;
     }
-    if (pubOffset != FrameScanner.NO_VALUE) offset = pubOffset;
+    long seq = p.data().get("seq").asLong();
     if (lastSeq == UNKNOWN) {
       lastSeq = seq;
       stats.deliveries.increment();
@@ -46,16 +44,5 @@ final class SubscriptionState {
     if (seq > lastSeq + 1) stats.lostGaps.add(seq - lastSeq - 1);
     lastSeq = seq;
     stats.deliveries.increment();
-  }
-
-  /** The subscribe command the SDK would send: with recover/offset/epoch once a position is known. */
-  String subscribeCommand(int id) {
-    StringBuilder b = new StringBuilder(96).append("{\"id\":").append(id).append(",\"subscribe\":{\"channel\":\"").append(channel).append('"');
-    if (recoverable) {
-      b.append(",\"recover\":true");
-      if (offset != 0) b.append(",\"offset\":").append(offset);
-      if (!epoch.isEmpty()) b.append(",\"epoch\":\"").append(epoch).append('"');
-    }
-    return b.append("}}").toString();
   }
 }
