@@ -399,7 +399,9 @@ public final class ClientSession {
     result.put("resumed", true);
     result.put("last_command", resume.lastCommandId);
     sendConnectReply(connectId, result);
-    for (Buffer m : missing) out.send(m);
+    // Not through send(): the resend is bounded by the buffer (client_queue_max_size bytes), but with the
+    // connect reply and the newlines it can exceed the queue limit and would close the session as slow.
+    out.resend(missing);
     services.metrics().resumed();
     LOG.info("event=session_resumed {} resent={}", describe(), missing.size());
     return true;
