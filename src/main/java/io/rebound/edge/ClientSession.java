@@ -507,7 +507,8 @@ public final class ClientSession {
       return;
     }
     subscribeCommands.drop(sub);
-    out.send(Pushes.unsubscribe(channel, 2500, "insufficient state"));
+    // emit, not out.send: a detached session has no outbound path, the push is numbered for its resume.
+    emit(Pushes.unsubscribe(channel, 2500, "insufficient state"), null);
   }
 
   /**

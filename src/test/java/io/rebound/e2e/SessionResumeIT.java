@@ -7,6 +7,7 @@ import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RunningNode;
+import io.rebound.testing.StreamTamper;
 import io.rebound.testing.TcpProxy;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -302,6 +303,8 @@ class SessionResumeIT {
     }
   }
 
+  // ---- refused resume --------------------------------------------------------------------------
+
   @Test
   void resumeAfterTheWindowIsRefusedAndChannelRecoveryTakesOver() {
     String feed = "feed:window";
@@ -434,4 +437,37 @@ class SessionResumeIT {
   }
 
   // ---- what happens while detached -------------------------------------------------------------
+
+  @Test
+  void continuityLostWhileDetachedIsReportedAfterTheResume() {
+    // A client without the discontinuity extension gets the unsubscribe push (2500) when a gap
+    // cannot be filled; if it happens while the session is detached, the push is numbered into the
+    // buffer like any message and resent on resume.
+    String feed = "feed:gap-detached";
+    try (TcpProxy proxy = TcpProxy.start(clients, List.of(node.port()));
+        RawClient first = RawClient.open(clients, proxy.port())) {
+      JsonNode connected = connect(first, "gapd", 30_000);
+      subscribe(first, 2, feed);
+      node.publish(feed, 1);
+      first.push(feed, "pub");
+      proxy.dropAll();
+      first.awaitClose();
+
+      double lost = api.metric("rebound_insufficient_state_total");
+      try (StreamTamper tamper = StreamTamper.holdPositionedReads(node.node(), feed)) {
+        StreamTamper.appendWithoutFanout(node.node(), feed, "{\"n\":\"never fanned out\"}");
+        publishBatch(feed, 1100); // more than ChannelOrder.MAX_HELD behind the gap
+        Await.until("the edge gave up on the gap", Duration.ofSeconds(10),
+            () -> api.metric("rebound_insufficient_state_total") > lost);
+      }
+
+      try (RawClient second = RawClient.open(clients, proxy.port())) {
+        JsonNode resumed = resume(second, "gapd", connected.path("session").asText(), first.count() - 1);
+        assertThat(resumed.path("resumed").asBoolean()).as("resumed in %s", resumed).isTrue();
+        JsonNode unsubscribe = second.push(feed, "unsubscribe");
+        assertThat(unsubscribe.path("code").asInt()).isEqualTo(2500);
+        assertThat(second.call(3, "ping", "{}").has("ping")).isTrue();
+      }
+    }
+  }
 }
