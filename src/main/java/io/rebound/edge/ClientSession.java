@@ -355,12 +355,18 @@ public final class ClientSession {
       out.close();
       edge.released(this, false); // the home session keeps the connection slot it always had
       Context homeContext = home.edge.context();
+      for (String frame : frames) homeContext.runOnContext(v -> home.onFrame(ws, frame));
+      if (closedWhileResuming || ws.isClosed()) {
+        // Closed (or its close frame read) while the home decided: Vert.x refuses new handlers on a
+        // closed socket (it throws), and the home must learn the socket is gone, with its close code
+        // (a goodbye 1000 right behind the resume ends the session; anything else detaches it again).
+        homeContext.runOnContext(v -> home.onSocketClosed(ws));
+        return;
+      }
       ws.textMessageHandler(text -> homeContext.runOnContext(v -> home.onFrame(ws, text)));
       ws.binaryMessageHandler(buf -> homeContext.runOnContext(v -> home.onFrame(ws, buf.toString())));
       ws.exceptionHandler(e -> LOG.debug("event=socket_error {} error=\"{}\"", home.describe(), e.toString()));
       ws.closeHandler(v -> homeContext.runOnContext(x -> home.onSocketClosed(ws)));
-      for (String frame : frames) homeContext.runOnContext(v -> home.onFrame(ws, frame));
-      if (closedWhileResuming || ws.isClosed()) homeContext.runOnContext(v -> home.onSocketClosed(ws));
       return;
     }
     state = State.CONNECTING;

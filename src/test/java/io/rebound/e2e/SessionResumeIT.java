@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.RawClient;
+import io.rebound.testing.RawSocket;
 import io.rebound.testing.RunningNode;
 import io.rebound.testing.StreamTamper;
 import io.rebound.testing.TcpProxy;
@@ -299,6 +300,29 @@ class SessionResumeIT {
         JsonNode resumed = resume(second, "c4000", connected.path("session").asText(), 1);
         assertThat(resumed.path("resumed").asBoolean()).as("resumed in %s", resumed).isTrue();
         assertThat(second.push(feed, "pub").path("offset").asLong()).isEqualTo(offset);
+      }
+    }
+  }
+
+  @Test
+  void goodbyeRightBehindTheResumeEndsTheSession() {
+    // The resume and a close 1000 arrive in one read: the socket is closed before the session's home
+    // has answered. The session must still learn of the goodbye and end.
+    String feed = "feed:resume-then-bye";
+    try (RawClient first = RawClient.open(clients, node.port())) {
+      JsonNode connected = connect(first, "rtb", 30_000);
+      String session = connected.path("session").asText();
+      subscribe(first, 2, feed);
+      long received = first.count() - 1;
+      first.close((short) 4000); // gone, not goodbye: the session detaches
+
+      try (RawSocket s = RawSocket.open(node.port())) {
+        s.write(RawSocket.text("{\"id\":1,\"connect\":" + connectParams("rtb", 30_000, session, received) + "}"), RawSocket.close(1000));
+        Await.until("the session ended", Duration.ofSeconds(10), () -> presence(feed).isEmpty());
+      }
+      try (RawClient third = RawClient.open(clients, node.port())) {
+        JsonNode refused = resume(third, "rtb", session, received);
+        assertThat(refused.path("resumed").asBoolean()).isFalse();
       }
     }
   }
