@@ -159,7 +159,7 @@ class SessionResumeIT {
         sent.put(id, publishCommand(id, up, ++c));
         first.send(sent.get(id++));
       }
-      first.reply(id - 1);
+      for (long i = 3; i < id; i++) first.reply(i); // replies may complete out of order
       first.awaitCount("5 publications", 5, m -> isPub(m, feed));
 
       // The server's bytes are lost from here: these publishes are applied, their replies never arrive.
