@@ -8,6 +8,7 @@ import io.rebound.testing.Await;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RunningNode;
 import io.rebound.testing.StreamTamper;
+import io.rebound.testing.TcpProxy;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,9 +106,13 @@ class DiscontinuityIT {
    * stream was. Returns the gaps; adds the live offsets to {@code live}.
    */
   private static List<Gap> walk(RawClient c, String channel, long start, String epoch, String reason, List<Long> live) {
+    return walk(c.received(), channel, start, epoch, reason, live);
+  }
+
+  private static List<Gap> walk(List<JsonNode> messages, String channel, long start, String epoch, String reason, List<Long> live) {
     long pos = start;
     List<Gap> gaps = new ArrayList<>();
-    for (JsonNode m : c.received()) {
+    for (JsonNode m : messages) {
       if (on(m, channel, "pub")) {
         assertThat(pubOffset(m)).as("publication after position %d", pos).isEqualTo(pos + 1);
         pos = pubOffset(m);
@@ -288,6 +293,49 @@ class DiscontinuityIT {
       assertThat(plain.received().stream().filter(m -> on(m, ch, "pub")).map(DiscontinuityIT::pubOffset).toList())
           .isEqualTo(published.subList(0, 3));
       assertThat(plain.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void gapWhileDetachedReachesAResumingClientAsADiscontinuity() {
+    String ch = "hist:gap-detached";
+    try (TcpProxy proxy = TcpProxy.start(clients, List.of(node.port()));
+        RawClient first = RawClient.open(clients, proxy.port())) {
+      JsonNode connected = first.call(1, "connect", "{\"token\":\"" + node.token("gap-r") + "\",\"discontinuity\":true,\"resume_window\":30000}").path("connect");
+      JsonNode sub = subscribe(first, 2, ch);
+      String epoch = sub.path("epoch").asText();
+      long start = sub.path("offset").asLong(0);
+      List<Long> published = new ArrayList<>(publishBatch(ch, 3, null));
+      first.awaitCount("3 publications", 3, m -> on(m, ch, "pub"));
+      proxy.dropAll();
+      first.awaitClose();
+
+      double before = api.metric("rebound_discontinuities_total");
+      try (StreamTamper tamper = StreamTamper.holdPositionedReads(node.node(), ch)) {
+        published.add(StreamTamper.appendWithoutFanout(node.node(), ch, "{\"hidden\":true}"));
+        published.addAll(publishBatch(ch, 1100, null));
+        Await.until("the detached session re-attached", java.time.Duration.ofSeconds(10),
+            () -> api.metric("rebound_discontinuities_total") > before);
+      }
+      published.addAll(publishBatch(ch, 5, null));
+      long last = published.get(published.size() - 1);
+
+      try (RawClient second = RawClient.open(clients, proxy.port())) {
+        JsonNode resumed = second.call(1, "connect", "{\"token\":\"" + node.token("gap-r") + "\",\"discontinuity\":true,\"resume_window\":30000,"
+            + "\"resume\":{\"session\":\"" + connected.path("session").asText() + "\",\"received\":" + (first.count() - 1) + "}}").path("connect");
+        assertThat(resumed.path("resumed").asBoolean()).as("resumed in %s", resumed).isTrue();
+        awaitPosition(second, ch, last);
+        assertThat(second.call(3, "ping", "{}").has("ping")).isTrue();
+
+        List<Long> live = new ArrayList<>();
+        List<JsonNode> stream = new ArrayList<>(first.received());
+        stream.addAll(second.received());
+        List<Gap> gaps = walk(stream, ch, start, epoch, "gap", live);
+        assertThat(gaps).hasSize(1);
+        long[] id = {4};
+        List<Long> missing = offsets(readUntilAttach(second, id, ch, epoch, gaps.get(0).since(), 100));
+        assertExactlyOnce(live, missing, published);
+      }
     }
   }
 

@@ -222,6 +222,44 @@ class SessionResumeIT {
   }
 
   @Test
+  void aSessionResumesAgainAndAgainWithOneNumbering() {
+    String feed = "feed:again";
+    try (TcpProxy proxy = TcpProxy.start(clients, List.of(node.port()))) {
+      List<RawClient> connections = new ArrayList<>();
+      try {
+        RawClient c = RawClient.open(clients, proxy.port());
+        connections.add(c);
+        JsonNode connected = connect(c, "again", 30_000);
+        String session = connected.path("session").asText();
+        subscribe(c, 2, feed);
+        List<Long> published = new ArrayList<>();
+        long received = 0;
+        for (int round = 0; round < 3; round++) {
+          for (int i = 0; i < 3; i++) published.add(node.publish(feed, published.size()).path("offset").asLong());
+          c.awaitCount("first publication of the round", 1, m -> isPub(m, feed)); // some arrive, then the cut
+          proxy.dropAll();
+          c.awaitClose();
+          received += c.count() - 1;
+          for (int i = 0; i < 2; i++) published.add(node.publish(feed, published.size()).path("offset").asLong());
+          c = RawClient.open(clients, proxy.port());
+          connections.add(c);
+          JsonNode resumed = resume(c, "again", session, received);
+          assertThat(resumed.path("resumed").asBoolean()).as("round %d: %s", round, resumed).isTrue();
+        }
+        long last = published.get(published.size() - 1);
+        RawClient current = c;
+        current.await("the last publication", m -> isPub(m, feed) && m.path("push").path("pub").path("offset").asLong() == last);
+        current.call(3, "ping", "{}");
+        List<JsonNode> stream = new ArrayList<>();
+        for (RawClient each : connections) stream.addAll(afterConnectReply(each));
+        assertThat(pubOffsets(stream, feed)).isEqualTo(published);
+      } finally {
+        connections.forEach(RawClient::close);
+      }
+    }
+  }
+
+  @Test
   void halfOpenOldSocketIsClosedWith3000AndTheNewOneContinues() {
     String feed = "feed:half-open";
     try (RawClient old = RawClient.open(clients, node.port())) {
