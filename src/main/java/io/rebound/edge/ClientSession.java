@@ -386,6 +386,11 @@ public final class ClientSession {
    */
   boolean resumeOn(ServerWebSocket ws, Context socketContext, ConnectClaims claims, long received, long connectId) {
     if (resume == null || !active() || !claims.user().equals(user)) return false;
+    if (state == State.DETACHED && System.currentTimeMillis() >= resume.detachedUntil) {
+      // The window is over even if the once-a-second tick has not ended the session yet.
+      close(Disconnect.NO_PONG);
+      return false;
+    }
     if (state == State.CONNECTED) detach(true); // the old socket is half-open: the client already left it
     if (!resume.written.covers(received)) {
       LOG.info("event=resume_refused {} reason=\"messages no longer buffered\" received={} written={}", describe(), received, resume.written.count());
