@@ -355,12 +355,18 @@ public final class ClientSession {
       out.close();
       edge.released(this, false); // the home session keeps the connection slot it always had
       Context homeContext = home.edge.context();
+      for (String frame : frames) homeContext.runOnContext(v -> home.onFrame(ws, frame));
+      if (closedWhileResuming || ws.isClosed()) {
+        // Closed (or its close frame read) while the home decided: Vert.x refuses new handlers on a
+        // closed socket (it throws), and the home must learn the socket is gone, with its close code
+        // (a goodbye 1000 right behind the resume ends the session; anything else detaches it again).
+        homeContext.runOnContext(v -> home.onSocketClosed(ws));
+        return;
+      }
       ws.textMessageHandler(text -> homeContext.runOnContext(v -> home.onFrame(ws, text)));
       ws.binaryMessageHandler(buf -> homeContext.runOnContext(v -> home.onFrame(ws, buf.toString())));
       ws.exceptionHandler(e -> LOG.debug("event=socket_error {} error=\"{}\"", home.describe(), e.toString()));
       ws.closeHandler(v -> homeContext.runOnContext(x -> home.onSocketClosed(ws)));
-      for (String frame : frames) homeContext.runOnContext(v -> home.onFrame(ws, frame));
-      if (closedWhileResuming || ws.isClosed()) homeContext.runOnContext(v -> home.onSocketClosed(ws));
       return;
     }
     state = State.CONNECTING;
@@ -380,6 +386,11 @@ public final class ClientSession {
    */
   boolean resumeOn(ServerWebSocket ws, Context socketContext, ConnectClaims claims, long received, long connectId) {
     if (resume == null || !active() || !claims.user().equals(user)) return false;
+    if (state == State.DETACHED && System.currentTimeMillis() >= resume.detachedUntil) {
+      // The window is over even if the once-a-second tick has not ended the session yet.
+      close(Disconnect.NO_PONG);
+      return false;
+    }
     if (state == State.CONNECTED) detach(true); // the old socket is half-open: the client already left it
     if (!resume.written.covers(received)) {
       LOG.info("event=resume_refused {} reason=\"messages no longer buffered\" received={} written={}", describe(), received, resume.written.count());
@@ -400,7 +411,9 @@ public final class ClientSession {
     result.put("resumed", true);
     result.put("last_command", resume.lastCommandId);
     sendConnectReply(connectId, result);
-    for (Buffer m : missing) out.send(m);
+    // Not through send(): the resend is bounded by the buffer (client_queue_max_size bytes), but with the
+    // connect reply and the newlines it can exceed the queue limit and would close the session as slow.
+    out.resend(missing);
     services.metrics().resumed();
     LOG.info("event=session_resumed {} resent={}", describe(), missing.size());
     return true;
@@ -506,7 +519,8 @@ public final class ClientSession {
       return;
     }
     subscribeCommands.drop(sub);
-    out.send(Pushes.unsubscribe(channel, 2500, "insufficient state"));
+    // emit, not out.send: a detached session has no outbound path, the push is numbered for its resume.
+    emit(Pushes.unsubscribe(channel, 2500, "insufficient state"), null);
   }
 
   /**

@@ -80,6 +80,32 @@ final class Outbound {
     }
   }
 
+  /**
+   * Queues a resumed session's buffered messages behind its connect reply and writes them at once.
+   * They are exempt from the queue limit: the {@link ResumeBuffer} already bounds them to {@code
+   * maxQueuedBytes} of messages, but the newlines between them and the connect reply in front make a
+   * full buffer slightly larger than the limit, which must not make the resume a slow-consumer close.
+   * Writing them now, not at the next flush, keeps live messages arriving meanwhile from overflowing.
+   */
+  void resend(List<Buffer> messages) {
+    if (closed || messages.isEmpty()) return;
+    if (queued == null) queued = new ArrayList<>(messages.size());
+    for (Buffer m : messages) {
+      queued.add(m);
+      if (dropper != null) {
+        if (tags == null) tags = new ArrayList<>(messages.size());
+        tags.add(null); // already numbered for the client: never dropped
+      }
+      queuedBytes += m.length() + 1;
+    }
+    if (inFlightBytes < MAX_IN_FLIGHT) {
+      flush(null);
+    } else if (!scheduled) {
+      scheduled = true;
+      scheduler.schedule(this);
+    }
+  }
+
   /** Removes every queued publication if that brings the queue under its limit and the session agrees. */
   private boolean dropPublications() {
     if (dropper == null) return false;

@@ -28,6 +28,7 @@ public final class RawClient implements AutoCloseable {
   private final WebSocket ws;
   private final Object lock = new Object();
   private final List<JsonNode> received = new ArrayList<>();
+  private final List<Integer> lengths = new ArrayList<>(); // parallel to received: bytes of each message as sent
   private volatile boolean autoPong = true;
   private int pings;
   private boolean closed;
@@ -41,11 +42,22 @@ public final class RawClient implements AutoCloseable {
 
   /** Opens a WebSocket to the node on {@code port}; no command is sent yet. */
   public static RawClient open(Vertx vertx, int port) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+    return open(vertx, port, 0);
+  }
+
+  /**
+   * Opens a WebSocket to {@code port} (a node, or a {@link TcpProxy} in front of one) with the TCP
+   * receive buffer set to {@code receiveBufferSize} bytes (0: the system default); a small one makes
+   * a {@link #pause()}d client push back on the server after a few kilobytes.
+   */
+  public static RawClient open(Vertx vertx, int port, int receiveBufferSize) {
+    WebSocketClientOptions options = new WebSocketClientOptions()
         .setMaxMessageSize(256 * 1024 * 1024)
         .setMaxFrameSize(16 * 1024 * 1024)
         .setTryUsePerMessageCompression(false)
-        .setTryUsePerFrameCompression(false));
+        .setTryUsePerFrameCompression(false);
+    if (receiveBufferSize > 0) options.setReceiveBufferSize(receiveBufferSize);
+    WebSocketClient client = vertx.createWebSocketClient(options);
     WebSocket ws = Await.result(client.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/connection/websocket")));
     RawClient raw = new RawClient(client, ws);
@@ -79,6 +91,7 @@ public final class RawClient implements AutoCloseable {
           ping = true;
         } else {
           received.add(node);
+          lengths.add(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
         }
       }
       lock.notifyAll();
@@ -200,9 +213,38 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Number of non-ping messages received so far (every newline-separated message counts one). After
+   * a connect reply, what a session-resuming client reports as {@code received} is this minus the
+   * connect replies it got (docs/EXTENSIONS.md §2).
+   */
+  public int count() {
+    synchronized (lock) {
+      return received.size();
+    }
+  }
+
+  /** Byte length of the {@code index}-th non-ping message, exactly as the server wrote it. */
+  public int length(int index) {
+    synchronized (lock) {
+      return lengths.get(index);
+    }
+  }
+
   /** Stops reading from the socket (TCP backpressure reaches the server). */
   public void pause() {
     ws.pause();
+  }
+
+  /** Reads from the socket again after {@link #pause()}. */
+  public void resumeReading() {
+    ws.resume();
+  }
+
+  /** Closes the WebSocket with {@code code} (1000: a goodbye; anything else: the client may come back). */
+  public void close(short code) {
+    if (!isClosed()) Await.result(ws.close(code, "test"));
+    client.close();
   }
 
   private void waitUntil(long deadline, String what) {

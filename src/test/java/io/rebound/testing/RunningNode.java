@@ -58,6 +58,11 @@ public final class RunningNode implements AutoCloseable {
     return node.port();
   }
 
+  /** The node itself, for tests that reach inside it (its Vert.x, its config). */
+  public Node node() {
+    return node;
+  }
+
   /** The WebSocket endpoint the SDK connects to. */
   public String wsUrl() {
     return "ws://127.0.0.1:" + port() + "/connection/websocket";

@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend that dies therefore drops its clients, which reconnect through the proxy to the next live
  * one. {@link #dropAll()} cuts every connection at once; {@link #hold()} keeps new connections
  * waiting (accepted, not forwarded) until {@link #release()}, so a test decides when clients get back.
+ * {@link #blackholeToClient()} / {@link #blackholeToServer()} make the open connections silently lose
+ * every byte in one direction from then on (what a dying network path does before the cut), so a
+ * test knows exactly which messages were lost in flight.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -27,11 +30,13 @@ public final class TcpProxy implements AutoCloseable {
   private final NetServer server;
   private final NetClient client;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> fronts = ConcurrentHashMap.newKeySet(); // client sides of forwarded connections
+  private final Set<NetSocket> backs = ConcurrentHashMap.newKeySet(); // server sides
+  private final Set<NetSocket> discarding = ConcurrentHashMap.newKeySet(); // bytes read from these are dropped
   private final AtomicInteger accepted = new AtomicInteger();
   private final List<NetSocket> held = new java.util.ArrayList<>();
   private boolean holding; // guarded by held
-  private final Set<NetSocket> backs = ConcurrentHashMap.newKeySet();
-  private volatile boolean stalled;
+  private volatile boolean stalled; // server-to-client bytes are not read (stallDownstream)
 
   private TcpProxy(Vertx vertx, List<Integer> backends) {
     this.vertx = vertx;
@@ -65,6 +70,16 @@ public final class TcpProxy implements AutoCloseable {
   /** Closes every proxied connection, both sides (a load balancer restart, a network blip). */
   public void dropAll() {
     for (NetSocket s : open) s.close();
+  }
+
+  /** From now on every byte the servers send on the open connections is lost (new connections are not affected). */
+  public void blackholeToClient() {
+    discarding.addAll(backs);
+  }
+
+  /** From now on every byte the clients send on the open connections is lost (new connections are not affected). */
+  public void blackholeToServer() {
+    discarding.addAll(fronts);
   }
 
   /** From now on new connections wait, accepted but not forwarded, until {@link #release()}. */
@@ -126,14 +141,18 @@ public final class TcpProxy implements AutoCloseable {
         return;
       }
       open.add(back);
+      fronts.add(front);
       backs.add(back);
       front.closeHandler(v -> {
         open.remove(front);
+        fronts.remove(front);
+        discarding.remove(front);
         back.close();
       });
       back.closeHandler(v -> {
         open.remove(back);
         backs.remove(back);
+        discarding.remove(back);
         front.close();
       });
       front.exceptionHandler(e -> front.close());
@@ -157,6 +176,7 @@ public final class TcpProxy implements AutoCloseable {
 
   private void pipe(NetSocket from, NetSocket to, boolean downstream) {
     from.handler(buf -> {
+      if (discarding.contains(from)) return; // lost on the way
       to.write(buf);
       if (to.writeQueueFull()) {
         from.pause();
