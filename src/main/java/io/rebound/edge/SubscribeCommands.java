@@ -178,8 +178,10 @@ final class SubscribeCommands {
     return session.services().recover(request).map(r -> {
       applyPosition(sub, since, r);
       sub.attachHere();
-      // A recovery position sent by the client acknowledges everything up to it.
-      if (sub.userSync && r.recovered()) session.acknowledge(sub, since);
+      // A recovery position sent by the client acknowledges everything up to it; a client that opted
+      // out of the sync says it has the state up to now (it loaded it elsewhere).
+      if (sub.userSync && since != null && r.recovered()) session.acknowledge(sub, since);
+      else if (sub.userSync && since == null && !r.top().epoch().isEmpty()) session.acknowledge(sub, r.top());
       if (sub.recoverable) result.put("recoverable", true);
       result.put("positioned", true);
       result.put("epoch", r.top().epoch());
