@@ -37,4 +37,15 @@ public interface SyncPositionStore {
   default Future<Void> close() {
     return Future.succeededFuture();
   }
+
+  /** {@code ttl} in ms as the stores keep it: 0 for none (zero, negative, or too long for a long). */
+  static long ttlMillis(java.time.Duration ttl) {
+    java.util.Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isZero() || ttl.isNegative()) return 0;
+    try {
+      return ttl.toMillis();
+    } catch (ArithmeticException tooLong) {
+      return 0;
+    }
+  }
 }

@@ -51,7 +51,7 @@ public final class HazelcastSyncPositions implements SyncPositionStore {
   @Override
   public Future<Void> advance(String channel, String user, StreamPosition position, Duration ttl) {
     Objects.requireNonNull(position, "position");
-    AdvanceSyncProcessor processor = new AdvanceSyncProcessor(position.offset(), position.epoch(), ttlMillis(ttl));
+    AdvanceSyncProcessor processor = new AdvanceSyncProcessor(position.offset(), position.epoch(), SyncPositionStore.ttlMillis(ttl));
     return onContext(positions.submitToKey(key(channel, user), processor)).mapEmpty();
   }
 
@@ -65,16 +65,6 @@ public final class HazelcastSyncPositions implements SyncPositionStore {
     return channel.length() + ":" + channel + ":" + user;
   }
 
-  /** The TTL in ms, 0 for none (Hazelcast's "no expiry"); durations too long for a long are "none" too. */
-  private static long ttlMillis(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isZero() || ttl.isNegative()) return 0;
-    try {
-      return ttl.toMillis();
-    } catch (ArithmeticException tooLong) {
-      return 0;
-    }
-  }
 
   private <T> Future<T> onContext(CompletionStage<T> stage) {
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext());

@@ -78,7 +78,7 @@ public final class RedisSyncPositions implements SyncPositionStore {
   @Override
   public Future<Void> advance(String channel, String user, StreamPosition position, Duration ttl) {
     Objects.requireNonNull(position, "position");
-    long ttlMs = ttlMillis(ttl);
+    long ttlMs = SyncPositionStore.ttlMillis(ttl);
     return ADVANCE.call(link, new String[] {key(channel, user)}, req -> req
             .arg(Long.toString(position.offset()))
             .arg(position.epoch())
@@ -109,14 +109,4 @@ public final class RedisSyncPositions implements SyncPositionStore {
     return user.replace("%", "%25").replace(":", "%3A");
   }
 
-  /** The TTL in ms, 0 for none; durations too long for a long are "none" too. */
-  private static long ttlMillis(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isZero() || ttl.isNegative()) return 0;
-    try {
-      return ttl.toMillis();
-    } catch (ArithmeticException tooLong) {
-      return 0;
-    }
-  }
 }
