@@ -57,7 +57,9 @@ class ClusterFanoutIT {
         {"port": %d, "name": "node-%d", "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
          "namespaces": [{"name": "chat", "history_size": 1000, "history_ttl": "600s", "force_recovery": true,
                          "presence": true, "allow_subscribe_for_client": true, "allow_publish_for_client": true,
-                         "allow_presence_for_client": true}]}
+                         "allow_presence_for_client": true},
+                        {"name": "personal", "history_size": 100, "history_ttl": "600s",
+                         "allow_user_limited_channels": true, "user_sync": true}]}
         """.formatted(TestNode.freePort(), i + 1, SECRET, API_KEY);
   }
 
@@ -266,5 +268,33 @@ class ClusterFanoutIT {
     List<String> names = new ArrayList<>();
     info.path("nodes").forEach(n -> names.add(n.path("name").asText()));
     assertThat(names).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+  }
+
+  @Test
+  void aUsersSyncPositionIsSharedByTheWholeCluster() {
+    String user = "sync-" + System.nanoTime();
+    String ch = "personal:#" + user;
+    String token = SIGNER.sign(java.util.Map.of("sub", user, "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of(ch)));
+    for (int i = 1; i <= 3; i++) apis.get(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"n\":" + i + "}}");
+
+    RawClient onNode2 = RawClient.connected(clientVertx, nodes.get(1).port(), token);
+    clients.add(onNode2);
+    JsonNode first = onNode2.reply(1).path("connect").path("subs").path(ch);
+    assertThat(first.path("publications")).hasSize(3);
+    onNode2.awaitPings(1, WAIT); // answered: everything before it is acknowledged, in the cluster-wide map
+    io.rebound.sync.hazelcast.HazelcastSyncPositions positions = io.rebound.sync.hazelcast.HazelcastSyncPositions.create(cluster.node(2).hz(), clientVertx);
+    Await.until("position 3 stored", WAIT, () -> {
+      io.rebound.history.StreamPosition p = Await.result(positions.get(ch, user));
+      return p != null && p.offset() == 3;
+    });
+    onNode2.close();
+
+    apis.get(2).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"n\":4}}");
+    RawClient onNode3 = RawClient.connected(clientVertx, nodes.get(2).port(), token);
+    clients.add(onNode3);
+    JsonNode second = onNode3.reply(1).path("connect").path("subs").path(ch);
+    assertThat(second.path("recovered").asBoolean()).isTrue();
+    assertThat(second.path("publications")).hasSize(1);
+    assertThat(second.path("publications").get(0).path("data").path("n").asInt()).isEqualTo(4);
   }
 }
