@@ -2,6 +2,7 @@ package io.rebound.loadtest;
 
 import io.rebound.Node;
 import io.rebound.config.BrokerConfig;
+import io.rebound.config.ClientOptions;
 import io.rebound.config.ConfigLoader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +32,8 @@ final class BrokerFleet {
 
   /** Thread-name prefix of the in-process brokers' Vert.x threads, so their CPU can be told apart. */
   static final String THREAD_PREFIX = "broker-";
+  /** Upper bound of one buffered publication push of this tool (channel name, seq, offset: ~100 bytes). */
+  private static final int RESUME_BYTES_PER_MESSAGE = 256;
 
   private final MassReconnectOptions options;
   private final List<SocketAddress> addresses = new ArrayList<>();
@@ -71,11 +74,18 @@ final class BrokerFleet {
           {"name": "%s", "history_size": %d, "history_ttl": "300s", "force_recovery": true,
            "allow_subscribe_for_client": true, "allow_user_limited_channels": true}""";
     int size = o.effectiveHistorySize();
+    // With --resume: the window the clients ask for, and a session buffer that outlasts the outage at this rate (a
+    // buffer too small refuses the resume and the client falls back to per-channel recovery). The buffer is also
+    // bounded by client_queue_max_size bytes: keep that above buffer × a generous publication push size.
+    int buffer = o.effectiveResumeBufferSize();
+    String resume = !o.resume ? "" : """
+         "client_resume_window": "%ds", "client_resume_buffer_size": %d, "client_queue_max_size": %d,""".formatted(
+        o.resumeWindowS, buffer, Math.max(ClientOptions.DEFAULT_QUEUE_MAX_SIZE, buffer * RESUME_BYTES_PER_MESSAGE));
     return """
         {"port": %d, "name": "%s", "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "%s",
-         "client_recovery_max_publication_limit": 1000,
+         "client_recovery_max_publication_limit": 1000,%s
          "namespaces": [%s, %s]}""".formatted(port, name, o.secret, o.apiKey, o.nodes > 1 ? "hazelcast" : "memory",
-        ns.formatted("personal", size), ns.formatted("chat", size));
+        resume, ns.formatted("personal", size), ns.formatted("chat", size));
   }
 
   private Future<Void> startNode(int i) {

@@ -28,9 +28,9 @@ final class HtmlReport {
         .append("svg{background:#fafafa;border:1px solid #ddd;margin:8px 0}</style></head><body>");
     b.append("<h1>Mass reconnect: ").append(r.options().scenario.flag()).append("</h1>");
     b.append("<div class=\"v ").append(ok ? "ok" : "bad").append("\">")
-        .append(String.format(Locale.ROOT, "%s &mdash; %.2f %% recovered, %d lost, %d duplicates, full recovery p50 %d ms / p99 %d ms / max %d ms",
-            ok ? "PASS" : "FAIL", r.recoveredPct(), r.lost(), r.duplicates(), r.latencyPercentileMs(50), r.latencyPercentileMs(99),
-            r.latencyPercentileMs(100)))
+        .append(String.format(Locale.ROOT, "%s &mdash; %.2f %% recovered%s, %d lost, %d duplicates, full recovery p50 %d ms / p99 %d ms / max %d ms",
+            ok ? "PASS" : "FAIL", r.recoveredPct(), r.options().resume ? " (" + r.resumed() + " clients resumed)" : "", r.lost(), r.duplicates(),
+            r.latencyPercentileMs(50), r.latencyPercentileMs(99), r.latencyPercentileMs(100)))
         .append("</div>");
     figures(b, r);
     List<Long> marks = r.disruptionsMs();
@@ -57,7 +57,10 @@ final class HtmlReport {
     row(b, "publications (rate target " + r.options().rate + "/s)", r.published() + String.format(Locale.ROOT, " (%.0f/s), retries %d", r.publishPerS(), r.publishRetries()));
     row(b, "deliveries", r.deliveries() + String.format(Locale.ROOT, " (%.0f/s)", r.deliveriesPerS()));
     row(b, "affected clients / not back at the end", r.affectedClients() + " / " + r.notRecoveredClients());
-    row(b, "recovered:true / recovered:false", r.recovered() + " / " + r.unrecovered());
+    row(b, "recovered (from history + resumed subscriptions) / recovered:false / fresh", r.recovered() + " (" + r.recoveredFromHistory()
+        + " + " + r.resumedSubscriptions() + ") / " + r.unrecovered() + " / " + r.freshSubscribes());
+    row(b, "session resume " + (r.options().resume ? "on" : "off") + ": resumed clients / resume refused (fell back to recovery)",
+        r.resumed() + " / " + r.resumeRefused());
     row(b, "lost / duplicates", r.lost() + " / " + r.duplicates());
     row(b, "recoveries served from broker history (metric delta)", String.valueOf(r.historyRecoveries()));
     row(b, "app backend state reloads: with recovery / without", r.unrecovered() + " / " + r.backendRequestsWithoutRecovery());

@@ -45,6 +45,9 @@ public final class MassReconnect {
   public static void main(String[] args) {
     // Every WebSocket the balancer cuts is logged as "Connection evicted" by Vert.x: 10 000 lines of noise per reload.
     System.setProperty("org.slf4j.simpleLogger.log.io.vertx.core.http.impl.HttpClientConnectionInternal", "error");
+    // With --resume the broker logs session_detached + session_resumed (INFO) per client: 2 lines per client per
+    // reload. The tool counts resumes and refusals itself; warnings and errors still show.
+    System.setProperty("org.slf4j.simpleLogger.log.io.rebound.edge.ClientSession", "warn");
     if (List.of(args).contains("--help")) {
       System.out.print(MassReconnectOptions.usage());
       return;
@@ -103,11 +106,14 @@ public final class MassReconnect {
     double succeeded0 = await(fleet.counter(publisher.http(), "rebound_recoveries_succeeded_total"), 10);
     double refused0 = await(fleet.counter(publisher.http(), "rebound_recoveries_refused_total"), 10);
     double attempted0 = await(fleet.counter(publisher.http(), "rebound_recoveries_attempted_total"), 10);
+    double resumes0 = await(fleet.counter(publisher.http(), "rebound_sessions_resumed_total"), 10);
     timeline = new Timeline(vertx, stats, publisher);
     timeline.start();
     long publishStart = System.nanoTime();
     publisher.start();
-    log("publishing at %d/s; disruption (%s) in %d s", o.rate, o.scenario.flag(), o.warmupS);
+    log("publishing at %d/s; disruption (%s) in %d s; %s", o.rate, o.scenario.flag(), o.warmupS, o.resume
+        ? "session resume on (window " + o.resumeWindowS + " s, server buffer " + o.effectiveResumeBufferSize() + " messages)"
+        : "session resume off (per-channel recovery)");
     await(delay(o.warmupS * 1000L).compose(v -> disrupt()), 600);
     await(delay(o.afterS * 1000L), o.afterS + 10);
     long[] finalSeq = await(publisher.stop(), 120);
@@ -119,10 +125,12 @@ public final class MassReconnect {
     double succeeded = await(fleet.counter(publisher.http(), "rebound_recoveries_succeeded_total"), 10) - succeeded0;
     double refused = await(fleet.counter(publisher.http(), "rebound_recoveries_refused_total"), 10) - refused0;
     double attempted = await(fleet.counter(publisher.http(), "rebound_recoveries_attempted_total"), 10) - attempted0;
+    double resumes = await(fleet.counter(publisher.http(), "rebound_sessions_resumed_total"), 10) - resumes0;
     List<Timeline.Sample> samples = timeline.samples();
     return new MassReconnectResult(o, publisher.published.sum(), publisher.retries.sum(), publisher.firstError(),
         publisher.published.sum() / publishSeconds, stats.deliveries.sum(), stats.deliveries.sum() / publishSeconds,
         stats.lostGaps.sum() + tally.tailLost(), stats.duplicates.sum(), stats.recovered.sum(), stats.unrecovered.sum(),
+        stats.resumed.sum(), stats.resumedSubscriptions.sum(), stats.resumeRefused.sum(), stats.freshSubscribes.sum(), (long) resumes,
         stats.affectedCount(), tally.notReadyClients(), 2 * o.clients - tally.caughtUpSubs(), quiesced,
         (long) succeeded, (long) refused, (long) attempted, stats.disconnects.sum(), stats.connectAttempts.sum(),
         stats.replyErrors.sum(), stats.firstError.get(), stats.stray.sum(), stats.insufficientState.sum(), balancer.refused(),

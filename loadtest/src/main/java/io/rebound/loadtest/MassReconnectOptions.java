@@ -1,5 +1,6 @@
 package io.rebound.loadtest;
 
+import io.rebound.config.ClientOptions;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -51,6 +52,8 @@ public final class MassReconnectOptions {
   public static final int DEFAULT_CONNECT_CONCURRENCY = 500;
   public static final int DEFAULT_PUBLISH_INFLIGHT = 64;
   public static final int DEFAULT_EVENT_LOOPS = 2;
+  /** Resume window the clients ask for with {@code --resume} (the in-process nodes allow it: their default is 60 s). */
+  public static final int DEFAULT_RESUME_WINDOW_S = 60;
 
   public int nodes = DEFAULT_NODES;
   /** host:port of running nodes (WebSocket + HTTP API on the same port); empty = start nodes in-process. */
@@ -75,6 +78,11 @@ public final class MassReconnectOptions {
   public String apiKey = "bench-key";
   public Path out;
   public boolean strict;
+  /** Clients ask for session resume (EXTENSIONS.md §2) instead of measuring per-channel recovery only. */
+  public boolean resume;
+  public int resumeWindowS = DEFAULT_RESUME_WINDOW_S;
+  /** client_resume_buffer_size of the in-process nodes; -1 = sized from rate × outage ({@link #effectiveResumeBufferSize()}). */
+  public int resumeBufferSize = -1;
 
   public MassReconnectOptions clients(int n) { clients = n; return this; }
   public MassReconnectOptions nodes(int n) { nodes = n; return this; }
@@ -85,6 +93,8 @@ public final class MassReconnectOptions {
   public MassReconnectOptions out(Path p) { out = p; return this; }
   public MassReconnectOptions refuseMs(int ms) { refuseMs = ms; return this; }
   public MassReconnectOptions historySize(int n) { historySize = n; return this; }
+  public MassReconnectOptions resume(boolean on) { resume = on; return this; }
+  public MassReconnectOptions resumeBufferSize(int n) { resumeBufferSize = n; return this; }
 
   /** The outage after a reload, resolved against the scenario default. */
   public int effectiveRefuseMs() {
@@ -98,6 +108,26 @@ public final class MassReconnectOptions {
     return scenario == Scenario.HISTORY_OVERFLOW ? DEFAULT_OVERFLOW_HISTORY_SIZE : DEFAULT_HISTORY_SIZE;
   }
 
+  /**
+   * Messages one session receives per second at most: its share of the shared channel (every K-th publication) plus
+   * its personal channel's share of the rest.
+   */
+  public double perSessionRate() {
+    double shared = (double) rate / sharedEvery;
+    return shared + (rate - shared) / clients;
+  }
+
+  /**
+   * The in-process nodes' client_resume_buffer_size: a resumed session needs every message written since the last one
+   * its client processed, i.e. about per-session rate × outage. The outage is bounded generously by the refusal, the
+   * longest backoff, the handshake timeout and 30 s of reconnect storm, doubled; never below the server default (1024).
+   */
+  public int effectiveResumeBufferSize() {
+    if (resumeBufferSize > 0) return resumeBufferSize;
+    double outageS = (effectiveRefuseMs() + backoffMaxMs + ReconnectingClient.HANDSHAKE_TIMEOUT_MS + 30_000) / 1000.0;
+    return (int) Math.max(ClientOptions.DEFAULT_RESUME_BUFFER_SIZE, Math.ceil(2 * perSessionRate() * outageS));
+  }
+
   public Path effectiveOut() {
     if (out != null) return out;
     return Path.of("loadtest", "out", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -109,6 +139,8 @@ public final class MassReconnectOptions {
     if (nodes < 1) throw new IllegalArgumentException("--nodes must be >= 1");
     if (rate < 1) throw new IllegalArgumentException("--rate must be >= 1");
     if (sharedEvery < 1) throw new IllegalArgumentException("--shared-every must be >= 1");
+    if (resumeWindowS < 1) throw new IllegalArgumentException("--resume-window-s must be >= 1");
+    if (resumeBufferSize == 0 || resumeBufferSize < -1) throw new IllegalArgumentException("--resume-buffer must be >= 1");
     if (backoffMinMs < 1 || backoffMaxMs < backoffMinMs) throw new IllegalArgumentException("need 1 <= --backoff-min-ms <= --backoff-max-ms");
     boolean kills = scenario == Scenario.NODE_KILL || scenario == Scenario.ROLLING_RESTART;
     if (kills && !targets.isEmpty()) {
@@ -127,6 +159,10 @@ public final class MassReconnectOptions {
       String flag = args[i];
       if (flag.equals("--strict")) {
         o.strict = true;
+        continue;
+      }
+      if (flag.equals("--resume")) {
+        o.resume = true;
         continue;
       }
       if (i + 1 >= args.length) throw new IllegalArgumentException(flag + " needs a value");
@@ -148,6 +184,8 @@ public final class MassReconnectOptions {
         case "--connect-concurrency" -> o.connectConcurrency = Integer.parseInt(v);
         case "--publish-inflight" -> o.publishInflight = Integer.parseInt(v);
         case "--event-loops" -> o.eventLoops = Integer.parseInt(v);
+        case "--resume-window-s" -> o.resumeWindowS = Integer.parseInt(v);
+        case "--resume-buffer" -> o.resumeBufferSize = Integer.parseInt(v);
         case "--secret" -> o.secret = v;
         case "--api-key" -> o.apiKey = v;
         case "--out" -> o.out = Path.of(v);
@@ -172,9 +210,14 @@ public final class MassReconnectOptions {
           --history-size N      namespaces' history_size                                  (1000; 2 history-overflow)
           --quiesce-s S         max wait for the last deliveries after publishing stops    (30)
           --connect-concurrency N / --publish-inflight N / --event-loops N                 (500 / 64 / 2)
+          --resume              clients ask for session resume; after a cut they resume (no resubscribe,
+                                missed messages resent from the session buffer); refused = recovery
+          --resume-window-s S   resume window the clients ask for                          (60)
+          --resume-buffer N     in-process nodes' client_resume_buffer_size    (rate x outage, min 1024)
           --secret S / --api-key K                                                         (bench-secret / bench-key)
           --out DIR             result.json + report.html                                  (loadtest/out/<timestamp>)
           --strict              exit 3 if lost > 0, duplicates > 0, or (reload) recovered < 100 %
+                                (resumed subscriptions count as recovered)
         """;
   }
 }

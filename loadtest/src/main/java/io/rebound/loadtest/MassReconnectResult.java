@@ -7,8 +7,14 @@ import java.util.List;
 /**
  * The figures of one {@link MassReconnect} run (written to result.json; meanings in loadtest/README.md).
  *
- * @param recovered resubscriptions answered {@code recovered:true}
+ * @param recoveredFromHistory resubscriptions answered {@code recovered:true} (missed publications read from history)
  * @param unrecovered resubscriptions answered {@code recovered:false} (the app must reload that state)
+ * @param resumed reconnects whose connect reply said {@code resumed:true} (with {@code --resume})
+ * @param resumedSubscriptions subscriptions continued by a resumed session (no resubscribe, no history read): they
+ *     count as recovered
+ * @param resumeRefused reconnects that asked to resume and got a new session; their subscriptions recovered per channel
+ * @param freshSubscribes subscribes that did not ask to recover (the initial ones)
+ * @param serverResumes delta of the brokers' {@code rebound_sessions_resumed_total}
  * @param lost publications missing from a subscription that never got recovered:false for that gap
  * @param recoveryLatencyMicros per affected client: disruption instant to connected + both subscriptions answered
  * @param notRecoveredClients affected clients still not ready when the run ended
@@ -23,8 +29,13 @@ public record MassReconnectResult(
     double deliveriesPerS,
     long lost,
     long duplicates,
-    long recovered,
+    long recoveredFromHistory,
     long unrecovered,
+    long resumed,
+    long resumedSubscriptions,
+    long resumeRefused,
+    long freshSubscribes,
+    long serverResumes,
     int affectedClients,
     int notRecoveredClients,
     int notCaughtUpSubscriptions,
@@ -48,8 +59,14 @@ public record MassReconnectResult(
     double avgBrokerCpuPct,
     double maxHeapMb) {
 
-  /** Share of recovering resubscriptions answered recovered:true, in %; 100 when nothing had to recover. */
+  /** Subscriptions back without a gap after a cut: recovered:true from history, or continued by a resumed session. */
+  public long recovered() {
+    return recoveredFromHistory + resumedSubscriptions;
+  }
+
+  /** Share of the subscriptions cut that came back without a gap, in %; 100 when nothing had to recover. */
   public double recoveredPct() {
+    long recovered = recovered();
     long all = recovered + unrecovered;
     return all == 0 ? 100.0 : 100.0 * recovered / all;
   }
@@ -63,11 +80,11 @@ public record MassReconnectResult(
   }
 
   /**
-   * What an app backend would have had to serve without history recovery: every resubscription
-   * reloads state. With recovery only the recovered:false ones do.
+   * What an app backend would have had to serve without history recovery (and without resume): every subscription
+   * cut reloads state. With recovery only the recovered:false ones do.
    */
   public long backendRequestsWithoutRecovery() {
-    return recovered + unrecovered;
+    return recovered() + unrecovered;
   }
 
   /** True when the run satisfies {@code --strict}. */
@@ -85,6 +102,8 @@ public record MassReconnectResult(
         .put("warmup_s", options.warmupS).put("after_s", options.afterS).put("refuse_ms", options.effectiveRefuseMs())
         .put("backoff_min_ms", options.backoffMinMs).put("backoff_max_ms", options.backoffMaxMs)
         .put("history_size", options.effectiveHistorySize()).put("quiesce_s", options.quiesceS)
+        .put("resume", options.resume).put("resume_window_s", options.resume ? options.resumeWindowS : 0)
+        .put("resume_buffer_size", options.resume && options.targets.isEmpty() ? options.effectiveResumeBufferSize() : 0)
         .put("event_loops", options.eventLoops).put("cores", Runtime.getRuntime().availableProcessors());
     JsonObject latency = new JsonObject().put("clients", recoveryLatencyMicros.length)
         .put("p50_ms", latencyPercentileMs(50)).put("p99_ms", latencyPercentileMs(99)).put("max_ms", latencyPercentileMs(100));
@@ -99,7 +118,9 @@ public record MassReconnectResult(
         .put("publish_per_s", round(publishPerS))
         .put("deliveries", deliveries).put("deliveries_per_s", round(deliveriesPerS))
         .put("lost", lost).put("duplicates", duplicates)
-        .put("recovered", recovered).put("unrecovered", unrecovered).put("recovered_pct", round(recoveredPct()))
+        .put("recovered", recovered()).put("recovered_from_history", recoveredFromHistory).put("resumed_subscriptions", resumedSubscriptions)
+        .put("unrecovered", unrecovered).put("fresh", freshSubscribes).put("recovered_pct", round(recoveredPct()))
+        .put("resumed", resumed).put("resume_refused", resumeRefused).put("server_resumes", serverResumes)
         .put("affected_clients", affectedClients).put("not_recovered_clients", notRecoveredClients)
         .put("not_caught_up_subscriptions", notCaughtUpSubscriptions).put("quiesced", quiesced)
         .put("time_to_full_recovery", latency)
@@ -123,12 +144,14 @@ public record MassReconnectResult(
   public String summary() {
     return String.format(
         "scenario %s: %d clients, %d publications (%.0f/s), %d deliveries (%.0f/s)%n"
-            + "  recovered %d / unrecovered %d (%.2f %%), affected clients %d, not back %d%n"
+            + "  recovered %d (%d from history + %d resumed subscriptions) / unrecovered %d (%.2f %%), fresh %d%n"
+            + "  resumed clients %d, resume refused %d; affected clients %d, not back %d%n"
             + "  time to full recovery p50 %d ms, p99 %d ms, max %d ms%n"
             + "  lost %d, duplicates %d, history recoveries %d vs backend reloads %d with recovery / %d without%n"
             + "  CPU process max %.0f %% avg %.0f %%, brokers max %.0f %% avg %.0f %% (of all cores), heap max %.0f MB",
         options.scenario.flag(), options.clients, published, publishPerS, deliveries, deliveriesPerS,
-        recovered, unrecovered, recoveredPct(), affectedClients, notRecoveredClients,
+        recovered(), recoveredFromHistory, resumedSubscriptions, unrecovered, recoveredPct(), freshSubscribes,
+        resumed, resumeRefused, affectedClients, notRecoveredClients,
         latencyPercentileMs(50), latencyPercentileMs(99), latencyPercentileMs(100),
         lost, duplicates, historyRecoveries, unrecovered, backendRequestsWithoutRecovery(),
         maxProcessCpuPct, avgProcessCpuPct, maxBrokerCpuPct, avgBrokerCpuPct, maxHeapMb);

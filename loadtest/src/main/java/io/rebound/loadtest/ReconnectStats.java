@@ -21,9 +21,17 @@ final class ReconnectStats {
   final LongAdder deliveries = new LongAdder();
   final LongAdder duplicates = new LongAdder();
   final LongAdder lostGaps = new LongAdder();
+  /** Subscribe replies with recovered:true (the missed publications came from the broker's history). */
   final LongAdder recovered = new LongAdder();
   final LongAdder unrecovered = new LongAdder();
+  /** Subscribes that did not ask to recover (the initial ones; a subscription that had no position yet). */
   final LongAdder freshSubscribes = new LongAdder();
+  /** Reconnects whose connect reply said resumed:true (--resume). */
+  final LongAdder resumed = new LongAdder();
+  /** Subscriptions continued by a resumed session: no resubscribe, missed publications resent from the session buffer. */
+  final LongAdder resumedSubscriptions = new LongAdder();
+  /** Reconnects that asked to resume and got a new session (resumed:false): their subscriptions recover per channel. */
+  final LongAdder resumeRefused = new LongAdder();
   final LongAdder disconnects = new LongAdder();
   final LongAdder connectAttempts = new LongAdder();
   final LongAdder replyErrors = new LongAdder();

@@ -16,9 +16,20 @@ import java.time.Duration;
 /**
  * One simulated user: an {@link ReboundClient} (the Java client SDK) with a personal and a shared subscription,
  * whose events feed the run's accounting. The SDK does what centrifuge-js does — full-jitter reconnect, resubscribe
- * with {@code recover/offset/epoch}, resubscribe on an unsubscribe push with code >= 2500, a 5 s reply timeout — with
- * session resume turned off, because this tool measures recovery from the broker's history. Confined to its shard's
- * event loop (the SDK client is created there, so its events run there too).
+ * with {@code recover/offset/epoch}, resubscribe on an unsubscribe push with code >= 2500, a 5 s reply timeout. Session
+ * resume is off unless {@code --resume}: by default this tool measures recovery from the broker's history. Confined to
+ * its shard's event loop (the SDK client is created there, so its events run there too).
+ *
+ * <p>How the SDK reports a reconnect to this class, per path (each subscription is counted once per reconnect):
+ * <ul>
+ *   <li>connection lost: {@code onSubscribing(code)} for each subscribed subscription, then {@code onReconnecting};
+ *   <li>resume accepted: {@code onSubscribed(resumed=true, wasRecovering=true, recovered=true)} for each of them
+ *       (no subscribe was sent), <em>then</em> {@code onConnected(resumed=true)}; the missed messages follow the
+ *       connect reply and arrive as ordinary publications;
+ *   <li>resume refused, or no resume: {@code onConnected(resumed=false)} first, then each subscription's subscribe
+ *       reply arrives as {@code onSubscribed(resumed=false, wasRecovering, recovered)} with the missed publications.
+ * </ul>
+ * So "ready" (connected and both subscribed) can be reached in either handler; {@link #checkReady()} runs in both.
  */
 final class ReconnectingClient implements ClientListener {
 
@@ -26,11 +37,14 @@ final class ReconnectingClient implements ClientListener {
   static final long HANDSHAKE_TIMEOUT_MS = 5000;
 
   private final ReconnectStats stats;
+  private final boolean resume;
   private final ReboundClient client;
   final SubscriptionState[] subs;
   /** Completes the first time the client is connected and subscribed (the initial ramp waits for it). */
   final Promise<Void> firstReady = Promise.promise();
   private boolean connected;
+  /** Connected at least once: a later connect is a reconnect (which, with --resume, asked to resume). */
+  private boolean everConnected;
   private boolean closed;
   /** Disruption generation this client is recovering from; 0 = not recovering. */
   private int recoveringFrom;
@@ -40,11 +54,13 @@ final class ReconnectingClient implements ClientListener {
     this.stats = shard.stats();
     this.subs = new SubscriptionState[] {personal, shared};
     MassReconnectOptions o = shard.options();
+    this.resume = o.resume;
     client = ReboundClient.create(shard.vertx(), shard.client(), new ReboundClientOptions()
         .url(shard.url())
         .token(token)
         .name("massreconnect")
-        .resumeWindow(Duration.ZERO) // measure per-channel recovery from history, not session resume
+        // Off: measure per-channel recovery from history. --resume: the session survives the cut on the server.
+        .resumeWindow(o.resume ? Duration.ofSeconds(o.resumeWindowS) : Duration.ZERO)
         .reconnectTimeout(Duration.ZERO) // never give up: every client must come back
         .minReconnectDelay(Duration.ofMillis(o.backoffMinMs))
         .maxReconnectDelay(Duration.ofMillis(o.backoffMaxMs))
@@ -73,6 +89,14 @@ final class ReconnectingClient implements ClientListener {
   public void onConnected(ConnectedEvent event) {
     connected = true;
     stats.connected.incrementAndGet();
+    if (event.resumed()) {
+      stats.resumed.increment();
+    } else if (resume && everConnected) {
+      // The SDK asked to resume (it had a session) and the server started a new one: window over, buffer evicted,
+      // another node. Its subscriptions now resubscribe with recovery and are counted as recovered/unrecovered.
+      stats.resumeRefused.increment();
+    }
+    everConnected = true;
     checkReady();
   }
 
@@ -133,7 +157,11 @@ final class ReconnectingClient implements ClientListener {
     @Override
     public void onSubscribed(SubscribedEvent e) {
       s.subscribed = true;
-      if (e.wasRecovering()) {
+      if (e.resumed()) {
+        // The session went on: nothing was resubscribed, and the messages written while away follow the connect
+        // reply from the server's session buffer. No gap, so this subscription counts as recovered.
+        stats.resumedSubscriptions.increment();
+      } else if (e.wasRecovering()) {
         if (e.recovered()) {
           stats.recovered.increment();
         } else {
