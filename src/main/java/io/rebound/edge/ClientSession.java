@@ -249,7 +249,8 @@ public final class ClientSession {
         askToResume(home, c, claims, received);
         return;
       }
-      LOG.info("event=resume_refused remote={} reason=\"unknown session\"", transport.remote());
+      services.metrics().resumeRefused();
+      LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", transport.remote());
     }
     establish(c, claims, resumeRequest != null);
   }
@@ -370,6 +371,7 @@ public final class ClientSession {
       return;
     }
     state = State.CONNECTING;
+    services.metrics().resumeRefused();
     if (closedWhileResuming) {
       onSocketClosed(ws);
       return;
@@ -393,7 +395,7 @@ public final class ClientSession {
     }
     if (state == State.CONNECTED) detach(true); // the old socket is half-open: the client already left it
     if (!resume.written.covers(received)) {
-      LOG.info("event=resume_refused {} reason=\"messages no longer buffered\" received={} written={}", describe(), received, resume.written.count());
+      LOG.debug("event=resume_refused {} reason=\"messages no longer buffered\" received={} written={}", describe(), received, resume.written.count());
       close(Disconnect.RESUMED_ELSEWHERE);
       return false;
     }
@@ -415,7 +417,7 @@ public final class ClientSession {
     // connect reply and the newlines it can exceed the queue limit and would close the session as slow.
     out.resend(missing);
     services.metrics().resumed();
-    LOG.info("event=session_resumed {} resent={}", describe(), missing.size());
+    LOG.debug("event=session_resumed {} resent={}", describe(), missing.size());
     return true;
   }
 
@@ -428,7 +430,7 @@ public final class ClientSession {
     pingOutstanding = false;
     pongDeadline = 0;
     resume.detachedUntil = System.currentTimeMillis() + resume.windowMs;
-    LOG.info("event=session_detached {} window_ms={}", describe(), resume.windowMs);
+    LOG.debug("event=session_detached {} window_ms={}", describe(), resume.windowMs);
   }
 
   void addExpiry(ObjectNode result, long nowSec) {
@@ -613,7 +615,7 @@ public final class ClientSession {
     }
     if (state == State.DETACHED) {
       if (now >= resume.detachedUntil) {
-        LOG.info("event=resume_window_over {}", describe());
+        LOG.debug("event=resume_window_over {}", describe());
         close(Disconnect.NO_PONG);
       } else if (expiresAt > 0 && now / 1000 > expiresAt + options().expiredCloseDelay().toSeconds()) {
         close(Disconnect.EXPIRED);
