@@ -21,6 +21,11 @@ import java.util.function.Predicate;
  * that is not enough, {@code onOverflow} runs (the session closes it with 3008; its subscriptions
  * recover on reconnect). Memory per connection is bounded by about twice {@code maxQueuedBytes}.
  *
+ * <p>A ping always leaves as a frame of its own, never joined with other messages: the protocol allows
+ * batching it, and the {@code centrifuge} SDKs split frames, but clients that answer only a frame that
+ * is exactly {@code {}} exist (the shared fan-out generator is one), and under load, when every frame
+ * is a batch, they would never pong and be closed with 3012. One extra frame per ping interval.
+ *
  * <p>A resumable session's messages are numbered as they are written ({@link ResumeBuffer}), so
  * what is dropped here is never numbered. Event-loop confined.
  */
@@ -41,6 +46,7 @@ final class Outbound {
   private List<Buffer> queued;
   private List<FanoutMessage> tags; // parallel to queued when a dropper is set: the publication, or null
   private int queuedBytes;
+  private boolean pingQueued;
   private boolean scheduled;
   private int inFlightBytes;
   private boolean closed;
@@ -64,6 +70,7 @@ final class Outbound {
     if (closed) return;
     if (queued == null) queued = new ArrayList<>(2);
     queued.add(message);
+    if (message == Replies.PING) pingQueued = true;
     if (dropper != null) {
       if (tags == null) tags = new ArrayList<>(2);
       tags.add(publication);
@@ -136,9 +143,14 @@ final class Outbound {
 
   void close() {
     closed = true;
+    clearQueue();
+  }
+
+  private void clearQueue() {
     queued = null;
     tags = null;
     queuedBytes = 0;
+    pingQueued = false;
   }
 
   /** Closes this outbound path and returns what it had not written yet, in order. */
@@ -148,9 +160,12 @@ final class Outbound {
     return pending;
   }
 
-  /** What the next flush would write, so the scheduler can share one joined frame between identical queues. */
+  /**
+   * What the next flush would write, so the scheduler can share one joined frame between identical
+   * queues; null when the queue holds a ping, which splits it into frames of its own.
+   */
   List<Buffer> pending() {
-    return queued;
+    return pingQueued ? null : queued;
   }
 
   /**
@@ -161,11 +176,25 @@ final class Outbound {
     scheduled = false;
     if (closed || queued == null) return;
     if (inFlightBytes >= MAX_IN_FLIGHT) return; // resumed by the completion of the writes in flight
-    Buffer frame = joined != null ? joined : join(queued);
-    if (written != null) for (Buffer m : queued) written.record(m);
-    queued = null;
-    tags = null;
-    queuedBytes = 0;
+    List<Buffer> messages = queued;
+    boolean splitAtPings = pingQueued;
+    if (written != null) for (Buffer m : messages) written.record(m);
+    clearQueue();
+    if (!splitAtPings) {
+      write(joined != null ? joined : join(messages));
+      return;
+    }
+    int start = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      if (messages.get(i) != Replies.PING) continue;
+      if (i > start) write(join(messages.subList(start, i)));
+      write(Replies.PING);
+      start = i + 1;
+    }
+    if (start < messages.size()) write(join(messages.subList(start, messages.size())));
+  }
+
+  private void write(Buffer frame) {
     int length = frame.length();
     inFlightBytes += length;
     transport.write(frame, () -> written(length));
