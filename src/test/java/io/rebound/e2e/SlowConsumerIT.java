@@ -7,18 +7,10 @@ import io.rebound.auth.JwtSigner;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.RawClient;
+import io.rebound.testing.RawSocket;
 import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,16 +52,12 @@ class SlowConsumerIT {
   @Test
   void nonReadingSubscriberIsClosedAsSlowWhileOthersGetEverything() throws Exception {
     try (RawClient fast = RawClient.connected(clients, node.port(), SIGNER.connectionToken("fast", 3600));
-        Socket stalled = new Socket()) {
+        RawSocket stalled = RawSocket.open(node.port(), 4096)) {
       assertThat(fast.call(2, "subscribe", "{\"channel\":\"feed:big\"}").has("subscribe")).isTrue();
 
-      stalled.setReceiveBufferSize(4096); // before connect, so the advertised window stays small
-      stalled.connect(new InetSocketAddress("127.0.0.1", node.port()), 5000);
-      stalled.setSoTimeout(10_000);
-      handshake(stalled);
-      writeText(stalled.getOutputStream(), "{\"id\":1,\"connect\":{\"token\":\"" + SIGNER.connectionToken("stalled", 3600) + "\"}}\n"
-          + "{\"id\":2,\"subscribe\":{\"channel\":\"feed:big\"}}");
-      readUntil(new DataInputStream(stalled.getInputStream()), "\"id\":2");
+      stalled.write(RawSocket.text("{\"id\":1,\"connect\":{\"token\":\"" + SIGNER.connectionToken("stalled", 3600) + "\"}}\n"
+          + "{\"id\":2,\"subscribe\":{\"channel\":\"feed:big\"}}"));
+      stalled.readUntil("\"id\":2");
       // From here on the stalled client never reads again.
 
       Runtime rt = Runtime.getRuntime();
@@ -100,58 +88,6 @@ class SlowConsumerIT {
       System.gc();
       long heapAfter = rt.totalMemory() - rt.freeMemory();
       assertThat(heapAfter - heapBefore).as("heap growth in bytes").isLessThan(64L * 1024 * 1024);
-    }
-  }
-
-  private static void handshake(Socket s) throws IOException {
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    String req = "GET /connection/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
-    s.getOutputStream().flush();
-    var in = s.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) throw new IOException("closed during handshake: " + head);
-      head.append((char) c);
-    }
-    assertThat(head.toString()).startsWith("HTTP/1.1 101");
-  }
-
-  /** Writes one masked text frame, as a client must. */
-  private static void writeText(OutputStream out, String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream f = new ByteArrayOutputStream();
-    f.write(0x81);
-    if (payload.length < 126) {
-      f.write(0x80 | payload.length);
-    } else {
-      f.write(0x80 | 126);
-      f.write(payload.length >>> 8);
-      f.write(payload.length & 0xff);
-    }
-    byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    f.write(mask);
-    for (int i = 0; i < payload.length; i++) f.write(payload[i] ^ mask[i % 4]);
-    out.write(f.toByteArray());
-    out.flush();
-  }
-
-  /** Reads server frames until a text frame contains {@code marker}. */
-  private static void readUntil(DataInputStream in, String marker) throws IOException {
-    while (true) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) len = in.readUnsignedShort();
-      else if (len == 127) len = in.readLong();
-      byte[] payload = new byte[(int) len];
-      in.readFully(payload);
-      if ((b0 & 0x0f) == 0x8) throw new IOException("closed by server before " + marker);
-      if (new String(payload, StandardCharsets.UTF_8).contains(marker)) return;
     }
   }
 }

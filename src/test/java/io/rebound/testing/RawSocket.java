@@ -1,6 +1,7 @@
 package io.rebound.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,8 +25,18 @@ public final class RawSocket implements AutoCloseable {
 
   /** Connects to {@code port} and completes the WebSocket handshake on /connection/websocket. */
   public static RawSocket open(int port) {
+    return open(port, 0);
+  }
+
+  /**
+   * As {@link #open(int)}, with a receive buffer of {@code receiveBufferBytes} (0: the default) set
+   * before connecting, so the advertised TCP window stays that small: a client that stops reading
+   * stalls the server quickly.
+   */
+  public static RawSocket open(int port, int receiveBufferBytes) {
     try {
       Socket s = new Socket();
+      if (receiveBufferBytes > 0) s.setReceiveBufferSize(receiveBufferBytes);
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       s.setSoTimeout(10_000);
       s.setTcpNoDelay(true);
@@ -66,6 +77,26 @@ public final class RawSocket implements AutoCloseable {
     try {
       socket.getOutputStream().write(all.toByteArray());
       socket.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads server frames until a text frame contains {@code marker}; fails on a close frame. */
+  public void readUntil(String marker) {
+    try {
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      while (true) {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) len = in.readUnsignedShort();
+        else if (len == 127) len = in.readLong();
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        if ((b0 & 0x0f) == 0x8) throw new IOException("closed by server before " + marker);
+        if (new String(payload, StandardCharsets.UTF_8).contains(marker)) return;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
