@@ -1,0 +1,34 @@
+package io.rebound.loadtest;
+
+import java.util.Arrays;
+
+/**
+ * The load tools' jar entry point: {@code java -jar target/rebound-loadtest.jar <tool> [options]}.
+ * Each tool is also runnable by its own class name ({@code java -cp target/rebound-loadtest.jar
+ * io.rebound.loadtest.MassReconnect …}); this only saves typing the package.
+ */
+public final class LoadTools {
+  private LoadTools() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.println("""
+          usage: java -jar target/rebound-loadtest.jar <tool> [options]
+            fanout      FanoutBenchmark: publications fanned out to many subscribers (throughput, latency, losses)
+            reconnect   MassReconnect: clients behind a balancer that reloads; recovery measured and reported
+            idle-heap   IdleHeap: heap per idle connection
+          '<tool> --help' lists the options of a tool.""");
+      return;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "fanout" -> FanoutBenchmark.main(rest);
+      case "reconnect" -> MassReconnect.main(rest);
+      case "idle-heap" -> IdleHeap.main(rest);
+      default -> {
+        System.err.println("unknown tool '" + args[0] + "' (fanout, reconnect, idle-heap)");
+        System.exit(2);
+      }
+    }
+  }
+}

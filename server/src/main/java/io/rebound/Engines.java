@@ -1,0 +1,114 @@
+package io.rebound;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.hazelcast.core.HazelcastInstance;
+import io.rebound.bus.Addresses;
+import io.rebound.engine.Broadcaster;
+import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.engine.hazelcast.ClusterSafety;
+import io.rebound.engine.redis.RedisBroadcaster;
+import io.rebound.config.BrokerConfig;
+import io.rebound.config.Engine;
+import io.rebound.config.RedisOptions;
+import io.rebound.engine.HistoryEngine;
+import io.rebound.engine.memory.MemoryHistory;
+import io.rebound.engine.hazelcast.HazelcastHistory;
+import io.rebound.engine.redis.RedisHistory;
+import io.rebound.engine.redis.RedisHistoryOptions;
+import io.rebound.engine.memory.MemoryPresence;
+import io.rebound.engine.PresenceStore;
+import io.rebound.engine.hazelcast.HazelcastPresence;
+import io.rebound.engine.memory.MemorySyncPositions;
+import io.rebound.engine.SyncPositionStore;
+import io.rebound.engine.hazelcast.HazelcastSyncPositions;
+import io.rebound.engine.redis.RedisSyncPositions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * The storage and transport a node runs on, chosen by {@code engine} / {@code history_engine}:
+ * memory (one node), Hazelcast (clustered event bus, replicated history and presence), Redis (history
+ * and pub/sub in Redis, nodes need no Vert.x cluster). The sync position store always lives in the
+ * history engine's store, so positions last as long as the history they point into.
+ */
+record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcaster broadcaster, PresenceStore presence,
+    ClusterSafety cluster, Runnable onClose) {
+
+  /**
+   * A Vert.x instance for the config: clustered through Hazelcast for {@code engine: hazelcast}
+   * (configured by {@code -Dvertx.hazelcast.config=FILE}, else the packaged {@code cluster.xml}).
+   */
+  static Future<Vertx> vertxFor(BrokerConfig config, VertxOptions options) {
+    if (config.engine() != Engine.HAZELCAST) return Future.succeededFuture(Vertx.vertx(options));
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager()).buildClustered();
+  }
+
+  static Future<Engines> create(BrokerConfig config, Vertx vertx) {
+    HazelcastInstance hz = hazelcast(vertx);
+    if (config.engine() == Engine.HAZELCAST && hz == null) {
+      return Future.failedFuture(new IllegalStateException("engine hazelcast needs a clustered Vert.x instance"));
+    }
+    Future<Storage> storage = switch (config.historyEngine()) {
+      case MEMORY -> Future.succeededFuture(new Storage(new MemoryHistory(), new MemorySyncPositions()));
+      case REDIS -> RedisHistory.connect(vertx, redisOptions(config)).compose(h ->
+          RedisSyncPositions.connect(vertx, redisOptions(config))
+              .map(s -> new Storage(h, s))
+              .recover(e -> h.close().transform(ignored -> Future.failedFuture(e))));
+      case HAZELCAST -> Future.succeededFuture(
+          new Storage(HazelcastHistory.create(hz, vertx), HazelcastSyncPositions.create(hz, vertx)));
+    };
+    return storage.compose(st -> switch (config.engine()) {
+      case MEMORY -> Future.succeededFuture(
+          new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, () -> {}));
+      case HAZELCAST -> {
+        HazelcastPresence presence = new HazelcastPresence(hz, vertx);
+        yield Future.succeededFuture(
+            new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), presence, new ClusterSafety(hz), presence::close));
+      }
+      // Redis pub/sub loses what is published while the subscriber connection is down: after every
+      // resubscription the edges re-read their channels from history (Hub.resync).
+      case REDIS -> RedisBroadcaster.start(vertx, redisOptions(config), RedisBroadcaster.DEFAULT_SHARDS)
+          .onSuccess(b -> b.onResubscribed(() -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))))
+          .map(b -> new Engines(st.history(), st.sync(), b, new MemoryPresence(), null, () -> {}))
+          .recover(e -> st.close().transform(ignored -> Future.failedFuture(e)));
+    });
+  }
+
+  /** The history engine and the sync position store kept beside it. */
+  private record Storage(HistoryEngine history, SyncPositionStore sync) {
+    Future<Void> close() {
+      return history.close().transform(ar -> sync.close());
+    }
+  }
+
+  private static HazelcastInstance hazelcast(Vertx vertx) {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager instanceof HazelcastClusterManager hcm ? hcm.getHazelcastInstance() : null;
+  }
+
+  static RedisHistoryOptions redisOptions(BrokerConfig config) {
+    RedisOptions r = config.redis();
+    return new RedisHistoryOptions(r.address(), r.connectTimeout(), r.commandTimeout(), r.poolSize(), RedisHistoryOptions.DEFAULT_KEY_PREFIX);
+  }
+
+  /** Adds {@code cluster: {members, safe}} to a health answer when clustered. */
+  Future<ObjectNode> describeCluster(Vertx vertx, ObjectNode health) {
+    if (cluster == null) return Future.succeededFuture(health);
+    return cluster.status(vertx).map(s -> {
+      ObjectNode c = health.putObject("cluster");
+      c.put("members", s.members());
+      c.put("safe", s.safe());
+      return health;
+    });
+  }
+
+  Future<Void> close() {
+    onClose.run();
+    return broadcaster.close().transform(ar -> history.close()).transform(ar -> syncPositions.close());
+  }
+}

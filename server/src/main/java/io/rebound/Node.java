@@ -1,0 +1,153 @@
+package io.rebound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.api.ApiService;
+import io.rebound.api.ApiVerticle;
+import io.rebound.api.HttpApi;
+import io.rebound.auth.JwtVerifier;
+import io.rebound.engine.Broadcaster;
+import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.config.BrokerConfig;
+import io.rebound.edge.EdgeRegistry;
+import io.rebound.edge.EdgeServicesFactory;
+import io.rebound.edge.EdgeVerticle;
+import io.rebound.codec.Replies;
+import io.rebound.engine.HistoryEngine;
+import io.rebound.history.HistoryVerticle;
+import io.rebound.metrics.BrokerMetrics;
+import io.rebound.engine.PresenceStore;
+import io.rebound.recovery.RecoveryVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker node: the composition root that picks the engines for the config and deploys one
+ * verticle per concern (history, recovery, publish API, and one edge per event loop). Used by {@link
+ * Main} and by tests, which start several nodes in one JVM.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics;
+  private final Engines engines;
+  private final List<String> deployments = new ArrayList<>();
+  private final boolean ownsVertx;
+  private final EdgeRegistry registry = new EdgeRegistry();
+  private volatile boolean draining;
+  private volatile boolean wasSafe;
+
+  /** How long a shutdown spreads the closing of connections over (they reconnect elsewhere meanwhile). */
+  public static final long DRAIN_PERIOD_MS = 3_000;
+
+  private Node(Vertx vertx, BrokerConfig config, BrokerMetrics metrics, Engines engines, boolean ownsVertx) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+    this.engines = engines;
+    this.ownsVertx = ownsVertx;
+  }
+
+  /** Starts a node with its own Vert.x instance (clustered when the config's engine needs it). */
+  public static Future<Node> start(BrokerConfig config) {
+    return Engines.vertxFor(config, new VertxOptions()).compose(vertx -> start(config, vertx, true));
+  }
+
+  /** Starts a node on an existing Vert.x instance; with {@code ownsVertx} it is closed with the node. */
+  public static Future<Node> start(BrokerConfig config, Vertx vertx, boolean ownsVertx) {
+    BrokerMetrics metrics = new BrokerMetrics();
+    return Engines.create(config, vertx).compose(engines -> {
+      Node node = new Node(vertx, config, metrics, engines, ownsVertx);
+      return node.deploy().map(node).recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
+    });
+  }
+
+  private Future<Void> deploy() {
+    EventBusBroadcaster.registerCodec(vertx);
+    HistoryEngine history = engines.history();
+    Broadcaster broadcaster = engines.broadcaster();
+    PresenceStore presence = engines.presence();
+    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
+        engines.syncPositions());
+    HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
+    int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return deploy(() -> new HistoryVerticle(history), 1)
+        .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
+        .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry::collect, metrics)), 1))
+        .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
+        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
+            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
+  }
+
+  private Future<Void> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add).mapEmpty();
+  }
+
+  /** {@code GET /health}: status, node, connection count, and (clustered) membership and safety. */
+  private Future<JsonNode> health() {
+    ObjectNode out = Replies.object();
+    out.put("status", "ok");
+    out.put("node", config.name());
+    out.put("engine", config.engine().jsonName());
+    out.put("connections", metrics.connections());
+    return engines.describeCluster(vertx, out).map(n -> n);
+  }
+
+  /**
+   * {@code GET /health/ready}: 503 while draining; for a cluster member also until it has been safe
+   * (no partition without its backup) once since start. Only that first time gates readiness: a
+   * readiness that followed every migration would pull all pods out of the Service at once.
+   */
+  private Future<Boolean> ready() {
+    if (draining) return Future.succeededFuture(false);
+    if (wasSafe || engines.cluster() == null) return Future.succeededFuture(true);
+    return engines.cluster().status(vertx).map(s -> wasSafe = s.safe());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  public BrokerMetrics metrics() {
+    return metrics;
+  }
+
+  public int port() {
+    return config.port();
+  }
+
+  /**
+   * Graceful stop (SIGTERM): readiness turns 503 and new sockets are refused, open connections are
+   * closed with 3001 over {@code drainMs} (clients reconnect and recover on other nodes), then
+   * everything is closed and the node leaves the cluster.
+   */
+  public Future<Void> shutdown(long drainMs) {
+    draining = true;
+    LOG.info("event=node_draining node={} connections={} drain_ms={}", config.name(), metrics.connections(), drainMs);
+    return registry.drain(drainMs).transform(ar -> close());
+  }
+
+  /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
+  public Future<Void> close() {
+    draining = true;
+    List<String> reversed = new ArrayList<>(deployments);
+    java.util.Collections.reverse(reversed);
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    return chain.transform(ar -> engines.close()).transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
+  }
+}

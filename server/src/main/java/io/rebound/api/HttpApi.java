@@ -1,0 +1,181 @@
+package io.rebound.api;
+
+import io.rebound.bus.ApiReply;
+import io.rebound.bus.ApiRequest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.bus.Addresses;
+import io.rebound.config.BrokerConfig;
+import io.rebound.codec.Replies;
+import io.rebound.codec.CommandDecoder;
+import io.rebound.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP routes on the node's one port besides the WebSocket: {@code POST /api/<method>} (and the
+ * legacy newline-delimited {@code POST /api} used by cent.js pipelines), {@code GET /health},
+ * {@code GET /metrics}. Every non-200 answer has a JSON body, because cent.js parses every body.
+ */
+public final class HttpApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  /** Largest API request body accepted (413 above). */
+  public static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+  /** Kubernetes probe paths (k8s/statefulset.yaml points at these; K8sManifestsIT checks it). */
+  public static final String READY_PATH = "/health/ready";
+  public static final String LIVE_PATH = "/health/live";
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setSendTimeout(15_000);
+
+  private final BrokerConfig config;
+  private final Supplier<String> metrics;
+  private final Supplier<Future<JsonNode>> health;
+  private final Supplier<Future<Boolean>> ready;
+
+  public HttpApi(BrokerConfig config, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
+    this.config = config;
+    this.metrics = metrics;
+    this.health = health;
+    this.ready = ready;
+  }
+
+  public Handler<HttpServerRequest> router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route("/api*").handler(rc -> {
+      if (rc.request().method() != HttpMethod.POST) {
+        fail(rc, 405, ErrorCode.BAD_REQUEST.code, "method not allowed: use POST");
+      } else if (!authorized(rc)) {
+        fail(rc, 401, ErrorCode.UNAUTHORIZED.code, "unauthorized: wrong or missing API key");
+      } else {
+        rc.next();
+      }
+    });
+    router.post("/api*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.post("/api").handler(rc -> legacy(vertx, rc));
+    router.post("/api/:method").handler(rc -> method(vertx, rc));
+    router.get("/health").handler(rc -> health.get().onComplete(ar -> {
+      if (ar.succeeded()) json(rc, 200, ar.result());
+      else fail(rc, 503, ErrorCode.INTERNAL.code, String.valueOf(ar.cause().getMessage()));
+    }));
+    // Kubernetes probes: liveness answers as long as an event loop does; readiness says whether to route clients here.
+    router.get(LIVE_PATH).handler(rc -> json(rc, 200, Replies.object().put("status", "ok")));
+    router.get(READY_PATH).handler(rc -> ready.get().onComplete(ar -> {
+      boolean ok = ar.succeeded() && ar.result();
+      json(rc, ok ? 200 : 503, Replies.object().put("status", ok ? "ready" : "not ready"));
+    }));
+    router.get("/metrics").handler(rc -> rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.get()));
+    router.route().last().handler(rc -> fail(rc, 404, 404, "not found"));
+    router.errorHandler(413, rc -> fail(rc, 413, ErrorCode.BAD_REQUEST.code, "request body too large"));
+    router.errorHandler(500, rc -> {
+      LOG.error("event=http_failure path={}", rc.request().path(), rc.failure());
+      fail(rc, 500, ErrorCode.INTERNAL.code, "internal server error");
+    });
+    return router;
+  }
+
+  private boolean authorized(RoutingContext rc) {
+    if (config.apiInsecure()) return true;
+    String key = rc.request().getHeader("X-API-Key");
+    if (key == null) {
+      String auth = rc.request().getHeader("Authorization");
+      if (auth != null && auth.regionMatches(true, 0, "apikey ", 0, 7)) key = auth.substring(7).trim();
+    }
+    if (key == null) key = rc.request().getParam("api_key");
+    return key != null && !config.apiKey().isEmpty()
+        && MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void method(Vertx vertx, RoutingContext rc) {
+    String method = rc.pathParam("method");
+    if (!ApiService.METHODS.contains(method)) {
+      fail(rc, 404, ErrorCode.METHOD_NOT_FOUND.code, "unknown API method: " + method);
+      return;
+    }
+    String body = rc.body().length() == 0 ? "{}" : rc.body().asString();
+    CommandDecoder.Params params;
+    try {
+      params = CommandDecoder.decodeParams(body);
+    } catch (CommandDecoder.MalformedCommandException e) {
+      LOG.info("event=bad_api_request method={} remote={} reason=\"{}\"", method, rc.request().remoteAddress(), e.getMessage());
+      fail(rc, 400, ErrorCode.BAD_REQUEST.code, e.getMessage());
+      return;
+    }
+    call(vertx, new ApiRequest(method, params.params(), params.rawData(), null)).onComplete(ar -> json(rc, 200, ar.result()));
+  }
+
+  /** cent.js pipeline: newline-delimited {@code {"method","params"}} lines, one reply line each. */
+  private void legacy(Vertx vertx, RoutingContext rc) {
+    String[] lines = rc.body().asString().split("\n");
+    List<Future<JsonNode>> replies = new ArrayList<>();
+    Future<?> previous = Future.succeededFuture();
+    for (String line : lines) {
+      if (line.isBlank()) continue;
+      Future<JsonNode> reply;
+      try {
+        JsonNode cmd = Replies.JSON.readTree(line);
+        String method = cmd.path("method").asText("");
+        JsonNode params = cmd.path("params");
+        JsonNode id = cmd.get("id");
+        ApiRequest req = new ApiRequest(method, params.isObject() ? params : null, null, null);
+        reply = previous.transform(ar -> call(vertx, req)).map(r -> {
+          if (id != null && r instanceof ObjectNode o) o.set("id", id);
+          return r;
+        });
+      } catch (Exception e) {
+        fail(rc, 400, ErrorCode.BAD_REQUEST.code, "malformed JSON line");
+        return;
+      }
+      replies.add(reply);
+      previous = reply;
+    }
+    Future.join(replies).onComplete(ar -> {
+      Buffer out = Buffer.buffer();
+      for (Future<JsonNode> f : replies) out.appendBuffer(Replies.encode(f.result())).appendString("\n");
+      rc.response().putHeader("Content-Type", "application/json").end(out);
+    });
+  }
+
+  /** Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. */
+  private static Future<JsonNode> call(Vertx vertx, ApiRequest req) {
+    return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, req, LOCAL).map(Message::body)
+        .map(reply -> {
+          ObjectNode out = Replies.object();
+          if (reply.error() != null) out.putObject("error").put("code", reply.error().code()).put("message", reply.error().getMessage());
+          else out.set("result", reply.result());
+          return (JsonNode) out;
+        })
+        .recover(e -> {
+          ObjectNode out = Replies.object();
+          out.putObject("error").put("code", ErrorCode.INTERNAL.code).put("message", "internal server error");
+          return Future.succeededFuture(out);
+        });
+  }
+
+  private static void json(RoutingContext rc, int status, JsonNode body) {
+    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Replies.encode(body));
+  }
+
+  private static void fail(RoutingContext rc, int status, int code, String message) {
+    if (rc.response().ended()) return;
+    ObjectNode body = Replies.object();
+    body.putObject("error").put("code", code).put("message", message);
+    json(rc, status, body);
+  }
+}

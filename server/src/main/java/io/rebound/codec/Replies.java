@@ -1,0 +1,86 @@
+package io.rebound.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.rebound.core.Publication;
+import io.rebound.protocol.ErrorCode;
+import io.rebound.protocol.ProtocolException;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/** Encodes command replies: {@code {"id":N,"<method>":{...}}} or {@code {"id":N,"error":{...}}}. */
+public final class Replies {
+
+  public static final ObjectMapper JSON = new ObjectMapper();
+  /** The server ping: an empty reply. */
+  public static final Buffer PING = Buffer.buffer("{}");
+
+  private Replies() {}
+
+  public static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  public static Buffer ok(long id, String method, JsonNode result) {
+    ObjectNode reply = object();
+    reply.put("id", id);
+    reply.set(method, result == null ? object() : result);
+    return encode(reply);
+  }
+
+  public static Buffer error(long id, ProtocolException e) {
+    ObjectNode reply = object();
+    reply.put("id", id);
+    reply.set("error", errorNode(e.error(), e.getMessage()));
+    return encode(reply);
+  }
+
+  public static ObjectNode errorNode(ErrorCode code, String message) {
+    ObjectNode err = object();
+    err.put("code", code.code);
+    err.put("message", message == null ? code.message : message);
+    if (code.temporary) err.put("temporary", true);
+    return err;
+  }
+
+  /** Publications as a JSON array whose {@code data} members are the stored raw JSON. */
+  public static ArrayNode publications(List<Publication> pubs) {
+    ArrayNode arr = JsonNodeFactory.instance.arrayNode(pubs.size());
+    StringBuilder sb = new StringBuilder(256);
+    for (Publication p : pubs) {
+      sb.setLength(0);
+      arr.addRawValue(new RawValue(Pushes.publicationBody(sb, p).toString()));
+    }
+    return arr;
+  }
+
+  /** A history result: publications, epoch and top offset (all three always present, as in Centrifugo). */
+  public static ObjectNode historyResult(io.rebound.core.HistoryResult r) {
+    ObjectNode result = object();
+    result.set("publications", publications(r.publications()));
+    result.put("epoch", r.top().epoch());
+    result.put("offset", r.top().offset());
+    return result;
+  }
+
+  /** A presence result: client id → client info. */
+  public static ObjectNode presenceResult(java.util.Map<String, io.rebound.core.ClientInfo> members) {
+    ObjectNode result = object();
+    ObjectNode out = result.putObject("presence");
+    members.forEach((client, info) -> out.putRawValue(client, new RawValue(Pushes.clientInfo(new StringBuilder(), info).toString())));
+    return result;
+  }
+
+  public static Buffer encode(JsonNode node) {
+    try {
+      return Buffer.buffer(JSON.writeValueAsBytes(node));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode reply", e);
+    }
+  }
+}

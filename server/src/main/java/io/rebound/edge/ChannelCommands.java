@@ -1,0 +1,158 @@
+package io.rebound.edge;
+
+import io.rebound.codec.Replies;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.bus.ApiRequest;
+import io.rebound.channel.ChannelName;
+import io.rebound.config.ChannelOptions;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.HistoryQuery;
+import io.rebound.core.HistoryResult;
+import io.rebound.core.StreamPosition;
+import io.rebound.channel.Channels;
+import io.rebound.codec.Command;
+import io.rebound.protocol.ErrorCode;
+import io.rebound.protocol.ProtocolException;
+
+/** Client publish, history, presence and presence_stats, with Centrifugo's permission rules. */
+final class ChannelCommands {
+
+  private final ClientSession session;
+
+  ChannelCommands(ClientSession session) {
+    this.session = session;
+  }
+
+  void publish(Command c) {
+    ChannelName name = resolve(c.text("channel"));
+    if (c.rawData() == null) throw ErrorCode.BAD_REQUEST.exception("data required");
+    ChannelOptions o = name.options();
+    Subscription sub = session.subscriptions().get(name.channel());
+    boolean allowed = (o.allowPublishForClient() && (!session.anonymous() || o.allowPublishForAnonymous()))
+        || (o.allowPublishForSubscriber() && sub != null && (!session.anonymous() || o.allowPublishForAnonymous()));
+    if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
+    ObjectNode params = Replies.object();
+    params.put("channel", name.channel());
+    String idempotencyKey = c.text("idempotency_key"); // extension: a resent publish is applied once
+    if (idempotencyKey != null && !idempotencyKey.isEmpty()) params.put("idempotency_key", idempotencyKey);
+    ClientInfo publisher = sub != null ? sub.info : session.info;
+    long id = c.id();
+    session.services().api(new ApiRequest("publish", params, c.rawData(), publisher)).onComplete(ar -> {
+      if (!session.active()) return;
+      if (ar.failed()) session.replyError(id, asProtocol(ar.cause()));
+      else if (ar.result().error() != null) session.replyError(id, ar.result().error());
+      else session.reply(id, "publish", Replies.object()); // the client protocol's publish result is empty
+    });
+  }
+
+  void history(Command c) {
+    ChannelName name = resolve(c.text("channel"));
+    ChannelOptions o = name.options();
+    if (!o.historyEnabled()) throw ErrorCode.NOT_AVAILABLE.exception();
+    boolean subscribed = session.subscriptions().containsKey(name.channel());
+    if (!(permitted(o.allowHistoryForClient(), o.allowHistoryForAnonymous())
+        || (o.allowHistoryForSubscriber() && subscribed))) {
+      throw ErrorCode.PERMISSION_DENIED.exception();
+    }
+    int max = session.options().historyMaxPublicationLimit();
+    long requested = c.number("limit", 0);
+    int limit = requested < 0 || (max > 0 && requested > max) ? (max > 0 ? max : HistoryQuery.NO_LIMIT) : (int) requested;
+    StreamPosition since = since(c.params().get("since"));
+    boolean reverse = c.flag("reverse");
+    if (reverse && since != null && since.offset() == 0) throw ErrorCode.BAD_REQUEST.exception();
+    long untilOffset = Long.MAX_VALUE;
+    if (c.flag("until_attach")) {
+      // Extension: only what lies up to where this connection's subscription was (re)established.
+      Subscription sub = session.subscriptions().get(name.channel());
+      if (sub == null || !sub.positioned) throw ErrorCode.BAD_REQUEST.exception("until_attach needs a positioned subscription");
+      untilOffset = sub.attachOffset;
+      if (reverse && (since == null || since.offset() > untilOffset + 1)) {
+        since = new StreamPosition(untilOffset + 1, since == null ? sub.attachEpoch : since.epoch());
+      } else if (!reverse && since != null) {
+        long upTo = Math.max(0, untilOffset - since.offset());
+        if (limit == HistoryQuery.NO_LIMIT || limit > upTo) limit = (int) Math.min(Integer.MAX_VALUE, upTo);
+      }
+    }
+    long until = untilOffset;
+    StreamPosition from = since;
+    long id = c.id();
+    session.services().history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
+      if (!session.active()) return;
+      if (ar.failed()) {
+        session.replyError(id, asProtocol(ar.cause()));
+        return;
+      }
+      if (from != null && !from.epoch().isEmpty() && !from.epoch().equals(ar.result().top().epoch())) {
+        session.replyError(id, ErrorCode.UNRECOVERABLE_POSITION.exception());
+        return;
+      }
+      HistoryResult result = ar.result();
+      if (until != Long.MAX_VALUE) {
+        result = new HistoryResult(result.publications().stream().filter(p -> p.offset() <= until).toList(), result.top());
+      }
+      session.reply(id, "history", Replies.historyResult(result));
+    });
+  }
+
+  void presence(Command c) {
+    ChannelName name = presenceChannel(c);
+    long id = c.id();
+    session.services().presence().get(name.channel()).onComplete(ar -> {
+      if (!session.active()) return;
+      if (ar.failed()) {
+        session.replyError(id, ErrorCode.INTERNAL.exception());
+        return;
+      }
+      session.reply(id, "presence", Replies.presenceResult(ar.result()));
+    });
+  }
+
+  void presenceStats(Command c) {
+    ChannelName name = presenceChannel(c);
+    long id = c.id();
+    session.services().presence().stats(name.channel()).onComplete(ar -> {
+      if (!session.active()) return;
+      if (ar.failed()) {
+        session.replyError(id, ErrorCode.INTERNAL.exception());
+        return;
+      }
+      ObjectNode result = Replies.object();
+      result.put("num_clients", ar.result().numClients());
+      result.put("num_users", ar.result().numUsers());
+      session.reply(id, "presence_stats", result);
+    });
+  }
+
+  private ChannelName presenceChannel(Command c) {
+    ChannelName name = resolve(c.text("channel"));
+    ChannelOptions o = name.options();
+    if (!o.presence()) throw ErrorCode.NOT_AVAILABLE.exception();
+    boolean subscribed = session.subscriptions().containsKey(name.channel());
+    if (!(permitted(o.allowPresenceForClient(), o.allowPresenceForAnonymous()) || (o.allowPresenceForSubscriber() && subscribed))) {
+      throw ErrorCode.PERMISSION_DENIED.exception();
+    }
+    return name;
+  }
+
+  private boolean permitted(boolean forClient, boolean forAnonymous) {
+    return forClient && (!session.anonymous() || forAnonymous);
+  }
+
+  static StreamPosition since(JsonNode since) {
+    if (since == null || since.isNull()) return null;
+    if (!since.isObject()) throw ErrorCode.BAD_REQUEST.exception("since must be an object");
+    long offset = since.path("offset").asLong(0);
+    if (offset < 0) throw ErrorCode.BAD_REQUEST.exception("negative offset");
+    return new StreamPosition(offset, since.path("epoch").asText(""));
+  }
+
+  private ChannelName resolve(String channel) {
+    return Channels.resolve(channel, session.services().config());
+  }
+
+  private static ProtocolException asProtocol(Throwable t) {
+    return t instanceof ProtocolException pe ? pe : ErrorCode.INTERNAL.exception();
+  }
+}

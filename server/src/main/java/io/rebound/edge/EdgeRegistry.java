@@ -1,0 +1,65 @@
+package io.rebound.edge;
+
+import io.rebound.core.NodeStats;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The node's edges, so node-wide questions (channels, connection counts) can be asked of each edge on
+ * its own event loop instead of sharing its state across threads.
+ */
+public final class EdgeRegistry {
+
+  private final List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+  /** Resumable sessions of this node by session id; each is touched only on its own edge's event loop. */
+  private final Map<String, ClientSession> resumable = new java.util.concurrent.ConcurrentHashMap<>();
+
+  void addResumable(String sessionId, ClientSession session) {
+    resumable.put(sessionId, session);
+  }
+
+  void removeResumable(String sessionId, ClientSession session) {
+    resumable.remove(sessionId, session);
+  }
+
+  ClientSession resumable(String sessionId) {
+    return sessionId == null ? null : resumable.get(sessionId);
+  }
+
+  void register(EdgeVerticle edge) {
+    edges.add(edge);
+  }
+
+  void unregister(EdgeVerticle edge) {
+    edges.remove(edge);
+  }
+
+  /** Drains every edge of this node (see {@link EdgeVerticle#drain(long)}). */
+  public Future<Void> drain(long periodMs) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (EdgeVerticle e : edges) all.add(e.drain(periodMs));
+    return Future.join(all).mapEmpty();
+  }
+
+  public Future<NodeStats> collect() {
+    List<Future<EdgeVerticle.EdgeStats>> parts = new ArrayList<>();
+    for (EdgeVerticle e : edges) parts.add(e.stats());
+    return Future.all(parts).map(all -> {
+      int clients = 0, subscriptions = 0;
+      java.util.Set<String> users = new java.util.HashSet<>();
+      Map<String, Integer> channels = new HashMap<>();
+      for (Future<EdgeVerticle.EdgeStats> f : parts) {
+        EdgeVerticle.EdgeStats s = f.result();
+        clients += s.clients();
+        users.addAll(s.users());
+        s.channels().forEach((ch, n) -> channels.merge(ch, n, Integer::sum));
+      }
+      for (int n : channels.values()) subscriptions += n;
+      return new NodeStats(clients, users.size(), channels, subscriptions);
+    });
+  }
+}

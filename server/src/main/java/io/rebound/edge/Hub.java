@@ -1,0 +1,202 @@
+package io.rebound.edge;
+
+import io.rebound.engine.FanoutMessage;
+import io.rebound.core.HistoryQuery;
+import io.rebound.core.HistoryResult;
+import io.rebound.core.StreamOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.rebound.core.Publication;
+import io.rebound.core.StreamPosition;
+import io.rebound.codec.Pushes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This edge's channel → sessions registry and the fan-out into it. Confined to the edge's event loop;
+ * it never talks to storage except through {@link EdgeServices} to fill an ordering gap.
+ *
+ * <p>Publications are released per channel in offset order ({@link ChannelOrder}). One that arrives
+ * ahead of a gap is held for {@link #GAP_TIMEOUT_MS}; if the gap has not closed by then it is filled
+ * from history, and if history cannot fill it every subscriber of the channel is told to resubscribe
+ * (it then recovers or learns {@code recovered:false}). Never a silent skip.
+ */
+final class Hub {
+
+  static final long GAP_TIMEOUT_MS = 300;
+  /** How long a history read that fails (engine unreachable) is retried before continuity is declared lost. */
+  static final long READ_RETRY_WINDOW_MS = 10_000;
+
+  private final EdgeServices services;
+  private final Map<String, Channel> channels = new HashMap<>();
+
+  Hub(EdgeServices services) {
+    this.services = services;
+  }
+
+  private static final class Channel {
+    final Set<ClientSession> sessions = new LinkedHashSet<>();
+    final ChannelOrder order = new ChannelOrder();
+    ClientSession[] snapshot;
+    long gapTimer = -1;
+    boolean filling;
+
+    ClientSession[] sessions() {
+      if (snapshot == null) snapshot = sessions.toArray(new ClientSession[0]);
+      return snapshot;
+    }
+  }
+
+  void add(String channel, ClientSession session) {
+    Channel ch = channels.computeIfAbsent(channel, c -> new Channel());
+    if (ch.sessions.add(session)) ch.snapshot = null;
+  }
+
+  void remove(String channel, ClientSession session) {
+    Channel ch = channels.get(channel);
+    if (ch == null) return;
+    if (ch.sessions.remove(session)) ch.snapshot = null;
+    if (ch.sessions.isEmpty()) {
+      if (ch.gapTimer >= 0) services.vertx().cancelTimer(ch.gapTimer);
+      channels.remove(channel);
+    }
+  }
+
+  /** A positioned subscriber of {@code channel} is at (offset, epoch): seeds the ordering baseline. */
+  void position(String channel, String epoch, long offset) {
+    Channel ch = channels.get(channel);
+    if (ch != null) ch.order.seed(epoch, offset);
+  }
+
+  int channelCount() {
+    return channels.size();
+  }
+
+  /** Channel → number of local subscribers. */
+  Map<String, Integer> counts() {
+    Map<String, Integer> out = new HashMap<>();
+    channels.forEach((name, ch) -> out.put(name, ch.sessions.size()));
+    return out;
+  }
+
+  void onFanout(FanoutMessage msg) {
+    Channel ch = channels.get(msg.channel());
+    if (ch == null) return;
+    if (msg.kind() != FanoutMessage.Kind.PUBLICATION) {
+      for (ClientSession s : ch.sessions()) s.onJoinLeave(msg);
+      return;
+    }
+    ChannelOrder.Outcome outcome = ch.order.offer(msg);
+    switch (outcome.verdict()) {
+      case RELEASED, EPOCH_CHANGED -> deliver(ch, outcome.release());
+      case HELD -> armGapTimer(msg.channel(), ch);
+      case OVERFLOW -> lostContinuity(msg.channel(), ch);
+      case DUPLICATE -> { }
+    }
+  }
+
+  private void deliver(Channel ch, List<FanoutMessage> messages) {
+    int delivered = 0;
+    for (FanoutMessage m : messages) {
+      for (ClientSession s : ch.sessions()) if (s.onPublication(m)) delivered++;
+    }
+    if (delivered > 0) services.metrics().delivered(delivered);
+  }
+
+  private void armGapTimer(String channel, Channel ch) {
+    if (ch.gapTimer >= 0 || ch.filling) return;
+    ch.gapTimer = services.vertx().setTimer(GAP_TIMEOUT_MS, id -> {
+      ch.gapTimer = -1;
+      if (channels.get(channel) == ch && ch.order.hasGap()) fillGap(channel, ch);
+    });
+  }
+
+  private void fillGap(String channel, Channel ch) {
+    long last = ch.order.lastReleased();
+    int missing = (int) Math.min(Integer.MAX_VALUE, ch.order.firstHeld() - last - 1);
+    ch.filling = true;
+    ClientSession any = ch.sessions()[0];
+    readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), any.streamOptions(channel))
+        .onComplete(ar -> {
+          ch.filling = false;
+          if (channels.get(channel) != ch || !ch.order.hasGap()) return;
+          if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
+            lostContinuity(channel, ch);
+            return;
+          }
+          List<FanoutMessage> recovered = new ArrayList<>(ar.result().publications().size());
+          for (Publication p : ar.result().publications()) {
+            recovered.add(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+          }
+          ChannelOrder.Fill fill = ch.order.fill(recovered, last);
+          switch (fill.status()) {
+            case FILLED -> {
+              services.metrics().gapFilled();
+              deliver(ch, fill.released());
+              if (ch.order.hasGap()) armGapTimer(channel, ch);
+            }
+            case STALE -> fillGap(channel, ch); // the gap moved while we read: read the current one
+            case LOST -> lostContinuity(channel, ch);
+          }
+        });
+  }
+
+  /**
+   * The transport may have dropped publications (a Redis pub/sub reconnect): for every channel with
+   * a known position, read what came after it and release it, or tell subscribers to recover.
+   */
+  void resync() {
+    for (Map.Entry<String, Channel> e : new ArrayList<>(channels.entrySet())) {
+      Channel ch = e.getValue();
+      if (ch.order.lastReleased() < 0 || ch.filling) continue;
+      String channel = e.getKey();
+      ch.filling = true;
+      long last = ch.order.lastReleased();
+      readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), ch.sessions()[0].streamOptions(channel))
+          .onComplete(ar -> {
+            ch.filling = false;
+            if (channels.get(channel) != ch) return;
+            if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
+              lostContinuity(channel, ch);
+              return;
+            }
+            for (Publication p : ar.result().publications()) {
+              onFanout(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+            }
+            if (ar.result().top().offset() > ch.order.lastReleased() && !ch.order.hasGap()) lostContinuity(channel, ch);
+          });
+    }
+  }
+
+  /**
+   * Reads history, retrying failures (an unreachable engine, typically right after the transport
+   * itself came back) with backoff for {@link #READ_RETRY_WINDOW_MS}: a blip of the store must not
+   * make every subscriber resubscribe. Only a proven loss (trimmed, new epoch) or an engine that
+   * stays away ends continuity.
+   */
+  private Future<HistoryResult> readRetrying(String channel, HistoryQuery query, StreamOptions options) {
+    Promise<HistoryResult> promise = Promise.promise();
+    attemptRead(channel, query, options, System.currentTimeMillis() + READ_RETRY_WINDOW_MS, 100, promise);
+    return promise.future();
+  }
+
+  private void attemptRead(String channel, HistoryQuery query, StreamOptions options, long deadline, long backoffMs, Promise<HistoryResult> promise) {
+    services.history(channel, query, options).onComplete(ar -> {
+      if (ar.succeeded() || System.currentTimeMillis() + backoffMs > deadline || !channels.containsKey(channel)) {
+        promise.handle(ar);
+        return;
+      }
+      services.vertx().setTimer(backoffMs, id -> attemptRead(channel, query, options, deadline, Math.min(backoffMs * 2, 2_000), promise));
+    });
+  }
+
+  /** The gap cannot be filled: every positioned subscriber must resubscribe and recover. */
+  private void lostContinuity(String channel, Channel ch) {
+    ch.order.clear();
+    for (ClientSession s : ch.sessions()) s.insufficientState(channel);
+  }
+}

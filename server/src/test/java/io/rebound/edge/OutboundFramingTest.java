@@ -1,0 +1,84 @@
+package io.rebound.edge;
+
+import io.rebound.codec.Replies;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.testing.Await;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How an {@link Outbound} cuts its queue into WebSocket frames, seen by a real client: messages queued
+ * in one event-loop pass leave as one newline-delimited frame, except a ping, which is always a frame
+ * of its own (clients that answer only a frame that is exactly {@code {}} must still pong under load).
+ */
+class OutboundFramingTest {
+
+  private Vertx vertx;
+  private HttpServer server;
+  private final Promise<ServerWebSocket> accepted = Promise.promise();
+  private final List<String> frames = new CopyOnWriteArrayList<>();
+  private Outbound out;
+  private Context socketContext;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setStrictThreadMode(true))
+        .webSocketHandler(ws -> {
+          DirectSocketWrites.install(ws);
+          Context context = vertx.getOrCreateContext();
+          Transport transport = new Transport(ws, context, context);
+          out = new Outbound(transport, new FlushScheduler(vertx, context, Duration.ZERO), 1 << 20, () -> { }, null, null);
+          socketContext = context;
+          accepted.complete(ws);
+        });
+    Await.result(server.listen());
+    WebSocket client = Await.result(vertx.createWebSocketClient().connect(server.actualPort(), "localhost", "/"));
+    client.textMessageHandler(frames::add);
+    Await.result(accepted.future());
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(vertx.close());
+  }
+
+  private void sendInOnePass(Buffer... messages) {
+    socketContext.runOnContext(v -> {
+      for (Buffer m : messages) out.send(m);
+    });
+  }
+
+  @Test
+  void messagesOfOnePassShareAFrame() {
+    sendInOnePass(Buffer.buffer("{\"a\":1}"), Buffer.buffer("{\"b\":2}"), Buffer.buffer("{\"c\":3}"));
+    Await.until("one frame", Duration.ofSeconds(10), () -> !frames.isEmpty());
+    assertThat(frames).containsExactly("{\"a\":1}\n{\"b\":2}\n{\"c\":3}");
+  }
+
+  @Test
+  void aPingIsAlwaysAFrameOfItsOwn() {
+    sendInOnePass(Buffer.buffer("{\"a\":1}"), Buffer.buffer("{\"b\":2}"), Replies.PING, Buffer.buffer("{\"c\":3}"));
+    Await.until("three frames", Duration.ofSeconds(10), () -> frames.size() >= 3);
+    assertThat(frames).containsExactly("{\"a\":1}\n{\"b\":2}", "{}", "{\"c\":3}");
+
+    frames.clear();
+    sendInOnePass(Replies.PING, Buffer.buffer("{\"d\":4}"), Replies.PING);
+    Await.until("three more frames", Duration.ofSeconds(10), () -> frames.size() >= 3);
+    assertThat(frames).containsExactly("{}", "{\"d\":4}", "{}");
+  }
+}

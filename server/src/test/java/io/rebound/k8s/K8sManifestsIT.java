@@ -1,0 +1,193 @@
+package io.rebound.k8s;
+
+import io.rebound.testing.RepoFiles;
+import static io.rebound.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import io.rebound.Node;
+import io.rebound.api.HttpApi;
+import io.rebound.config.BrokerConfig;
+import io.rebound.config.ConfigLoader;
+import io.rebound.config.Engine;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parses every manifest in k8s/ and checks the essentials agree with the code and the config: ports,
+ * probe endpoints (served by a real node), Hazelcast discovery versus the headless Service, and the
+ * wiring between StatefulSet, Services, PDB and RBAC.
+ */
+class K8sManifestsIT {
+
+  private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory());
+  private static final List<JsonNode> DOCS = new ArrayList<>();
+
+  @BeforeAll
+  static void load() throws Exception {
+    try (Stream<Path> files = Files.list(RepoFiles.path("k8s"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        try (var parser = YAML.getFactory().createParser(f.toFile())) {
+          var it = YAML.readValues(parser, JsonNode.class);
+          while (it.hasNext()) {
+            JsonNode doc = it.next();
+            if (doc == null || doc.isNull() || doc.isEmpty()) continue;
+            DOCS.add(doc);
+          }
+        }
+      }
+    }
+  }
+
+  private static JsonNode kind(String kind, String name) {
+    return DOCS.stream().filter(d -> kind.equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in k8s/"));
+  }
+
+  private static JsonNode kustomization() {
+    return DOCS.stream().filter(d -> "Kustomization".equals(d.path("kind").asText())).findFirst()
+        .orElseThrow(() -> new AssertionError("no kustomization.yaml"));
+  }
+
+  private static JsonNode container() {
+    return kind("StatefulSet", "rebound").path("spec").path("template").path("spec").path("containers").get(0);
+  }
+
+  private static int containerPort(String name) {
+    for (JsonNode p : container().path("ports")) if (name.equals(p.path("name").asText())) return p.path("containerPort").asInt();
+    throw new AssertionError("no container port " + name);
+  }
+
+  private static BrokerConfig brokerConfig() {
+    return ConfigLoader.parse(kind("ConfigMap", "rebound-config").path("data").path("config.json").asText());
+  }
+
+  private static Config hazelcastConfig() {
+    return new InMemoryXmlConfig(kind("ConfigMap", "rebound-config").path("data").path("cluster.xml").asText());
+  }
+
+  @Test
+  void everyDocumentIsAKubernetesObject() {
+    assertThat(DOCS).hasSizeGreaterThanOrEqualTo(9);
+    for (JsonNode d : DOCS) {
+      if ("Kustomization".equals(d.path("kind").asText())) {
+        // Every manifest file is listed (redis.yaml is optional and documented as such).
+        for (JsonNode r : d.path("resources")) assertThat(RepoFiles.path("k8s", r.asText())).exists();
+        continue;
+      }
+      assertThat(d.path("apiVersion").asText()).as("apiVersion of %s", d.path("metadata")).isNotEmpty();
+      assertThat(d.path("kind").asText()).isNotEmpty();
+      assertThat(d.path("metadata").path("name").asText()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void portsMatchTheConfig() {
+    BrokerConfig config = brokerConfig();
+    assertThat(config.engine()).isEqualTo(Engine.HAZELCAST);
+    assertThat(containerPort("http")).isEqualTo(config.port());
+    JsonNode client = kind("Service", "rebound").path("spec").path("ports").get(0);
+    assertThat(client.path("targetPort").asText()).isEqualTo("http");
+    assertThat(containerPort("hazelcast")).isEqualTo(hazelcastConfig().getNetworkConfig().getPort());
+  }
+
+  @Test
+  void discoveryMatchesTheHeadlessService() {
+    JsonNode headless = kind("Service", "rebound-hz");
+    assertThat(headless.path("spec").path("clusterIP").asText()).isEqualTo("None");
+    assertThat(headless.path("spec").path("publishNotReadyAddresses").asBoolean()).isTrue();
+    String namespace = kustomization().path("namespace").asText();
+    JoinConfig join = hazelcastConfig().getNetworkConfig().getJoin();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns"))
+        .isEqualTo("rebound-hz." + namespace + ".svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-port"))
+        .isEqualTo(String.valueOf(headless.path("spec").path("ports").get(0).path("port").asInt()));
+    assertThat(kind("StatefulSet", "rebound").path("spec").path("serviceName").asText()).isEqualTo("rebound-hz");
+  }
+
+  @Test
+  void clusterXmlVariantKeepsWhatTheBrokerNeeds() throws Exception {
+    Config k8s = hazelcastConfig();
+    Config repo = new InMemoryXmlConfig(Files.readString(RepoFiles.path("cluster.xml")));
+    for (String map : List.of("rebound.history.streams", "rebound.sync.positions", "__vertx.haInfo", "__vertx.nodeInfo")) {
+      assertThat(k8s.getMapConfig(map).getBackupCount()).as(map).isEqualTo(repo.getMapConfig(map).getBackupCount()).isGreaterThanOrEqualTo(1);
+    }
+    assertThat(k8s.getMultiMapConfig("__vertx.subs").getBackupCount()).isGreaterThanOrEqualTo(1);
+    assertThat(k8s.getSerializationConfig().getDataSerializableFactoryClasses())
+        .isEqualTo(repo.getSerializationConfig().getDataSerializableFactoryClasses());
+  }
+
+  @Test
+  void configAndClusterFilesAreMountedWhereTheArgumentsPointAt() {
+    JsonNode c = container();
+    String mount = c.path("volumeMounts").get(0).path("mountPath").asText();
+    assertThat(c.path("args").toString()).contains(mount + "/config.json");
+    assertThat(c.path("env").toString()).contains("-Dvertx.hazelcast.config=" + mount + "/cluster.xml");
+    assertThat(c.path("resources").path("requests").isObject()).isTrue();
+    assertThat(c.path("resources").path("limits").isObject()).isTrue();
+    long grace = kind("StatefulSet", "rebound").path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong();
+    assertThat(grace * 1000).as("grace period covers the drain").isGreaterThan(Node.DRAIN_PERIOD_MS + 10_000);
+  }
+
+  @Test
+  void selectorsPdbAndRbacPointAtTheBrokerPods() {
+    JsonNode podLabels = kind("StatefulSet", "rebound").path("spec").path("template").path("metadata").path("labels");
+    assertThat(kind("Service", "rebound").path("spec").path("selector")).isEqualTo(podLabels);
+    assertThat(kind("Service", "rebound-hz").path("spec").path("selector")).isEqualTo(podLabels);
+    JsonNode pdb = kind("PodDisruptionBudget", "rebound").path("spec");
+    assertThat(pdb.path("selector").path("matchLabels")).isEqualTo(podLabels);
+    assertThat(pdb.path("maxUnavailable").asInt()).isEqualTo(1);
+    String sa = kind("StatefulSet", "rebound").path("spec").path("template").path("spec").path("serviceAccountName").asText();
+    kind("ServiceAccount", sa);
+    JsonNode binding = kind("RoleBinding", "rebound-discovery");
+    assertThat(binding.path("subjects").get(0).path("name").asText()).isEqualTo(sa);
+    kind("Role", binding.path("roleRef").path("name").asText());
+  }
+
+  @Test
+  void probesPointAtEndpointsARealNodeServes() throws Exception {
+    JsonNode c = container();
+    String ready = c.path("readinessProbe").path("httpGet").path("path").asText();
+    String live = c.path("livenessProbe").path("httpGet").path("path").asText();
+    assertThat(ready).isEqualTo(HttpApi.READY_PATH);
+    assertThat(live).isEqualTo(HttpApi.LIVE_PATH);
+    assertThat(c.path("readinessProbe").path("httpGet").path("port").asText()).isEqualTo("http");
+
+    // The same config on the memory engine (a one-member test has no Kubernetes to discover).
+    String json = kind("ConfigMap", "rebound-config").path("data").path("config.json").asText().replace("\"hazelcast\"", "\"memory\"");
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Node node = result(Node.start(ConfigLoader.parse(json).withPort(port)), 60);
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      for (String path : List.of(ready, live)) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+      }
+      result(node.shutdown(0));
+      node = null;
+    } finally {
+      if (node != null) result(node.close());
+    }
+  }
+}
