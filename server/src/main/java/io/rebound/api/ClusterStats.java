@@ -1,6 +1,7 @@
 package io.rebound.api;
 
 import io.rebound.core.NodeStats;
+import io.rebound.core.Version;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,7 +42,7 @@ final class ClusterStats {
     return nodeStats.get().map(s -> {
       JsonObject channels = new JsonObject();
       s.channels().forEach(channels::put);
-      return new JsonObject().put("uid", uid).put("name", node).put("version", "rebound 0.1")
+      return new JsonObject().put("uid", uid).put("name", node).put("version", Version.SERVER)
           .put("num_clients", s.clients()).put("num_users", s.users()).put("num_channels", s.channels().size())
           .put("num_subs", s.subscriptions()).put("uptime", (System.currentTimeMillis() - startedAt) / 1000)
           .put("channels", channels);

@@ -1,8 +1,18 @@
 package io.rebound.bus;
 
-/** Event-bus addresses, in one place (the NATS const.go habit). */
+import io.vertx.core.eventbus.DeliveryOptions;
+
+/** Event-bus addresses, in one place (the NATS const.go habit), and the one timeout of a request on them. */
 public final class Addresses {
   private Addresses() {}
+
+  /**
+   * Engine and API round trips take milliseconds; past this a caller gets a temporary error (100),
+   * never a hang. The one send timeout of every request/reply on these addresses.
+   */
+  public static final long SEND_TIMEOUT_MS = 10_000;
+  /** Node-local request options: {@link #SEND_TIMEOUT_MS}. */
+  public static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS);
 
   /** Backend door: request/reply {@code {method, params}} → {@code {result}} or {@code {error}}. Cluster-visible. */
   public static final String API = "rebound.api";
@@ -18,12 +28,8 @@ public final class Addresses {
   public static final String HISTORY_REMOVE = "rebound.history.remove";
   /** Node-local: "what did I miss since (offset, epoch)?" (RecoveryVerticle). */
   public static final String RECOVERY = "rebound.recovery";
-  /** Node-local: presence add/remove/query (PresenceVerticle). */
-  public static final String PRESENCE = "rebound.presence";
   /** Every edge on every node: commands aimed at connections (disconnect, subscribe, unsubscribe by user/client). */
   public static final String EDGE_CONTROL = "rebound.edge.control";
   /** Node-local, every edge: the fan-out transport may have lost messages; re-read subscribed channels from history. */
   public static final String EDGE_RESYNC = "rebound.edge.resync";
-  /** Every edge on every node: gather per-node statistics (channels, connection counts). */
-  public static final String EDGE_STATS = "rebound.edge.stats";
 }

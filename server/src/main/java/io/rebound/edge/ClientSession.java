@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
-  static final String VERSION = "rebound 0.1";
+  static final String VERSION = io.rebound.core.Version.SERVER;
 
   enum State { CONNECTING, RESUMING, CONNECTED, DETACHED, CLOSED }
 
