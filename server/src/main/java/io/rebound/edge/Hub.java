@@ -1,5 +1,8 @@
 package io.rebound.edge;
 
+import io.rebound.edge.session.ClientSession;
+import io.rebound.edge.session.EdgeServices;
+import io.rebound.edge.session.SessionHandlers;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
@@ -32,10 +35,12 @@ final class Hub {
   static final long READ_RETRY_WINDOW_MS = 10_000;
 
   private final EdgeServices services;
+  private final SessionHandlers sessions;
   private final Map<String, Channel> channels = new HashMap<>();
 
-  Hub(EdgeServices services) {
+  Hub(EdgeServices services, SessionHandlers sessions) {
     this.services = services;
+    this.sessions = sessions;
   }
 
   private static final class Channel {
@@ -87,7 +92,7 @@ final class Hub {
     Channel ch = channels.get(msg.channel());
     if (ch == null) return;
     if (msg.kind() != FanoutMessage.Kind.PUBLICATION) {
-      for (ClientSession s : ch.sessions()) s.onJoinLeave(msg);
+      for (ClientSession s : ch.sessions()) sessions.joinLeave(s, msg);
       return;
     }
     ChannelOrder.Outcome outcome = ch.order.offer(msg);
@@ -102,7 +107,7 @@ final class Hub {
   private void deliver(Channel ch, List<FanoutMessage> messages) {
     int delivered = 0;
     for (FanoutMessage m : messages) {
-      for (ClientSession s : ch.sessions()) if (s.onPublication(m)) delivered++;
+      for (ClientSession s : ch.sessions()) if (sessions.publication(s, m)) delivered++;
     }
     if (delivered > 0) services.metrics().delivered(delivered);
   }
@@ -120,7 +125,7 @@ final class Hub {
     int missing = (int) Math.min(Integer.MAX_VALUE, ch.order.firstHeld() - last - 1);
     ch.filling = true;
     ClientSession any = ch.sessions()[0];
-    readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), any.streamOptions(channel))
+    readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), sessions.streamOptions(any, channel))
         .onComplete(ar -> {
           ch.filling = false;
           if (channels.get(channel) != ch || !ch.order.hasGap()) return;
@@ -156,7 +161,7 @@ final class Hub {
       String channel = e.getKey();
       ch.filling = true;
       long last = ch.order.lastReleased();
-      readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), ch.sessions()[0].streamOptions(channel))
+      readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), sessions.streamOptions(ch.sessions()[0], channel))
           .onComplete(ar -> {
             ch.filling = false;
             if (channels.get(channel) != ch) return;
@@ -197,6 +202,6 @@ final class Hub {
   /** The gap cannot be filled: every positioned subscriber must resubscribe and recover. */
   private void lostContinuity(String channel, Channel ch) {
     ch.order.clear();
-    for (ClientSession s : ch.sessions()) s.insufficientState(channel);
+    for (ClientSession s : ch.sessions()) sessions.insufficientState(s, channel);
   }
 }

@@ -42,6 +42,11 @@ class ArchitectureTest {
   static final ArchRule edgeNeverImportsApi =
       noClasses().that().resideInAPackage("io.rebound.edge..").should().dependOnClassesThat().resideInAPackage("io.rebound.api..");
 
+  /** A session is driven through its Transport, so it runs without sockets (ClientSessionTest); only the edge's transports touch one. */
+  @ArchTest
+  static final ArchRule sessionsNeverTouchASocket = noClasses().that().resideInAPackage("io.rebound.edge.session..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.http..", "io.vertx.core.net..", "io.netty..");
+
   @ArchTest
   static final ArchRule enginesNeverImportEdgeOrApi = noClasses().that().resideInAPackage("io.rebound.engine..")
       .should().dependOnClassesThat().resideInAnyPackage("io.rebound.edge..", "io.rebound.api..", "io.rebound.recovery..", "io.rebound.history..");

@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.transport;
 
 import io.rebound.codec.Replies;
 
@@ -31,13 +31,13 @@ import java.util.function.Predicate;
  * <p>A resumable session's messages are numbered as they are written ({@link ResumeBuffer}), so
  * what is dropped here is never numbered. Event-loop confined.
  */
-final class Outbound {
+public final class Outbound {
 
   /** Bytes written to the socket whose write has not completed yet, before new frames wait here. */
   static final int MAX_IN_FLIGHT = 64 * 1024;
 
   /** Receives the publications dropped from an overflowing queue; returns false to refuse dropping. */
-  interface Dropper extends Predicate<List<FanoutMessage>> {}
+  public interface Dropper extends Predicate<List<FanoutMessage>> {}
 
   private final Transport transport;
   private final FlushScheduler scheduler;
@@ -53,7 +53,7 @@ final class Outbound {
   private int inFlightBytes;
   private boolean closed;
 
-  Outbound(Transport transport, FlushScheduler scheduler, int maxQueuedBytes, Runnable onOverflow, Dropper dropper, ResumeBuffer written) {
+  public Outbound(Transport transport, FlushScheduler scheduler, int maxQueuedBytes, Runnable onOverflow, Dropper dropper, ResumeBuffer written) {
     this.transport = transport;
     this.scheduler = scheduler;
     this.maxQueuedBytes = maxQueuedBytes;
@@ -63,12 +63,12 @@ final class Outbound {
   }
 
   /** Queues one protocol message (a reply, a push or a ping) for the next flush. */
-  void send(Buffer message) {
+  public void send(Buffer message) {
     send(message, null);
   }
 
   /** Queues a message; {@code publication} marks it as a publication that may be dropped on overflow. */
-  void send(Buffer message, FanoutMessage publication) {
+  public void send(Buffer message, FanoutMessage publication) {
     if (closed) return;
     if (queued == null) queued = new ArrayList<>(2);
     queued.add(message);
@@ -96,7 +96,7 @@ final class Outbound {
    * full buffer slightly larger than the limit, which must not make the resume a slow-consumer close.
    * Writing them now, not at the next flush, keeps live messages arriving meanwhile from overflowing.
    */
-  void resend(List<Buffer> messages) {
+  public void resend(List<Buffer> messages) {
     if (closed || messages.isEmpty()) return;
     if (queued == null) queued = new ArrayList<>(messages.size());
     for (Buffer m : messages) {
@@ -139,11 +139,11 @@ final class Outbound {
     return dropper.test(dropped);
   }
 
-  int queuedBytes() {
+  public int queuedBytes() {
     return queuedBytes;
   }
 
-  void close() {
+  public void close() {
     closed = true;
     clearQueue();
   }
@@ -156,7 +156,7 @@ final class Outbound {
   }
 
   /** Closes this outbound path and returns what it had not written yet, in order. */
-  List<Buffer> closeAndTakePending() {
+  public List<Buffer> closeAndTakePending() {
     List<Buffer> pending = queued == null ? List.of() : queued;
     close();
     return pending;

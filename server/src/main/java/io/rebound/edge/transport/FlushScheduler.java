@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.transport;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -13,7 +13,7 @@ import java.util.List;
  * a batch is built once and its bytes go to all of them, like a single publication's bytes do.
  * Event-loop confined.
  */
-final class FlushScheduler {
+public final class FlushScheduler {
 
   private final Vertx vertx;
   private final Context context;
@@ -22,7 +22,7 @@ final class FlushScheduler {
   private boolean scheduled;
   private long lastFlushAt;
 
-  FlushScheduler(Vertx vertx, Context context, Duration writeDelay) {
+  public FlushScheduler(Vertx vertx, Context context, Duration writeDelay) {
     this.vertx = vertx;
     this.context = context;
     this.writeDelayNanos = writeDelay.toNanos();

@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.session;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -7,25 +7,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Node-wide connection counters shared by every edge: total connections and connections per user,
  * so {@code client_connection_limit} and {@code client_user_connection_limit} protect the node.
  */
-final class ConnectionLimits {
+public final class ConnectionLimits {
   private final int maxConnections;
   private final int maxPerUser;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
 
-  ConnectionLimits(int maxConnections, int maxPerUser) {
+  public ConnectionLimits(int maxConnections, int maxPerUser) {
     this.maxConnections = maxConnections;
     this.maxPerUser = maxPerUser;
   }
 
   /** Reserves a connection slot; false when the node is full. */
-  boolean tryOpen() {
+  public boolean tryOpen() {
     if (total.incrementAndGet() <= maxConnections || maxConnections <= 0) return true;
     total.decrementAndGet();
     return false;
   }
 
-  void closed() {
+  public void closed() {
     total.decrementAndGet();
   }
 

@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.transport;
 
 import io.rebound.codec.Replies;
 
@@ -15,7 +15,7 @@ import java.util.List;
  * references to the written buffers — publication bytes are shared with every other subscriber, not
  * copied. Bounded in messages and in bytes; the oldest go first. Event-loop confined.
  */
-final class ResumeBuffer {
+public final class ResumeBuffer {
 
   private final int maxMessages;
   private final long maxBytes;
@@ -24,18 +24,18 @@ final class ResumeBuffer {
   private long bytes;
   private Buffer skip; // the connect reply: written, but never numbered
 
-  ResumeBuffer(int maxMessages, long maxBytes) {
+  public ResumeBuffer(int maxMessages, long maxBytes) {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
   }
 
   /** The next time {@code reply} is written it is not numbered (a connect reply). */
-  void skipOnce(Buffer reply) {
+  public void skipOnce(Buffer reply) {
     skip = reply;
   }
 
   /** Numbers and keeps one written message; pings and the connect reply are not numbered. */
-  void record(Buffer message) {
+  public void record(Buffer message) {
     if (message == Replies.PING) return;
     if (message == skip) {
       skip = null;
@@ -50,12 +50,12 @@ final class ResumeBuffer {
   }
 
   /** Number of the newest recorded message (0 before the first). */
-  long count() {
+  public long count() {
     return count;
   }
 
   /** Whether a client that processed {@code received} messages can be brought up to date from here. */
-  boolean covers(long received) {
+  public boolean covers(long received) {
     return received >= 0 && received <= count && received >= count - messages.size();
   }
 
@@ -63,7 +63,7 @@ final class ResumeBuffer {
    * Removes and returns the messages after {@code received}, in order, so that writing them again
    * records them again under the same numbers. Only valid when {@link #covers} holds.
    */
-  List<Buffer> takeAfter(long received) {
+  public List<Buffer> takeAfter(long received) {
     int keep = messages.size() - (int) (count - received);
     List<Buffer> out = new ArrayList<>((int) (count - received));
     Iterator<Buffer> it = messages.iterator();

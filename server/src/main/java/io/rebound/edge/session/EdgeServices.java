@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.session;
 
 import io.rebound.bus.ApiReply;
 import io.rebound.bus.ApiRequest;
@@ -43,26 +43,26 @@ public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifie
   /** Engine round trips should take milliseconds; past this a client gets a temporary error, not a hang. */
   static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
-  Future<RecoveryResult> recover(RecoveryRequest request) {
+  public Future<RecoveryResult> recover(RecoveryRequest request) {
     return vertx.eventBus().<RecoveryResult>request(Addresses.RECOVERY, request, REQUEST).map(Message::body).recover(EdgeServices::internal);
   }
 
-  Future<HistoryResult> history(String channel, HistoryQuery query, StreamOptions options) {
+  public Future<HistoryResult> history(String channel, HistoryQuery query, StreamOptions options) {
     return vertx.eventBus().<HistoryResult>request(Addresses.HISTORY_READ, new HistoryRequests.Read(channel, query, options), REQUEST)
         .map(Message::body).recover(EdgeServices::internal);
   }
 
-  Future<ApiReply> api(ApiRequest request) {
+  public Future<ApiReply> api(ApiRequest request) {
     return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, request, REQUEST).map(Message::body).recover(EdgeServices::internal);
   }
 
   /** The user's last acknowledged position in channel (null: none stored), completed on the caller's context. */
-  Future<StreamPosition> syncPosition(String channel, String user) {
+  public Future<StreamPosition> syncPosition(String channel, String user) {
     return onCaller(() -> syncPositions.get(channel, user));
   }
 
   /** Moves the user's stored position forward ({@link SyncPositionStore#advance}), completed on the caller's context. */
-  Future<Void> advanceSync(String channel, String user, StreamPosition position, Duration ttl) {
+  public Future<Void> advanceSync(String channel, String user, StreamPosition position, Duration ttl) {
     return onCaller(() -> syncPositions.advance(channel, user, position, ttl));
   }
 

@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.transport;
 
 import io.rebound.codec.Replies;
 
@@ -41,7 +41,7 @@ class OutboundFramingTest {
         .webSocketHandler(ws -> {
           DirectSocketWrites.install(ws);
           Context context = vertx.getOrCreateContext();
-          Transport transport = new Transport(ws, context, context);
+          Transport transport = new WebSocketTransport(ws, context, false);
           out = new Outbound(transport, new FlushScheduler(vertx, context, Duration.ZERO), 1 << 20, () -> { }, null, null);
           socketContext = context;
           accepted.complete(ws);

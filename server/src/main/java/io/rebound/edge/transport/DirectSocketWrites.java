@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.transport;
 
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.concurrent.OutboundMessageQueue;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why: Vert.x 5.0 builds the upgraded WebSocket connection without the server's strict-thread-mode
  * flag, so every WebSocket carries a multi-producer outbound queue whose first chunk is a 1024-slot array:
  * about 4.8 KiB, over 40 % of an idle connection's heap. Rebound touches a socket only from its own event
- * loop ({@link Transport} hops there), which is exactly the contract of the direct queue: a write goes
+ * loop ({@link WebSocketTransport} hops there), which is exactly the contract of the direct queue: a write goes
  * straight to Netty, whose channel buffer and writability (high/low water marks) still give
  * {@code writeQueueFull()} and the drain handler their usual meaning.
  *
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * (another Vert.x version) or the queue already holds a write, it leaves the connection as it is and
  * says so once in the log. {@code DirectSocketWritesTest} pins the behaviour on the Vert.x in use.
  */
-final class DirectSocketWrites {
+public final class DirectSocketWrites {
 
   private static final Logger LOG = LoggerFactory.getLogger(DirectSocketWrites.class);
   private static final Access ACCESS = Access.resolve();
@@ -42,7 +42,7 @@ final class DirectSocketWrites {
    * Swaps the socket's outbound queue for the direct one. Call on the socket's event loop before the
    * first write. Returns whether it did; a connection that keeps its queue works exactly as before.
    */
-  static boolean install(ServerWebSocket ws) {
+  public static boolean install(ServerWebSocket ws) {
     if (!enabled) return false;
     try {
       Object conn = ACCESS.connection.get(ws);

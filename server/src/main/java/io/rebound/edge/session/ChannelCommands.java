@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.session;
 
 import io.rebound.codec.Replies;
 
@@ -16,20 +16,23 @@ import io.rebound.codec.Command;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 
-/** Client publish, history, presence and presence_stats, with Centrifugo's permission rules. */
+/**
+ * Client publish, history, presence and presence_stats, with Centrifugo's permission rules. Shared by
+ * an edge's sessions; event-loop confined.
+ */
 final class ChannelCommands {
 
-  private final ClientSession session;
+  private final EdgeServices services;
 
-  ChannelCommands(ClientSession session) {
-    this.session = session;
+  ChannelCommands(EdgeServices services) {
+    this.services = services;
   }
 
-  void publish(Command c) {
+  void publish(SessionContext session, Command c) {
     ChannelName name = resolve(c.text("channel"));
     if (c.rawData() == null) throw ErrorCode.BAD_REQUEST.exception("data required");
     ChannelOptions o = name.options();
-    Subscription sub = session.subscriptions().get(name.channel());
+    Subscription sub = session.subscription(name.channel());
     boolean allowed = (o.allowPublishForClient() && (!session.anonymous() || o.allowPublishForAnonymous()))
         || (o.allowPublishForSubscriber() && sub != null && (!session.anonymous() || o.allowPublishForAnonymous()));
     if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
@@ -37,9 +40,9 @@ final class ChannelCommands {
     params.put("channel", name.channel());
     String idempotencyKey = c.text("idempotency_key"); // extension: a resent publish is applied once
     if (idempotencyKey != null && !idempotencyKey.isEmpty()) params.put("idempotency_key", idempotencyKey);
-    ClientInfo publisher = sub != null ? sub.info : session.info;
+    ClientInfo publisher = sub != null ? sub.info() : session.info();
     long id = c.id();
-    session.services().api(new ApiRequest("publish", params, c.rawData(), publisher)).onComplete(ar -> {
+    services.api(new ApiRequest("publish", params, c.rawData(), publisher)).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) session.replyError(id, asProtocol(ar.cause()));
       else if (ar.result().error() != null) session.replyError(id, ar.result().error());
@@ -47,12 +50,12 @@ final class ChannelCommands {
     });
   }
 
-  void history(Command c) {
+  void history(SessionContext session, Command c) {
     ChannelName name = resolve(c.text("channel"));
     ChannelOptions o = name.options();
     if (!o.historyEnabled()) throw ErrorCode.NOT_AVAILABLE.exception();
-    boolean subscribed = session.subscriptions().containsKey(name.channel());
-    if (!(permitted(o.allowHistoryForClient(), o.allowHistoryForAnonymous())
+    boolean subscribed = session.subscription(name.channel()) != null;
+    if (!(permitted(session, o.allowHistoryForClient(), o.allowHistoryForAnonymous())
         || (o.allowHistoryForSubscriber() && subscribed))) {
       throw ErrorCode.PERMISSION_DENIED.exception();
     }
@@ -65,11 +68,11 @@ final class ChannelCommands {
     long untilOffset = Long.MAX_VALUE;
     if (c.flag("until_attach")) {
       // Extension: only what lies up to where this connection's subscription was (re)established.
-      Subscription sub = session.subscriptions().get(name.channel());
-      if (sub == null || !sub.positioned) throw ErrorCode.BAD_REQUEST.exception("until_attach needs a positioned subscription");
-      untilOffset = sub.attachOffset;
+      Subscription sub = session.subscription(name.channel());
+      if (sub == null || !sub.positioned()) throw ErrorCode.BAD_REQUEST.exception("until_attach needs a positioned subscription");
+      untilOffset = sub.attached().offset();
       if (reverse && (since == null || since.offset() > untilOffset + 1)) {
-        since = new StreamPosition(untilOffset + 1, since == null ? sub.attachEpoch : since.epoch());
+        since = new StreamPosition(untilOffset + 1, since == null ? sub.attached().epoch() : since.epoch());
       } else if (!reverse && since != null) {
         long upTo = Math.max(0, untilOffset - since.offset());
         if (limit == HistoryQuery.NO_LIMIT || limit > upTo) limit = (int) Math.min(Integer.MAX_VALUE, upTo);
@@ -78,7 +81,7 @@ final class ChannelCommands {
     long until = untilOffset;
     StreamPosition from = since;
     long id = c.id();
-    session.services().history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
+    services.history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, asProtocol(ar.cause()));
@@ -96,10 +99,10 @@ final class ChannelCommands {
     });
   }
 
-  void presence(Command c) {
-    ChannelName name = presenceChannel(c);
+  void presence(SessionContext session, Command c) {
+    ChannelName name = presenceChannel(session, c);
     long id = c.id();
-    session.services().presence().get(name.channel()).onComplete(ar -> {
+    services.presence().get(name.channel()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, ErrorCode.INTERNAL.exception());
@@ -109,10 +112,10 @@ final class ChannelCommands {
     });
   }
 
-  void presenceStats(Command c) {
-    ChannelName name = presenceChannel(c);
+  void presenceStats(SessionContext session, Command c) {
+    ChannelName name = presenceChannel(session, c);
     long id = c.id();
-    session.services().presence().stats(name.channel()).onComplete(ar -> {
+    services.presence().stats(name.channel()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, ErrorCode.INTERNAL.exception());
@@ -125,18 +128,18 @@ final class ChannelCommands {
     });
   }
 
-  private ChannelName presenceChannel(Command c) {
+  private ChannelName presenceChannel(SessionContext session, Command c) {
     ChannelName name = resolve(c.text("channel"));
     ChannelOptions o = name.options();
     if (!o.presence()) throw ErrorCode.NOT_AVAILABLE.exception();
-    boolean subscribed = session.subscriptions().containsKey(name.channel());
-    if (!(permitted(o.allowPresenceForClient(), o.allowPresenceForAnonymous()) || (o.allowPresenceForSubscriber() && subscribed))) {
+    boolean subscribed = session.subscription(name.channel()) != null;
+    if (!(permitted(session, o.allowPresenceForClient(), o.allowPresenceForAnonymous()) || (o.allowPresenceForSubscriber() && subscribed))) {
       throw ErrorCode.PERMISSION_DENIED.exception();
     }
     return name;
   }
 
-  private boolean permitted(boolean forClient, boolean forAnonymous) {
+  private static boolean permitted(SessionContext session, boolean forClient, boolean forAnonymous) {
     return forClient && (!session.anonymous() || forAnonymous);
   }
 
@@ -149,7 +152,7 @@ final class ChannelCommands {
   }
 
   private ChannelName resolve(String channel) {
-    return Channels.resolve(channel, session.services().config());
+    return Channels.resolve(channel, services.config());
   }
 
   private static ProtocolException asProtocol(Throwable t) {

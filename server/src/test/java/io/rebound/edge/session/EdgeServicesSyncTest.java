@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.session;
 
 import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
