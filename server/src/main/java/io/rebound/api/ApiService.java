@@ -25,7 +25,6 @@ import io.rebound.engine.PresenceStore;
 import io.rebound.channel.Channels;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
-import io.rebound.codec.Pushes;
 import io.rebound.recovery.Continuity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -119,7 +118,7 @@ public final class ApiService {
     if (!store) {
       if (idempotencyKey != null && !unstoredKeys.firstUse(name.channel() + "\u0000" + idempotencyKey)) return Future.succeededFuture(Replies.object());
       metrics.published();
-      broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), 0, "", Pushes.publication(name.channel(), pub)));
+      broadcaster.publish(FanoutMessage.publication(name.channel(), pub, ""));
       return Future.succeededFuture(Replies.object());
     }
     return vertx.eventBus().<AppendResult>request(Addresses.HISTORY_APPEND,
@@ -133,8 +132,7 @@ public final class ApiService {
           // out (its node died in between, or Hazelcast retried the append on a new partition owner),
           // and the retry is then the only chance subscribers get it live. Edges drop offsets they
           // already delivered, so a publication that did go out is not shown twice.
-          broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), pos.offset(), pos.epoch(),
-              Pushes.publication(name.channel(), pub.withOffset(pos.offset()))));
+          broadcaster.publish(FanoutMessage.publication(name.channel(), pub.withOffset(pos.offset()), pos.epoch()));
           ObjectNode result = Replies.object();
           result.put("offset", pos.offset());
           result.put("epoch", pos.epoch());

@@ -11,7 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.rebound.core.Publication;
 import io.rebound.core.StreamPosition;
-import io.rebound.codec.Pushes;
+import io.rebound.recovery.Continuity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -124,18 +124,18 @@ final class Hub {
     long last = ch.order.lastReleased();
     int missing = (int) Math.min(Integer.MAX_VALUE, ch.order.firstHeld() - last - 1);
     ch.filling = true;
-    ClientSession any = ch.sessions()[0];
-    readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), sessions.streamOptions(any, channel))
+    StreamPosition from = new StreamPosition(last, ch.order.epoch());
+    readRetrying(channel, HistoryQuery.since(from, missing), sessions.streamOptions(ch.sessions()[0], channel))
         .onComplete(ar -> {
           ch.filling = false;
           if (channels.get(channel) != ch || !ch.order.hasGap()) return;
-          if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
+          if (ar.failed() || !Continuity.epochMatches(from, ar.result().top())) {
             lostContinuity(channel, ch);
             return;
           }
           List<FanoutMessage> recovered = new ArrayList<>(ar.result().publications().size());
           for (Publication p : ar.result().publications()) {
-            recovered.add(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+            recovered.add(FanoutMessage.publication(channel, p, ar.result().top().epoch()));
           }
           ChannelOrder.Fill fill = ch.order.fill(recovered, last);
           switch (fill.status()) {
@@ -160,17 +160,17 @@ final class Hub {
       if (ch.order.lastReleased() < 0 || ch.filling) continue;
       String channel = e.getKey();
       ch.filling = true;
-      long last = ch.order.lastReleased();
-      readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), sessions.streamOptions(ch.sessions()[0], channel))
+      StreamPosition from = new StreamPosition(ch.order.lastReleased(), ch.order.epoch());
+      readRetrying(channel, HistoryQuery.since(from, ChannelOrder.MAX_HELD), sessions.streamOptions(ch.sessions()[0], channel))
           .onComplete(ar -> {
             ch.filling = false;
             if (channels.get(channel) != ch) return;
-            if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
+            if (ar.failed() || !Continuity.epochMatches(from, ar.result().top())) {
               lostContinuity(channel, ch);
               return;
             }
             for (Publication p : ar.result().publications()) {
-              onFanout(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+              onFanout(FanoutMessage.publication(channel, p, ar.result().top().epoch()));
             }
             if (ar.result().top().offset() > ch.order.lastReleased() && !ch.order.hasGap()) lostContinuity(channel, ch);
           });

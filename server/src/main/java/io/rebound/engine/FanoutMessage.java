@@ -1,5 +1,8 @@
 package io.rebound.engine;
 
+import io.rebound.codec.Pushes;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.Publication;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
@@ -19,6 +22,21 @@ public record FanoutMessage(Kind kind, String channel, long offset, String epoch
 
   public FanoutMessage {
     epoch = epoch == null ? "" : epoch;
+  }
+
+  /** The one way to fan out a publication: at {@code pub.offset()} of {@code epoch} (offset 0, epoch "": not stored). */
+  public static FanoutMessage publication(String channel, Publication pub, String epoch) {
+    return new FanoutMessage(Kind.PUBLICATION, channel, pub.offset(), epoch, Pushes.publication(channel, pub));
+  }
+
+  /** {@code info} subscribed to {@code channel} (presence join). */
+  public static FanoutMessage join(String channel, ClientInfo info) {
+    return new FanoutMessage(Kind.JOIN, channel, 0, "", Pushes.join(channel, info));
+  }
+
+  /** {@code info} left {@code channel}. */
+  public static FanoutMessage leave(String channel, ClientInfo info) {
+    return new FanoutMessage(Kind.LEAVE, channel, 0, "", Pushes.leave(channel, info));
   }
 
   public Buffer encode() {

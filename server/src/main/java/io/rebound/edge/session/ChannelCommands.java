@@ -5,6 +5,7 @@ import io.rebound.codec.Replies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.bus.ApiRequest;
+import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
 import io.rebound.config.ChannelOptions;
 import io.rebound.core.ClientInfo;
@@ -14,7 +15,7 @@ import io.rebound.core.StreamPosition;
 import io.rebound.channel.Channels;
 import io.rebound.codec.Command;
 import io.rebound.protocol.ErrorCode;
-import io.rebound.protocol.ProtocolException;
+import io.rebound.recovery.Continuity;
 
 /**
  * Client publish, history, presence and presence_stats, with Centrifugo's permission rules. Shared by
@@ -44,7 +45,7 @@ final class ChannelCommands {
     long id = c.id();
     services.api(new ApiRequest("publish", params, c.rawData(), publisher)).onComplete(ar -> {
       if (!session.active()) return;
-      if (ar.failed()) session.replyError(id, asProtocol(ar.cause()));
+      if (ar.failed()) session.replyError(id, Errors.toProtocol(ar.cause()));
       else if (ar.result().error() != null) session.replyError(id, ar.result().error());
       else session.reply(id, "publish", Replies.object()); // the client protocol's publish result is empty
     });
@@ -84,10 +85,10 @@ final class ChannelCommands {
     services.history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
-        session.replyError(id, asProtocol(ar.cause()));
+        session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
-      if (from != null && !from.epoch().isEmpty() && !from.epoch().equals(ar.result().top().epoch())) {
+      if (from != null && !Continuity.epochMatches(from, ar.result().top())) {
         session.replyError(id, ErrorCode.UNRECOVERABLE_POSITION.exception());
         return;
       }
@@ -105,7 +106,7 @@ final class ChannelCommands {
     services.presence().get(name.channel()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
-        session.replyError(id, ErrorCode.INTERNAL.exception());
+        session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
       session.reply(id, "presence", Replies.presenceResult(ar.result()));
@@ -118,7 +119,7 @@ final class ChannelCommands {
     services.presence().stats(name.channel()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
-        session.replyError(id, ErrorCode.INTERNAL.exception());
+        session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
       ObjectNode result = Replies.object();
@@ -153,9 +154,5 @@ final class ChannelCommands {
 
   private ChannelName resolve(String channel) {
     return Channels.resolve(channel, services.config());
-  }
-
-  private static ProtocolException asProtocol(Throwable t) {
-    return t instanceof ProtocolException pe ? pe : ErrorCode.INTERNAL.exception();
   }
 }

@@ -295,7 +295,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
       return;
     }
     if (state == State.CLOSED || state == State.DETACHED) return;
-    if (resumable != null && state == State.CONNECTED && from.closeCode() != 1000) {
+    if (resumable != null && state == State.CONNECTED && from.closeCode() != Transport.GOODBYE) {
       edge.resume.detach(this, false);
       return;
     }

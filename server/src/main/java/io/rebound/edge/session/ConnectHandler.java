@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.auth.ConnectClaims;
 import io.rebound.auth.TokenException;
+import io.rebound.bus.Errors;
 import io.rebound.codec.Command;
 import io.rebound.codec.Replies;
 import io.rebound.config.ClientOptions;
@@ -92,7 +93,7 @@ final class ConnectHandler {
     edge.subscriptions.serverSideSubscriptions(session, claims.channels(), c.params().get("subs")).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
-        ProtocolException e = ar.cause() instanceof ProtocolException pe ? pe : ErrorCode.INTERNAL.exception();
+        ProtocolException e = Errors.toProtocol(ar.cause());
         session.replyError(id, e);
         session.close(e.error().temporary ? Disconnect.INTERNAL : new Disconnect(Disconnect.BAD_REQUEST.code(), e.getMessage()));
         return;

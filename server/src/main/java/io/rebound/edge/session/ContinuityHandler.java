@@ -5,6 +5,7 @@ import io.rebound.core.HistoryQuery;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.protocol.Disconnect;
+import io.rebound.protocol.UnsubscribeCode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class ContinuityHandler {
     }
     edge.subscriptions.drop(session, sub);
     // emit, not a direct write: a detached session has no outbound path, the push is numbered for its resume.
-    session.push(Pushes.unsubscribe(sub.name(), 2500, "insufficient state"));
+    session.push(Pushes.unsubscribe(sub.name(), UnsubscribeCode.INSUFFICIENT_STATE, "insufficient state"));
   }
 
   /**

@@ -172,11 +172,12 @@ final class SessionResume {
     LOG.debug("event=session_detached {} window_ms={}", session.describe(), resumable.windowMs);
   }
 
-  /** DETACHED: a window that ran out without a resume ends the session. */
+  /** DETACHED: a window that ran out without a resume ends the session (counted apart, not as a missed pong). */
   boolean closeIfWindowOver(ClientSession session, long now) {
     if (now < session.resumable.detachedUntil) return false;
     LOG.debug("event=resume_window_over {}", session.describe());
-    session.close(Disconnect.NO_PONG);
+    edge.services.metrics().resumeWindowExpired();
+    session.close(Disconnect.RESUME_WINDOW_OVER);
     return true;
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.rebound.auth.SubscribeClaims;
 import io.rebound.auth.TokenException;
+import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
 import io.rebound.channel.Channels;
 import io.rebound.codec.Command;
@@ -17,6 +18,7 @@ import io.rebound.engine.FanoutMessage;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
+import io.rebound.protocol.UnsubscribeCode;
 import io.rebound.recovery.RecoveryRequest;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -86,7 +88,7 @@ final class SubscriptionHandler {
       if (session.subscription(channel) != sub || !session.active()) return;
       if (ar.failed()) {
         drop(session, sub);
-        session.replyError(id, ar.cause() instanceof ProtocolException pe ? pe : ErrorCode.INTERNAL.exception());
+        session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
       ObjectNode result = ar.result();
@@ -179,7 +181,8 @@ final class SubscriptionHandler {
       sub.attach(r.top());
       // A recovery position sent by the client acknowledges everything up to it; a client that opted
       // out of the sync says it has the state up to now (it loaded it elsewhere).
-      if (sub.userSync() && since != null && r.recovered()) session.acknowledge(sub, since);
+      // (in the top's epoch: a recovered position is in it, even when the client named no epoch)
+      if (sub.userSync() && since != null && r.recovered()) session.acknowledge(sub, new StreamPosition(since.offset(), r.top().epoch()));
       else if (sub.userSync() && since == null && !r.top().epoch().isEmpty()) session.acknowledge(sub, r.top());
       if (sub.recoverable()) result.put("recoverable", true);
       result.put("positioned", true);
@@ -211,7 +214,7 @@ final class SubscriptionHandler {
     ChannelOptions opts = sub.options();
     if (opts.presence()) edge.services.presence().add(sub.name(), sub.info());
     if (opts.joinLeave()) {
-      edge.host.broadcaster().publish(new FanoutMessage(FanoutMessage.Kind.JOIN, sub.name(), 0, "", Pushes.join(sub.name(), sub.info())));
+      edge.host.broadcaster().publish(FanoutMessage.join(sub.name(), sub.info()));
     }
   }
 
@@ -259,7 +262,7 @@ final class SubscriptionHandler {
     Subscription sub = session.subscription(channel);
     if (sub == null) return;
     drop(session, sub);
-    session.push(Pushes.unsubscribe(channel, 2000, "server unsubscribe"));
+    session.push(Pushes.unsubscribe(channel, UnsubscribeCode.SERVER, "server unsubscribe"));
   }
 
   void subRefresh(SessionContext session, Command c) {
@@ -298,7 +301,7 @@ final class SubscriptionHandler {
         return;
       }
       drop(session, sub);
-      session.push(Pushes.unsubscribe(sub.name(), 2501, "subscription expired"));
+      session.push(Pushes.unsubscribe(sub.name(), UnsubscribeCode.EXPIRED, "subscription expired"));
     }
   }
 
@@ -312,7 +315,7 @@ final class SubscriptionHandler {
     ChannelOptions opts = sub.options();
     if (opts.presence()) edge.services.presence().remove(sub.name(), session.clientId());
     if (opts.joinLeave()) {
-      edge.host.broadcaster().publish(new FanoutMessage(FanoutMessage.Kind.LEAVE, sub.name(), 0, "", Pushes.leave(sub.name(), sub.info())));
+      edge.host.broadcaster().publish(FanoutMessage.leave(sub.name(), sub.info()));
     }
   }
 

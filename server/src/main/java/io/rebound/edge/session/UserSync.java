@@ -1,7 +1,6 @@
 package io.rebound.edge.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rebound.codec.Pushes;
 import io.rebound.codec.Replies;
 import io.rebound.config.ChannelOptions;
 import io.rebound.core.HistoryQuery;
@@ -9,6 +8,7 @@ import io.rebound.core.HistoryResult;
 import io.rebound.core.Publication;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.recovery.Continuity;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -59,14 +59,13 @@ final class UserSync {
           result.put("positioned", true);
           result.put("epoch", top.epoch());
           result.put("was_recovering", true);
-          boolean lost = stored != null && stored.offset() < top.offset() && (!stored.epoch().equals(top.epoch())
-              || (pubs.isEmpty() || pubs.get(0).offset() != stored.offset() + 1));
-          if (lost || (stored != null && !stored.epoch().equals(top.epoch()))) {
+          if (stored != null && !Continuity.checkStart(stored, r).continuous()) {
+            // The stored position is in another epoch or already trimmed: say so, start at the top.
             sub.attach(top);
             if (top.offset() > 0) result.put("offset", top.offset());
             return result;
           }
-          long start = stored != null ? Math.min(stored.offset(), top.offset()) : pubs.isEmpty() ? top.offset() : pubs.get(0).offset() - 1;
+          long start = stored != null ? stored.offset() : pubs.isEmpty() ? top.offset() : pubs.get(0).offset() - 1;
           long delivered = pubs.isEmpty() ? start : pubs.get(pubs.size() - 1).offset();
           sub.attach(new StreamPosition(delivered, top.epoch()), top);
           if (start > 0) result.put("offset", start);
@@ -112,14 +111,12 @@ final class UserSync {
       failures = 0;
       HistoryResult r = ar.result();
       List<Publication> pubs = r.publications();
-      boolean trimmed = pubs.isEmpty() ? r.top().offset() > from.offset() : pubs.get(0).offset() != from.offset() + 1;
-      if (!r.top().epoch().equals(from.epoch()) || trimmed) {
+      if (!Continuity.checkStart(from, r).continuous()) {
         lost(); // the backlog expired or the stream was reset while we were pacing
         return;
       }
       for (Publication p : pubs) {
-        edge.continuity.deliver(session, sub, new FanoutMessage(FanoutMessage.Kind.PUBLICATION, sub.name(), p.offset(), from.epoch(),
-            Pushes.publication(sub.name(), p)));
+        edge.continuity.deliver(session, sub, FanoutMessage.publication(sub.name(), p, from.epoch()));
       }
       edge.services.metrics().delivered(pubs.size());
       session.probePing();

@@ -19,6 +19,8 @@ public interface Transport {
 
   /** No close code: the connection is open, or it ended without a close frame. */
   int NO_CLOSE_CODE = -1;
+  /** The close code of a client that said goodbye (WebSocket 1000, normal closure). */
+  int GOODBYE = 1000;
 
   /** A connection's inbound events, delivered on the session event loop of the view it was bound with. */
   interface Inbound {

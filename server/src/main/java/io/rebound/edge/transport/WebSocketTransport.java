@@ -108,7 +108,7 @@ public final class WebSocketTransport implements Transport {
   }
 
   private static boolean tooBig(Throwable e) {
-    if (e instanceof CorruptedWebSocketFrameException c) return c.closeStatus() != null && c.closeStatus().code() == 1009;
+    if (e instanceof CorruptedWebSocketFrameException c) return c.closeStatus() != null && c.closeStatus().code() == Disconnect.MESSAGE_TOO_BIG.code();
     return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
   }
 

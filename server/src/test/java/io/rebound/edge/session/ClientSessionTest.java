@@ -291,6 +291,25 @@ class ClientSessionTest {
     }
 
     @Test
+    void aWindowThatRunsOutEndsTheSessionAsSuchNotAsAMissedPong() {
+      Client a = resumableWithTwoPublications(edge, "feed:window");
+      String session = reply(a, 1).path("connect").path("session").asText();
+      a.transport().drop();
+      Await.until("detached", WAIT, () -> onLoop(edge, () -> a.session().state()) == ClientSession.State.DETACHED);
+      onLoop(edge, () -> edge.tick(System.currentTimeMillis() + 10_001));
+      Await.until("the session ended", WAIT, () -> bed.metrics.connections() == 0);
+      String metrics = bed.metrics.scrape();
+      assertThat(metrics).contains("rebound_session_resume_windows_expired_total 1.0");
+      assertThat(metrics).contains("rebound_disconnects_total{code=\"" + Disconnect.RESUME_WINDOW_OVER.code() + "\"} 1.0");
+      assertThat(metrics).doesNotContain("rebound_disconnects_total{code=\"" + Disconnect.NO_PONG.code() + "\"}");
+
+      Client b = bed.accept(edge);
+      b.transport().send("{\"id\":1,\"connect\":{\"token\":\"" + bed.token("alice") + "\","
+          + "\"resume\":{\"session\":\"" + session + "\",\"received\":3}}}");
+      assertThat(reply(b, 1).path("connect").path("resumed").asBoolean()).isFalse();
+    }
+
+    @Test
     void anotherUserCannotResumeTheSession() {
       Client a = resumableWithTwoPublications(edge, "feed:other");
       String session = reply(a, 1).path("connect").path("session").asText();

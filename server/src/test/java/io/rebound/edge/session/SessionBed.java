@@ -117,16 +117,14 @@ final class SessionBed implements AutoCloseable {
   /** Stores a publication and fans it out to every edge, as the publish API does. */
   StreamPosition publish(String channel, String data) {
     StreamPosition at = store(channel, data);
-    broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, at.offset(), at.epoch(),
-        io.rebound.codec.Pushes.publication(channel, new Publication(at.offset(), data, null, null))));
+    broadcaster.publish(FanoutMessage.publication(channel, new Publication(at.offset(), data, null, null), at.epoch()));
     return at;
   }
 
   /** A publication fan-out message at {@code offset} of {@code epoch}, not stored anywhere. */
   static FanoutMessage fanout(String channel, long offset, String epoch) {
     String data = "{\"n\":" + offset + "}";
-    return new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, offset, epoch,
-        io.rebound.codec.Pushes.publication(channel, new Publication(offset, data, null, null)));
+    return FanoutMessage.publication(channel, new Publication(offset, data, null, null), epoch);
   }
 
   StreamPosition top(String channel) {
