@@ -1,5 +1,6 @@
 package io.rebound.edge;
 
+import io.rebound.codec.WireCodec;
 import io.rebound.edge.session.ClientSession;
 import io.rebound.edge.session.EdgeHost;
 import io.rebound.edge.session.EdgeServices;
@@ -62,10 +63,10 @@ public final class Edge implements EdgeHost {
     this.hub = new Hub(services, handlers);
   }
 
-  /** A new connection: a session in CONNECTING that receives the transport's frames. Call on this edge's loop. */
-  public ClientSession open(Transport transport, long now) {
+  /** A new connection speaking {@code codec}: a session in CONNECTING that receives the transport's frames. Call on this edge's loop. */
+  public ClientSession open(Transport transport, WireCodec codec, long now) {
     services.metrics().connectionOpened();
-    ClientSession session = new ClientSession(handlers, transport, now);
+    ClientSession session = new ClientSession(handlers, transport, codec, now);
     sessions.add(session);
     transport.bind(session);
     return session;

@@ -2,6 +2,8 @@ package io.rebound.edge;
 
 import io.rebound.bus.Addresses;
 import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.codec.WireCodec;
+import io.rebound.codec.json.JsonCodec;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.transport.DirectSocketWrites;
 import io.rebound.edge.transport.WebSocketTransport;
@@ -92,6 +94,7 @@ public final class EdgeVerticle extends VerticleBase {
       ws.close((short) Disconnect.CONNECTION_LIMIT.code(), Disconnect.CONNECTION_LIMIT.reason());
       return;
     }
-    edge.open(new WebSocketTransport(ws, context, false), System.currentTimeMillis());
+    WireCodec codec = JsonCodec.INSTANCE;
+    edge.open(new WebSocketTransport(ws, context, codec.binary()), codec, System.currentTimeMillis());
   }
 }

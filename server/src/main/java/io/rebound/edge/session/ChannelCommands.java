@@ -1,8 +1,5 @@
 package io.rebound.edge.session;
 
-import io.rebound.codec.Replies;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.bus.ApiRequest;
 import io.rebound.bus.Errors;
@@ -13,7 +10,9 @@ import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
 import io.rebound.core.StreamPosition;
 import io.rebound.channel.Channels;
-import io.rebound.codec.Command;
+import io.rebound.codec.Replies;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.recovery.Continuity;
 
@@ -29,30 +28,30 @@ final class ChannelCommands {
     this.services = services;
   }
 
-  void publish(SessionContext session, Command c) {
-    ChannelName name = resolve(c.text("channel"));
-    if (c.rawData() == null) throw ErrorCode.BAD_REQUEST.exception("data required");
+  void publish(SessionContext session, long id, Request.Publish request) {
+    ChannelName name = resolve(request.channel());
+    if (request.data() == null) throw ErrorCode.BAD_REQUEST.exception("data required");
     ChannelOptions o = name.options();
     Subscription sub = session.subscription(name.channel());
     boolean allowed = (o.allowPublishForClient() && (!session.anonymous() || o.allowPublishForAnonymous()))
         || (o.allowPublishForSubscriber() && sub != null && (!session.anonymous() || o.allowPublishForAnonymous()));
     if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
+    // The publish API's own form: a JSON body, the data as raw text beside it.
     ObjectNode params = Replies.object();
     params.put("channel", name.channel());
-    String idempotencyKey = c.text("idempotency_key"); // extension: a resent publish is applied once
+    String idempotencyKey = request.idempotencyKey(); // extension: a resent publish is applied once
     if (idempotencyKey != null && !idempotencyKey.isEmpty()) params.put("idempotency_key", idempotencyKey);
     ClientInfo publisher = sub != null ? sub.info() : session.info();
-    long id = c.id();
-    services.api(new ApiRequest("publish", params, c.rawData(), publisher)).onComplete(ar -> {
+    services.api(new ApiRequest("publish", params, request.data(), publisher)).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) session.replyError(id, Errors.toProtocol(ar.cause()));
       else if (ar.result().error() != null) session.replyError(id, ar.result().error());
-      else session.reply(id, "publish", Replies.object()); // the client protocol's publish result is empty
+      else session.reply(id, Result.Empty.PUBLISH); // the client protocol's publish result is empty
     });
   }
 
-  void history(SessionContext session, Command c) {
-    ChannelName name = resolve(c.text("channel"));
+  void history(SessionContext session, long id, Request.History request) {
+    ChannelName name = resolve(request.channel());
     ChannelOptions o = name.options();
     if (!o.historyEnabled()) throw ErrorCode.NOT_AVAILABLE.exception();
     boolean subscribed = session.subscription(name.channel()) != null;
@@ -61,13 +60,14 @@ final class ChannelCommands {
       throw ErrorCode.PERMISSION_DENIED.exception();
     }
     int max = session.options().historyMaxPublicationLimit();
-    long requested = c.number("limit", 0);
+    long requested = request.limit();
     int limit = requested < 0 || (max > 0 && requested > max) ? (max > 0 ? max : HistoryQuery.NO_LIMIT) : (int) requested;
-    StreamPosition since = since(c.params().get("since"));
-    boolean reverse = c.flag("reverse");
+    if (request.invalidSince() != null) throw ErrorCode.BAD_REQUEST.exception(request.invalidSince());
+    StreamPosition since = request.since();
+    boolean reverse = request.reverse();
     if (reverse && since != null && since.offset() == 0) throw ErrorCode.BAD_REQUEST.exception();
     long untilOffset = Long.MAX_VALUE;
-    if (c.flag("until_attach")) {
+    if (request.untilAttach()) {
       // Extension: only what lies up to where this connection's subscription was (re)established.
       Subscription sub = session.subscription(name.channel());
       if (sub == null || !sub.positioned()) throw ErrorCode.BAD_REQUEST.exception("until_attach needs a positioned subscription");
@@ -81,7 +81,6 @@ final class ChannelCommands {
     }
     long until = untilOffset;
     StreamPosition from = since;
-    long id = c.id();
     services.history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
@@ -96,41 +95,36 @@ final class ChannelCommands {
       if (until != Long.MAX_VALUE) {
         result = new HistoryResult(result.publications().stream().filter(p -> p.offset() <= until).toList(), result.top());
       }
-      session.reply(id, "history", Replies.historyResult(result));
+      session.reply(id, new Result.History(result.publications(), result.top()));
     });
   }
 
-  void presence(SessionContext session, Command c) {
-    ChannelName name = presenceChannel(session, c);
-    long id = c.id();
+  void presence(SessionContext session, long id, String channel) {
+    ChannelName name = presenceChannel(session, channel);
     services.presence().get(name.channel()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
-      session.reply(id, "presence", Replies.presenceResult(ar.result()));
+      session.reply(id, new Result.Presence(ar.result()));
     });
   }
 
-  void presenceStats(SessionContext session, Command c) {
-    ChannelName name = presenceChannel(session, c);
-    long id = c.id();
+  void presenceStats(SessionContext session, long id, String channel) {
+    ChannelName name = presenceChannel(session, channel);
     services.presence().stats(name.channel()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
-      ObjectNode result = Replies.object();
-      result.put("num_clients", ar.result().numClients());
-      result.put("num_users", ar.result().numUsers());
-      session.reply(id, "presence_stats", result);
+      session.reply(id, new Result.PresenceStats(ar.result().numClients(), ar.result().numUsers()));
     });
   }
 
-  private ChannelName presenceChannel(SessionContext session, Command c) {
-    ChannelName name = resolve(c.text("channel"));
+  private ChannelName presenceChannel(SessionContext session, String channel) {
+    ChannelName name = resolve(channel);
     ChannelOptions o = name.options();
     if (!o.presence()) throw ErrorCode.NOT_AVAILABLE.exception();
     boolean subscribed = session.subscription(name.channel()) != null;
@@ -142,14 +136,6 @@ final class ChannelCommands {
 
   private static boolean permitted(SessionContext session, boolean forClient, boolean forAnonymous) {
     return forClient && (!session.anonymous() || forAnonymous);
-  }
-
-  static StreamPosition since(JsonNode since) {
-    if (since == null || since.isNull()) return null;
-    if (!since.isObject()) throw ErrorCode.BAD_REQUEST.exception("since must be an object");
-    long offset = since.path("offset").asLong(0);
-    if (offset < 0) throw ErrorCode.BAD_REQUEST.exception("negative offset");
-    return new StreamPosition(offset, since.path("epoch").asText(""));
   }
 
   private ChannelName resolve(String channel) {

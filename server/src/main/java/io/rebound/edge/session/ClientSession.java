@@ -1,9 +1,11 @@
 package io.rebound.edge.session;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rebound.codec.Command;
-import io.rebound.codec.CommandDecoder;
-import io.rebound.codec.Replies;
+import io.rebound.codec.BadFrameException;
+import io.rebound.codec.ClientCommand;
+import io.rebound.codec.Push;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
+import io.rebound.codec.WireCodec;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.ClientInfo;
 import io.rebound.core.StreamPosition;
@@ -23,19 +25,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: an explicit state machine (CONNECTING → CONNECTED → CLOSED) that decodes
- * commands, checks the state first, and hands each command to its handler; the move to CLOSED
- * happens only in {@link #close(Disconnect)} and {@link #onClosed}. The handlers are shared by the
- * edge's sessions ({@link SessionHandlers}) and see a session only as a {@link SessionContext};
- * connect, resume and keepalive drive the lifecycle through the package-private primitives below.
+ * commands, checks the state first and hands each to its handler ({@link SessionHandlers}, shared by
+ * the edge's sessions, which see a session only as a {@link SessionContext}); connect, resume and
+ * keepalive drive the lifecycle through the package-private primitives below. CLOSED is entered only
+ * in {@link #close(Disconnect)}, {@link #onClosed} and a resume hand-over.
  *
- * <p>Confined to its edge's event loop ({@link EdgeHost#context()}); never blocks. It writes through
- * a {@link Transport}, never a socket. Timers are not per connection (they cost memory): the edge
- * calls {@link #tick(long)} once a second.
- *
- * <p>A session that asked for resume (docs/EXTENSIONS.md) outlives its socket: when the transport
- * drops it is DETACHED — subscriptions stay, written messages are numbered for the resume — until a
- * new connection resumes it or its window ends ({@link SessionResume}). A new connection asking to
- * resume is RESUMING while the session's home edge decides.
+ * <p>Confined to its edge's event loop ({@link EdgeHost#context()}); never blocks. It reads and
+ * writes through a {@link Transport}, never a socket, in one {@link WireCodec}'s format. Timers are
+ * not per connection (they cost memory): the edge calls {@link #tick(long)} once a second. A
+ * resumable session (docs/EXTENSIONS.md) outlives its socket as DETACHED until a new connection,
+ * RESUMING meanwhile, takes it over or its window ends ({@link SessionResume}).
  */
 public final class ClientSession implements SessionContext, Transport.Inbound {
 
@@ -44,6 +43,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   enum State { CONNECTING, RESUMING, CONNECTED, DETACHED, CLOSED }
 
   final SessionHandlers edge;
+  final WireCodec codec;
   private final Keepalive keepalive;
   private Transport transport;
   private Outbound out; // null while detached
@@ -61,53 +61,54 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   /** Not null while RESUMING: the frames that wait for the decision. */
   SessionResume.Pending pending;
 
-  /** A new connection on {@code transport}, accepted at {@code now}; bind the transport to it next. */
-  public ClientSession(SessionHandlers edge, Transport transport, long now) {
+  /** A new connection on {@code transport} speaking {@code codec}, accepted at {@code now}; bind the transport to it next. */
+  public ClientSession(SessionHandlers edge, Transport transport, WireCodec codec, long now) {
     this.edge = edge;
+    this.codec = codec;
     this.transport = transport;
     this.keepalive = new Keepalive(this, now);
     this.out = newOutbound();
   }
 
   Outbound newOutbound() {
-    return new Outbound(transport, edge.host.flusher(), options().queueMaxSize(), this::onSlow,
+    return new Outbound(transport, edge.host.flusher(), codec, options().queueMaxSize(), this::onSlow,
         discontinuity ? subs -> edge.continuity.onDropped(this, subs) : null, resumable == null ? null : resumable.written);
   }
 
   // ---- inbound ---------------------------------------------------------------------------------
 
   @Override public void onText(Transport from, String text) { onFrame(from, text); }
-  @Override public void onBinary(Transport from, Buffer data) { onFrame(from, data.toString()); }
+  @Override public void onBinary(Transport from, Buffer data) { onFrame(from, data); }
 
-  /** A frame from {@code from}; frames of a transport this session no longer uses are ignored. */
-  void onFrame(Transport from, String text) {
+  /** A text ({@code String}) or binary ({@code Buffer}) frame from {@code from}; frames of a transport this session no longer uses are ignored. */
+  void onFrame(Transport from, Object frame) {
     if (from != transport || state == State.CLOSED || state == State.DETACHED) return;
     if (state == State.RESUMING) {
-      edge.resume.hold(this, text);
+      edge.resume.hold(this, frame);
       return;
     }
-    List<Command> commands;
+    List<ClientCommand> commands;
     try {
-      commands = CommandDecoder.decodeFrame(text);
-    } catch (CommandDecoder.MalformedCommandException e) {
+      commands = frame instanceof String text ? codec.decode(text) : codec.decode((Buffer) frame);
+    } catch (BadFrameException e) {
       badRequest(e.getMessage());
       return;
     }
     // Replies to every command of the frame leave together: Outbound flushes once per event-loop pass.
-    for (Command c : commands) {
+    for (ClientCommand c : commands) {
       if (state == State.CLOSED) break;
       dispatch(c);
     }
   }
 
-  private void dispatch(Command c) {
+  private void dispatch(ClientCommand c) {
     if (c.isPong()) {
       keepalive.onPong();
-    } else if (c.method() == null) {
+    } else if (c.request() == null) {
       badRequest("unknown command");
-    } else if (state == State.CONNECTING && !c.method().equals("connect")) {
+    } else if (state == State.CONNECTING && !(c.request() instanceof Request.Connect)) {
       badRequest("command before connect: " + c.method());
-    } else if (c.id() == 0 && !c.method().equals("send")) {
+    } else if (c.id() == 0 && !(c.request() instanceof Request.Send)) {
       badRequest("command without id: " + c.method());
     } else if (resumable == null || c.id() == 0 || resumable.firstSight(c.id())) {
       edge.route(this, c);
@@ -121,21 +122,10 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   }
 
   /** Server API refresh: the connection now expires at {@code epochSeconds}. */
-  public void expireAt(long epochSeconds) {
-    expiresAt = epochSeconds;
-  }
+  public void expireAt(long epochSeconds) { expiresAt = epochSeconds; }
 
-  /** The edge's once-a-second timer: stale connects, pings and pongs, expiry, the resume window. */
-  public void tick(long now) {
-    switch (state) {
-      case CONNECTING -> keepalive.checkStale(now);
-      case CONNECTED -> keepalive.tick(now);
-      case DETACHED -> {
-        if (!edge.resume.closeIfWindowOver(this, now)) keepalive.closeIfExpired(now);
-      }
-      default -> { }
-    }
-  }
+  /** The edge's once-a-second timer: stale connects, pings and pongs, expiry, the resume window ({@link Keepalive}). */
+  public void tick(long now) { keepalive.tick(state, now); }
 
   // ---- SessionContext (what the handlers see) -------------------------------------------------
 
@@ -148,9 +138,6 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override public ClientOptions options() { return edge.services.config().client(); }
   @Override public Subscription subscription(String channel) { return subs == null ? null : subs.get(channel); }
   @Override public int subscriptionCount() { return subs == null ? 0 : subs.size(); }
-  @Override public boolean removeSubscription(Subscription sub) { return subs != null && subs.remove(sub.name(), sub); }
-  @Override public void listen(String channel) { edge.host.subscribe(channel, this); }
-  @Override public void stopListening(String channel) { edge.host.unsubscribe(channel, this); }
   @Override public void acknowledge(Subscription sub, StreamPosition position) { keepalive.acknowledge(sub, position); }
 
   /** Connected, or detached awaiting resume: command results and publications still count for it. */
@@ -161,51 +148,59 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     return "client=" + (clientId == null ? "-" : clientId) + " user=" + (user.isEmpty() ? "-" : user) + " remote=" + transport.remote();
   }
 
-  @Override
-  public Collection<Subscription> subscriptions() {
-    return subs == null ? List.of() : new ArrayList<>(subs.values());
-  }
+  @Override public Collection<Subscription> subscriptions() { return subs == null ? List.of() : new ArrayList<>(subs.values()); }
+  @Override public void probePing() { if (state == State.CONNECTED) keepalive.probe(); }
+  @Override public void push(Push push) { emit(codec.push(push), null); }
+  @Override public void reply(long id, Result result) { emit(codec.reply(id, result), null); }
 
   @Override
   public void addSubscription(Subscription sub) {
     if (subs == null) subs = new HashMap<>(4);
     subs.put(sub.name(), sub);
+    edge.host.subscribe(sub.name(), this);
   }
 
   @Override
-  public void probePing() {
-    if (state == State.CONNECTED) keepalive.probe();
+  public boolean removeSubscription(Subscription sub) {
+    if (subs == null || !subs.remove(sub.name(), sub)) return false;
+    edge.host.unsubscribe(sub.name(), this);
+    return true;
   }
 
-  /** Every message but pings goes through here: while detached it is numbered for the resume, not written. */
+  /** The message's frame in this connection's format: encoded once per format, shared by every subscriber using it. */
   @Override
-  public void emit(Buffer message, FanoutMessage publication) {
-    if (state == State.DETACHED) resumable.written.record(message);
-    else if (out != null) out.send(message, publication);
-  }
-
-  @Override
-  public void reply(long id, String method, ObjectNode result) {
-    emit(Replies.ok(id, method, result), null);
+  public void write(FanoutMessage msg) {
+    emit(msg.frame(codec.format(), edge.frames(codec)), msg.kind() == FanoutMessage.Kind.PUBLICATION ? msg : null);
   }
 
   @Override
   public void replyError(long id, ProtocolException e) {
     edge.services.metrics().replyError(e.code());
-    emit(Replies.error(id, e), null);
+    emit(codec.error(id, e), null);
+  }
+
+  /** Every message but pings and connect replies goes through here: while detached it is numbered for the resume, not written. */
+  private void emit(Buffer message, FanoutMessage publication) {
+    if (state == State.DETACHED) resumable.written.record(message);
+    else if (out != null) out.send(message, publication);
   }
 
   // ---- lifecycle primitives (ConnectHandler, SessionResume, Keepalive) -------------------------
 
   State state() { return state; }
   Transport transport() { return transport; }
-  /** Straight to the socket, unnumbered, even past a full resume buffer: pings and connect replies. */
+  /** Straight to the socket, unnumbered, even past a full resume buffer: resent messages. */
   Outbound outbound() { return out; }
+  void sendPing() { out.send(codec.ping()); }
 
-  void connectFlags(boolean sync, boolean discontinuity) {
-    this.syncWanted = sync;
-    this.discontinuity = discontinuity;
+  /** Connect replies are not numbered: counting starts with the message after them. */
+  void sendConnectReply(long id, Result.Connect result) {
+    Buffer reply = codec.reply(id, result);
+    if (resumable != null) resumable.written.skipOnce(reply);
+    out.send(reply);
   }
+
+  void connectFlags(boolean sync, boolean discontinuity) { this.syncWanted = sync; this.discontinuity = discontinuity; }
 
   /** CONNECTING → CONNECTED as {@code info}'s user and client, holding a per-user connection slot. */
   void connected(ClientInfo info, long expiresAt, SessionResume.Resumable resumable, long now) {
@@ -273,15 +268,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     transport.close(reason);
   }
 
-  @Override
-  public void onOversized(Transport from) {
-    if (from == transport) close(Disconnect.MESSAGE_TOO_BIG);
-  }
-
-  @Override
-  public void onError(Transport from, Throwable cause) {
-    LOG.debug("event=socket_error {} error=\"{}\"", describe(), cause.toString());
-  }
+  @Override public void onOversized(Transport from) { if (from == transport) close(Disconnect.MESSAGE_TOO_BIG); }
+  @Override public void onError(Transport from, Throwable cause) { LOG.debug("event=socket_error {} error=\"{}\"", describe(), cause.toString()); }
 
   /**
    * The connection closed (by the client, the network, or us). A resumable session detaches instead

@@ -1,19 +1,16 @@
 package io.rebound.edge.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.auth.ConnectClaims;
 import io.rebound.auth.TokenException;
 import io.rebound.bus.Errors;
-import io.rebound.codec.Command;
-import io.rebound.codec.Replies;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.ClientInfo;
 import io.rebound.core.Version;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
-import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -34,27 +31,25 @@ final class ConnectHandler {
     this.edge = edge;
   }
 
-  void connect(ClientSession session, Command c) {
+  void connect(ClientSession session, long id, Request.Connect request) {
     if (session.state() != ClientSession.State.CONNECTING) {
       session.badRequest("connect on a connected client");
       return;
     }
-    ConnectClaims claims = claims(session, c.id(), c.text("token"));
+    ConnectClaims claims = claims(session, id, request.token());
     if (claims == null) return;
-    JsonNode params = c.params();
-    session.connectFlags(params.path("sync").asBoolean(true), params.path("discontinuity").asBoolean(false));
-    JsonNode resumeRequest = params.get("resume");
-    if (resumeRequest != null && resumeRequest.isObject()) {
-      ClientSession home = edge.host.resumable(resumeRequest.path("session").asText(null));
-      long received = resumeRequest.path("received").asLong(-1);
-      if (home != null && home != session && received >= 0) {
-        edge.resume.ask(session, home, c, claims, received);
+    session.connectFlags(request.sync(), request.discontinuity());
+    Request.Resume resume = request.resume();
+    if (resume != null) {
+      ClientSession home = edge.host.resumable(resume.session());
+      if (home != null && home != session && resume.received() >= 0) {
+        edge.resume.ask(session, home, id, request, claims);
         return;
       }
       edge.services.metrics().resumeRefused();
       LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", session.transport().remote());
     }
-    establish(session, c, claims, resumeRequest != null);
+    establish(session, id, request, claims, resume != null);
   }
 
   /** The connect token's claims; null when the connection was answered (109) or closed (3500, 3501). */
@@ -79,18 +74,17 @@ final class ConnectHandler {
   }
 
   /** A new session: limits, identity, server-side subscriptions, then the connect reply. */
-  void establish(ClientSession session, Command c, ConnectClaims claims, boolean resumeRefused) {
+  void establish(ClientSession session, long id, Request.Connect request, ConnectClaims claims, boolean resumeRefused) {
     if (!edge.services.limits().tryUser(claims.user())) {
       session.close(Disconnect.CONNECTION_LIMIT);
       return;
     }
     long now = System.currentTimeMillis();
     ClientInfo info = new ClientInfo(claims.user(), UUID.randomUUID().toString(), claims.info(), null);
-    long window = Math.min(options().resumeWindow().toMillis(), Math.max(0, c.number("resume_window", 0)));
-    SessionResume.Resumable resumable = window > 0 ? edge.resume.open(session, window, c.id()) : null;
+    long window = Math.min(options().resumeWindow().toMillis(), Math.max(0, request.resumeWindow()));
+    SessionResume.Resumable resumable = window > 0 ? edge.resume.open(session, window, id) : null;
     session.connected(info, claims.expiresAt(), resumable, now);
-    long id = c.id();
-    edge.subscriptions.serverSideSubscriptions(session, claims.channels(), c.params().get("subs")).onComplete(ar -> {
+    edge.subscriptions.serverSideSubscriptions(session, claims.channels(), request.subs()).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) {
         ProtocolException e = Errors.toProtocol(ar.cause());
@@ -98,54 +92,25 @@ final class ConnectHandler {
         session.close(e.error().temporary ? Disconnect.INTERNAL : new Disconnect(Disconnect.BAD_REQUEST.code(), e.getMessage()));
         return;
       }
-      ObjectNode result = result(session, now / 1000);
-      if (resumeRefused) result.put("resumed", false);
-      if (!ar.result().isEmpty()) {
-        ObjectNode subsNode = result.putObject("subs");
-        ar.result().forEach(subsNode::set);
-      }
-      sendReply(session, id, result);
+      session.sendConnectReply(id, result(session, now / 1000).withOutcome(resumeRefused ? Boolean.FALSE : null, null, ar.result()));
       edge.subscriptions.activateAll(session);
     });
   }
 
   /** The connect result: identity, expiry, resume window, ping interval and whether pongs are expected. */
-  ObjectNode result(ClientSession session, long nowSec) {
-    ObjectNode result = Replies.object();
-    result.put("client", session.clientId());
-    result.put("version", Version.SERVER);
-    addExpiry(result, session.expiresAt(), nowSec);
-    if (session.resumable != null) {
-      result.put("session", session.resumable.id);
-      result.put("resume_window", session.resumable.windowMs);
-    }
+  Result.Connect result(ClientSession session, long nowSec) {
     long ping = options().pingInterval().toMillis();
-    if (ping > 0) result.put("ping", options().pingInterval().toSeconds());
-    if (ping > 0 && options().pongTimeout().toMillis() > 0) result.put("pong", true);
-    return result;
+    SessionResume.Resumable resumable = session.resumable;
+    return new Result.Connect(session.clientId(), Version.SERVER, Result.ttl(session.expiresAt(), nowSec),
+        resumable == null ? null : resumable.id, resumable == null ? 0 : resumable.windowMs,
+        ping > 0 ? Long.valueOf(options().pingInterval().toSeconds()) : null, ping > 0 && options().pongTimeout().toMillis() > 0, null, null, null);
   }
 
-  /** Connect replies are not numbered: counting starts with the message after them. */
-  void sendReply(ClientSession session, long id, ObjectNode result) {
-    Buffer reply = Replies.ok(id, "connect", result);
-    if (session.resumable != null) session.resumable.written.skipOnce(reply);
-    session.outbound().send(reply);
-  }
-
-  static void addExpiry(ObjectNode result, long expiresAt, long nowSec) {
-    if (expiresAt > 0) {
-      result.put("expires", true);
-      result.put("ttl", Math.max(0, expiresAt - nowSec));
-    }
-  }
-
-  void refresh(ClientSession session, Command c) {
-    String token = c.text("token");
+  void refresh(ClientSession session, long id, Request.Refresh request) {
+    String token = request.token();
     if (token == null || token.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     long nowSec = System.currentTimeMillis() / 1000;
-    ObjectNode result = Replies.object();
-    result.put("client", session.clientId());
-    result.put("version", Version.SERVER);
+    Long ttl;
     try {
       ConnectClaims claims = edge.services.verifier().verifyConnect(token, nowSec);
       if (!claims.user().equals(session.user())) {
@@ -153,17 +118,16 @@ final class ConnectHandler {
         return;
       }
       session.expireAt(claims.expiresAt());
-      addExpiry(result, claims.expiresAt(), nowSec);
+      ttl = Result.ttl(claims.expiresAt(), nowSec);
     } catch (TokenException e) {
       if (e.kind() != TokenException.Kind.EXPIRED) {
         session.close(Disconnect.INVALID_TOKEN);
         return;
       }
       // Expired refresh token: the connection keeps its old expiry and will be closed with 3005 unless refreshed.
-      result.put("expires", true);
-      result.put("ttl", 0);
+      ttl = 0L;
     }
-    session.reply(c.id(), "refresh", result);
+    session.reply(id, new Result.Refresh(session.clientId(), Version.SERVER, ttl));
   }
 
   private ClientOptions options() {

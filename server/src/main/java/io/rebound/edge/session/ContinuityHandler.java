@@ -1,6 +1,6 @@
 package io.rebound.edge.session;
 
-import io.rebound.codec.Pushes;
+import io.rebound.codec.Push;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.FanoutMessage;
@@ -38,7 +38,7 @@ final class ContinuityHandler {
   boolean deliver(SessionContext session, Subscription sub, FanoutMessage msg) {
     switch (sub.accept(msg)) {
       case DELIVER -> {
-        session.emit(msg.frame(), msg);
+        session.write(msg);
         return true;
       }
       case DISCONTINUOUS -> insufficientState(session, sub.name());
@@ -67,7 +67,7 @@ final class ContinuityHandler {
     }
     edge.subscriptions.drop(session, sub);
     // emit, not a direct write: a detached session has no outbound path, the push is numbered for its resume.
-    session.push(Pushes.unsubscribe(sub.name(), UnsubscribeCode.INSUFFICIENT_STATE, "insufficient state"));
+    session.push(new Push.Unsubscribe(sub.name(), UnsubscribeCode.INSUFFICIENT_STATE, "insufficient state"));
   }
 
   /**
@@ -90,7 +90,7 @@ final class ContinuityHandler {
       sub.attach(top);
       String reason = top.epoch().equals(since.epoch()) ? "gap" : "epoch";
       edge.services.metrics().discontinuity();
-      session.push(Pushes.discontinuity(channel, reason, since.offset(), since.epoch(), top.offset(), top.epoch()));
+      session.push(new Push.Discontinuity(channel, reason, since, top));
       edge.subscriptions.releaseBuffered(session, sub);
     });
   }
@@ -112,7 +112,7 @@ final class ContinuityHandler {
       long since = e.getValue() == Long.MAX_VALUE ? at.offset() : e.getValue() - 1;
       sub.attach(at);
       edge.services.metrics().discontinuity();
-      session.push(Pushes.discontinuity(sub.name(), "overflow", since, at.epoch(), at.offset(), at.epoch()));
+      session.push(new Push.Discontinuity(sub.name(), "overflow", new StreamPosition(since, at.epoch()), at));
     }
     return true;
   }

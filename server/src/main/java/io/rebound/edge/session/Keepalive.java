@@ -1,6 +1,5 @@
 package io.rebound.edge.session;
 
-import io.rebound.codec.Replies;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.protocol.Disconnect;
@@ -57,13 +56,26 @@ final class Keepalive {
     pongDeadline = 0;
   }
 
-  /** CONNECTING: a connection that did not connect within {@code client_stale_close_delay} is closed. */
-  void checkStale(long now) {
-    if (now >= staleDeadline) session.close(Disconnect.STALE);
+  /**
+   * The edge's once-a-second tick for a session in {@code state}: a connect that does not come within
+   * {@code client_stale_close_delay} (CONNECTING), a resume window that ran out or a token that
+   * expired (DETACHED), and the CONNECTED timers.
+   */
+  void tick(ClientSession.State state, long now) {
+    switch (state) {
+      case CONNECTING -> {
+        if (now >= staleDeadline) session.close(Disconnect.STALE);
+      }
+      case CONNECTED -> connectedTick(now);
+      case DETACHED -> {
+        if (!session.edge.resume.closeIfWindowOver(session, now)) closeIfExpired(now);
+      }
+      default -> { }
+    }
   }
 
   /** CONNECTED: the pong deadline, the next ping, and token expiry of the connection and its subscriptions. */
-  void tick(long now) {
+  private void connectedTick(long now) {
     if (pongDeadline > 0 && now >= pongDeadline) {
       session.close(Disconnect.NO_PONG);
       return;
@@ -74,7 +86,7 @@ final class Keepalive {
   }
 
   /** Closes with 3005 when the connection token expired and was not refreshed within {@code client_expired_close_delay}. */
-  boolean closeIfExpired(long now) {
+  private boolean closeIfExpired(long now) {
     long expiresAt = session.expiresAt();
     if (expiresAt <= 0 || now / 1000 <= expiresAt + options().expiredCloseDelay().toSeconds()) return false;
     session.close(Disconnect.EXPIRED);
@@ -87,7 +99,7 @@ final class Keepalive {
   }
 
   private void ping(long now) {
-    session.outbound().send(Replies.PING);
+    session.sendPing();
     pingOutstanding = true;
     nextPingAt = now + options().pingInterval().toMillis();
     long pong = options().pongTimeout().toMillis();

@@ -1,13 +1,13 @@
 package io.rebound.edge.session;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.codec.Push;
+import io.rebound.codec.Result;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.ClientInfo;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ProtocolException;
-import io.vertx.core.buffer.Buffer;
 import java.util.Collection;
 
 /**
@@ -54,24 +54,27 @@ interface SessionContext {
 
   int subscriptionCount();
 
+  /** Adds {@code sub}; the edge delivers its channel's publications to this session from now on. */
   void addSubscription(Subscription sub);
 
-  /** Removes {@code sub} if it is still the channel's subscription; false otherwise. */
+  /** Removes {@code sub} (and its delivery) if it is still the channel's subscription; false otherwise. */
   boolean removeSubscription(Subscription sub);
 
-  /** The edge delivers {@code channel}'s publications to this session from now on. */
-  void listen(String channel);
+  /*
+   * The answers: encoded in the connection's wire format and written in order (numbered for the
+   * resume while detached).
+   */
 
-  void stopListening(String channel);
+  /**
+   * A publication, join or leave: its frame in this connection's format is encoded once per message
+   * and shared with every other subscriber; a publication may be dropped by an overflowing queue
+   * (discontinuity mode).
+   */
+  void write(FanoutMessage msg);
 
-  /** Writes one protocol message in order (numbered for the resume while detached); {@code publication} marks a droppable publication. */
-  void emit(Buffer message, FanoutMessage publication);
+  void push(Push push);
 
-  default void push(Buffer message) {
-    emit(message, null);
-  }
-
-  void reply(long id, String method, ObjectNode result);
+  void reply(long id, Result result);
 
   void replyError(long id, ProtocolException e);
 

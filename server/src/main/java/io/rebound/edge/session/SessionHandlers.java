@@ -1,18 +1,23 @@
 package io.rebound.edge.session;
 
-import io.rebound.codec.Command;
-import io.rebound.codec.Replies;
+import io.rebound.codec.ClientCommand;
+import io.rebound.codec.Push;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
+import io.rebound.codec.WireCodec;
 import io.rebound.core.StreamOptions;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The command handlers of one edge, shared by all its sessions, and the edge's way into them: which
- * handler a command goes to ({@link #route}), and the deliveries the hub and the server API make to
+ * handler a request goes to ({@link #route}), and the deliveries the hub and the server API make to
  * a session (publications, joins and leaves, lost continuity, server-side subscribe/unsubscribe).
  *
  * <p>Handlers hold no per-connection state (that lives in the session, its {@link Subscription}s and
@@ -30,6 +35,7 @@ public final class SessionHandlers {
   final SubscriptionHandler subscriptions;
   final ContinuityHandler continuity;
   final ChannelCommands channels;
+  private final FanoutFrames[] frames = new FanoutFrames[FanoutMessage.MAX_FORMATS];
 
   public SessionHandlers(EdgeHost host, EdgeServices services) {
     this.host = host;
@@ -42,28 +48,46 @@ public final class SessionHandlers {
   }
 
   /** Hands a command that passed the session's state checks to its handler; errors become error replies. */
-  void route(ClientSession session, Command c) {
+  void route(ClientSession session, ClientCommand c) {
+    long id = c.id();
+    Request r = c.request();
     try {
-      switch (c.method()) {
-        case "connect" -> connect.connect(session, c);
-        case "refresh" -> connect.refresh(session, c);
-        case "subscribe" -> subscriptions.subscribe(session, c);
-        case "unsubscribe" -> subscriptions.unsubscribe(session, c);
-        case "sub_refresh" -> subscriptions.subRefresh(session, c);
-        case "publish" -> channels.publish(session, c);
-        case "history" -> channels.history(session, c);
-        case "presence" -> channels.presence(session, c);
-        case "presence_stats" -> channels.presenceStats(session, c);
-        case "ping" -> session.reply(c.id(), "ping", Replies.object());
-        case "rpc" -> session.replyError(c.id(), ErrorCode.METHOD_NOT_FOUND.exception());
-        case "send" -> session.close(Disconnect.NOT_AVAILABLE); // no message handler configured, as Centrifugo without a proxy
-        default -> session.badRequest("unknown method " + c.method());
-      }
+      if (r instanceof Request.Connect q) connect.connect(session, id, q);
+      else if (r instanceof Request.Refresh q) connect.refresh(session, id, q);
+      else if (r instanceof Request.Subscribe q) subscriptions.subscribe(session, id, q);
+      else if (r instanceof Request.Unsubscribe q) subscriptions.unsubscribe(session, id, q);
+      else if (r instanceof Request.SubRefresh q) subscriptions.subRefresh(session, id, q);
+      else if (r instanceof Request.Publish q) channels.publish(session, id, q);
+      else if (r instanceof Request.History q) channels.history(session, id, q);
+      else if (r instanceof Request.Presence q) channels.presence(session, id, q.channel());
+      else if (r instanceof Request.PresenceStats q) channels.presenceStats(session, id, q.channel());
+      else if (r instanceof Request.Ping) session.reply(id, Result.Empty.PING);
+      else if (r instanceof Request.Rpc) session.replyError(id, ErrorCode.METHOD_NOT_FOUND.exception());
+      else if (r instanceof Request.Send) session.close(Disconnect.NOT_AVAILABLE); // no message handler configured, as Centrifugo without a proxy
+      else session.badRequest("unknown method " + c.method());
     } catch (ProtocolException e) {
-      session.replyError(c.id(), e);
+      session.replyError(id, e);
     } catch (RuntimeException e) {
       LOG.error("event=internal_error method={} {}", c.method(), session.describe(), e);
-      session.replyError(c.id(), ErrorCode.INTERNAL.exception());
+      session.replyError(id, ErrorCode.INTERNAL.exception());
+    }
+  }
+
+  /** Fan-out messages as frames of {@code codec}'s format (the message caches them, so each is encoded once per format). */
+  Function<FanoutMessage, Buffer> frames(WireCodec codec) {
+    FanoutFrames f = frames[codec.format()];
+    if (f == null || f.codec != codec) frames[codec.format()] = f = new FanoutFrames(codec);
+    return f;
+  }
+
+  private record FanoutFrames(WireCodec codec) implements Function<FanoutMessage, Buffer> {
+    @Override
+    public Buffer apply(FanoutMessage m) {
+      return codec.push(switch (m.kind()) {
+        case PUBLICATION -> new Push.Pub(m.channel(), m.publication());
+        case JOIN -> new Push.Join(m.channel(), m.info());
+        case LEAVE -> new Push.Leave(m.channel(), m.info());
+      });
     }
   }
 
@@ -83,7 +107,7 @@ public final class SessionHandlers {
   /** A join or leave of a channel {@code session} subscribed to: pushed if the subscription asked for them. */
   public void joinLeave(ClientSession session, FanoutMessage msg) {
     Subscription sub = session.subscription(msg.channel());
-    if (sub != null && sub.pushJoinLeave() && sub.live()) session.push(msg.frame());
+    if (sub != null && sub.pushJoinLeave() && sub.live()) session.write(msg);
   }
 
   /** The edge could not prove {@code channel}'s continuity (an unfillable gap): see {@link ContinuityHandler}. */

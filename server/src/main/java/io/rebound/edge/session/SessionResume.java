@@ -1,8 +1,9 @@
 package io.rebound.edge.session;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.auth.ConnectClaims;
-import io.rebound.codec.Command;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
+import io.rebound.codec.WireCodec;
 import io.rebound.config.ClientOptions;
 import io.rebound.edge.transport.ResumeBuffer;
 import io.rebound.edge.transport.Transport;
@@ -60,9 +61,9 @@ final class SessionResume {
     }
   }
 
-  /** A connection asking to resume, while the home session decides: its frames wait here. */
+  /** A connection asking to resume, while the home session decides: its frames (text or binary) wait here. */
   static final class Pending {
-    final List<String> frames = new ArrayList<>(2);
+    final List<Object> frames = new ArrayList<>(2);
     boolean closed;
   }
 
@@ -76,13 +77,13 @@ final class SessionResume {
   Resumable open(ClientSession session, long windowMs, long connectId) {
     ClientOptions options = edge.services.config().client();
     Resumable resumable = new Resumable(UUID.randomUUID().toString(), windowMs,
-        new ResumeBuffer(options.resumeBufferSize(), options.queueMaxSize()), connectId);
+        new ResumeBuffer(options.resumeBufferSize(), options.queueMaxSize(), session.codec.ping()), connectId);
     edge.host.addResumable(resumable.id, session);
     return resumable;
   }
 
   /** A frame that arrived while RESUMING; too many of them is a misbehaving client. */
-  void hold(ClientSession session, String frame) {
+  void hold(ClientSession session, Object frame) {
     if (session.pending.frames.size() >= MAX_FRAMES_WHILE_RESUMING) session.badRequest("too many frames before the resume completed");
     else session.pending.frames.add(frame);
   }
@@ -91,25 +92,27 @@ final class SessionResume {
    * {@code session} (a new connection) asks to continue {@code home}, which lives on its own edge
    * (maybe this one): the home edge decides on its event loop; meanwhile frames wait here, in order.
    */
-  void ask(ClientSession session, ClientSession home, Command c, ConnectClaims claims, long received) {
+  void ask(ClientSession session, ClientSession home, long connectId, Request.Connect request, ConnectClaims claims) {
     session.resuming(new Pending());
     Context here = edge.host.context();
     Transport moved = session.transport().movedTo(home.edge.host.context());
+    WireCodec codec = session.codec;
+    long received = request.resume().received();
     home.edge.host.context().runOnContext(v -> {
-      boolean accepted = home.edge.resume.resumeOn(home, moved, claims, received, c.id());
-      here.runOnContext(x -> decided(session, home, accepted ? moved : null, c, claims));
+      boolean accepted = home.edge.resume.resumeOn(home, moved, codec, claims, received, connectId);
+      here.runOnContext(x -> decided(session, home, accepted ? moved : null, connectId, request, claims));
     });
   }
 
   /** Back on the new connection's loop: hand the socket over, or connect as a new session. */
-  private void decided(ClientSession session, ClientSession home, Transport moved, Command c, ConnectClaims claims) {
+  private void decided(ClientSession session, ClientSession home, Transport moved, long connectId, Request.Connect request, ConnectClaims claims) {
     if (session.state() != ClientSession.State.RESUMING) return;
     Pending pending = session.pending;
     if (moved != null) {
       // The socket now belongs to the home session: hand it every frame (in order) and the close.
       session.handedOver();
       Context homeContext = home.edge.host.context();
-      for (String frame : pending.frames) homeContext.runOnContext(v -> home.onFrame(moved, frame));
+      for (Object frame : pending.frames) homeContext.runOnContext(v -> home.onFrame(moved, frame));
       if (pending.closed || moved.isClosed()) {
         // Closed (or its close frame read) while the home decided: Vert.x refuses new handlers on a
         // closed socket (it throws), and the home must learn the socket is gone, with its close code
@@ -126,19 +129,20 @@ final class SessionResume {
       session.onClosed(session.transport());
       return;
     }
-    edge.connect.establish(session, c, claims, true);
-    for (String frame : pending.frames) session.onFrame(session.transport(), frame);
+    edge.connect.establish(session, connectId, request, claims, true);
+    for (Object frame : pending.frames) session.onFrame(session.transport(), frame);
   }
 
   /**
    * Runs on the home session's event loop: moves it onto {@code to} if it is resumable by the
-   * claims' user and still holds every message after {@code received}; then the connect reply and
-   * the missing messages go out, in their original numbering. A session that cannot be resumed
-   * because its messages are gone ends here — the client recovers per channel.
+   * claims' user, in the same wire format (its buffered messages are encoded in it), and still holds
+   * every message after {@code received}; then the connect reply and the missing messages go out, in
+   * their original numbering. A session that cannot be resumed because its messages are gone ends
+   * here — the client recovers per channel.
    */
-  private boolean resumeOn(ClientSession home, Transport to, ConnectClaims claims, long received, long connectId) {
+  private boolean resumeOn(ClientSession home, Transport to, WireCodec codec, ConnectClaims claims, long received, long connectId) {
     Resumable resumable = home.resumable;
-    if (resumable == null || !home.active() || !claims.user().equals(home.user())) return false;
+    if (resumable == null || !home.active() || !claims.user().equals(home.user()) || home.codec != codec) return false;
     long now = System.currentTimeMillis();
     // The window may be over even if the once-a-second tick has not ended the session yet.
     if (home.state() == ClientSession.State.DETACHED && closeIfWindowOver(home, now)) return false;
@@ -151,10 +155,8 @@ final class SessionResume {
     }
     home.attachTransport(to, claims.expiresAt(), now);
     List<Buffer> missing = resumable.written.takeAfter(received);
-    ObjectNode result = edge.connect.result(home, now / 1000);
-    result.put("resumed", true);
-    result.put("last_command", resumable.lastCommandId);
-    edge.connect.sendReply(home, connectId, result);
+    Result.Connect result = edge.connect.result(home, now / 1000).withOutcome(true, resumable.lastCommandId, null);
+    home.sendConnectReply(connectId, result);
     // Not through send(): the resend is bounded by the buffer (client_queue_max_size bytes), but with the
     // connect reply and the newlines it can exceed the queue limit and would close the session as slow.
     home.outbound().resend(missing);

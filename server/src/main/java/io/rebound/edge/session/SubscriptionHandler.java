@@ -1,16 +1,13 @@
 package io.rebound.edge.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.rebound.auth.SubscribeClaims;
 import io.rebound.auth.TokenException;
 import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
 import io.rebound.channel.Channels;
-import io.rebound.codec.Command;
-import io.rebound.codec.Pushes;
-import io.rebound.codec.Replies;
+import io.rebound.codec.Push;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
 import io.rebound.config.ChannelOptions;
 import io.rebound.core.ClientInfo;
 import io.rebound.core.StreamPosition;
@@ -41,8 +38,8 @@ final class SubscriptionHandler {
     this.edge = edge;
   }
 
-  void subscribe(ClientSession session, Command c) {
-    String channel = c.text("channel");
+  void subscribe(SessionContext session, long id, Request.Subscribe request) {
+    String channel = request.channel();
     if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     if (session.subscription(channel) != null) throw ErrorCode.ALREADY_SUBSCRIBED.exception();
     int limit = session.options().channelLimit();
@@ -52,7 +49,7 @@ final class SubscriptionHandler {
 
     String chanInfo = null, data = null;
     long expiresAt = 0;
-    String token = c.text("token");
+    String token = request.token();
     if (token != null && !token.isEmpty()) {
       SubscribeClaims claims;
       try {
@@ -74,15 +71,14 @@ final class SubscriptionHandler {
 
     boolean history = opts.historyEnabled();
     boolean historyAccess = opts.allowHistoryForClient() || opts.allowHistoryForSubscriber();
-    boolean recoverable = history && (opts.forceRecovery() || ((opts.allowRecovery() || historyAccess) && c.flag("recoverable")));
-    boolean positioned = history && (recoverable || opts.forcePositioning() || ((opts.allowPositioning() || historyAccess) && c.flag("positioned")));
-    boolean pushJoinLeave = opts.joinLeave() && (opts.forcePushJoinLeave() || c.flag("join_leave"));
-    StreamPosition since = recoverable && c.flag("recover") ? new StreamPosition(Math.max(0, c.number("offset", 0)), c.text("epoch")) : null;
+    boolean recoverable = history && (opts.forceRecovery() || ((opts.allowRecovery() || historyAccess) && request.recoverable()));
+    boolean positioned = history && (recoverable || opts.forcePositioning() || ((opts.allowPositioning() || historyAccess) && request.positioned()));
+    boolean pushJoinLeave = opts.joinLeave() && (opts.forcePushJoinLeave() || request.joinLeave());
+    StreamPosition since = recoverable && request.recover() ? new StreamPosition(Math.max(0, request.offset()), request.epoch()) : null;
 
     ClientInfo info = new ClientInfo(session.user(), session.clientId(), session.info().connInfo(), chanInfo);
     Subscription sub = new Subscription(name, false, positioned, recoverable, pushJoinLeave, userSync(session, opts), info);
     sub.expiresAt(expiresAt);
-    long id = c.id();
     String subscribeData = data;
     start(session, sub, since).onComplete(ar -> {
       if (session.subscription(channel) != sub || !session.active()) return;
@@ -91,10 +87,7 @@ final class SubscriptionHandler {
         session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
-      ObjectNode result = ar.result();
-      if (subscribeData != null) result.putRawValue("data", new RawValue(subscribeData));
-      ConnectHandler.addExpiry(result, sub.expiresAt(), System.currentTimeMillis() / 1000);
-      session.reply(id, "subscribe", result);
+      session.reply(id, ar.result().withToken(subscribeData, Result.ttl(sub.expiresAt(), System.currentTimeMillis() / 1000)));
       activate(session, sub);
     });
   }
@@ -114,9 +107,10 @@ final class SubscriptionHandler {
    * connect.subs}); completes with each channel's subscribe result for the connect reply. The
    * subscriptions stay buffering until {@link #activateAll} runs after that reply is written.
    */
-  Future<Map<String, ObjectNode>> serverSideSubscriptions(SessionContext session, List<String> channels, JsonNode recoverFrom) {
+  Future<Map<String, Result.Subscribe>> serverSideSubscriptions(SessionContext session, List<String> channels,
+      Map<String, Request.SubPosition> recoverFrom) {
     if (channels.isEmpty()) return Future.succeededFuture(Map.of());
-    List<Future<ObjectNode>> results = new ArrayList<>();
+    List<Future<Result.Subscribe>> results = new ArrayList<>();
     for (String channel : channels) {
       ChannelName name;
       try {
@@ -124,10 +118,10 @@ final class SubscriptionHandler {
       } catch (ProtocolException e) {
         return Future.failedFuture(e);
       }
-      results.add(serverSide(session, name, recoverFrom == null ? null : recoverFrom.get(channel)));
+      results.add(serverSide(session, name, recoverFrom.get(channel)));
     }
     return Future.all(results).map(all -> {
-      Map<String, ObjectNode> out = new LinkedHashMap<>();
+      Map<String, Result.Subscribe> out = new LinkedHashMap<>();
       for (int i = 0; i < channels.size(); i++) out.put(channels.get(i), results.get(i).result());
       return out;
     });
@@ -149,32 +143,28 @@ final class SubscriptionHandler {
         drop(session, sub);
         return;
       }
-      session.push(Pushes.subscribe(channel, ar.result().toString()));
+      session.push(new Push.Subscribe(channel, ar.result()));
       activate(session, sub);
     });
   }
 
-  private Future<ObjectNode> serverSide(SessionContext session, ChannelName name, JsonNode position) {
+  private Future<Result.Subscribe> serverSide(SessionContext session, ChannelName name, Request.SubPosition position) {
     ChannelOptions opts = name.options();
     boolean recoverable = opts.historyEnabled() && opts.forceRecovery();
     boolean positioned = opts.historyEnabled() && (recoverable || opts.forcePositioning());
     StreamPosition since = null;
-    if (recoverable && position != null && position.path("recover").asBoolean(false)) {
-      since = new StreamPosition(Math.max(0, position.path("offset").asLong(0)), position.path("epoch").asText(""));
-    }
+    if (recoverable && position != null && position.recover()) since = new StreamPosition(Math.max(0, position.offset()), position.epoch());
     Subscription sub = new Subscription(name, true, positioned, recoverable, opts.joinLeave(), userSync(session, opts), session.info());
     return start(session, sub, since);
   }
 
   /** Registers {@code sub} (buffering) and reads its stream position; completes with the subscribe result. */
-  private Future<ObjectNode> start(SessionContext session, Subscription sub, StreamPosition since) {
+  private Future<Result.Subscribe> start(SessionContext session, Subscription sub, StreamPosition since) {
     session.addSubscription(sub);
-    session.listen(sub.name());
     edge.services.metrics().subscribed();
-    ObjectNode result = Replies.object();
-    if (!sub.positioned()) return Future.succeededFuture(result);
+    if (!sub.positioned()) return Future.succeededFuture(Result.Subscribe.PLAIN);
     ChannelOptions opts = sub.options();
-    if (sub.userSync() && since == null && session.wantsSync()) return UserSync.firstBatch(session, edge.services, sub, result);
+    if (sub.userSync() && since == null && session.wantsSync()) return UserSync.firstBatch(session, edge.services, sub);
     RecoveryRequest request = new RecoveryRequest(sub.name(), since, opts.streamOptions(), session.options().recoveryMaxPublicationLimit());
     return edge.services.recover(request).map(r -> {
       // Recovered ⇒ the replay ends at the top; not recovered ⇒ the client restarts at the top.
@@ -184,17 +174,10 @@ final class SubscriptionHandler {
       // (in the top's epoch: a recovered position is in it, even when the client named no epoch)
       if (sub.userSync() && since != null && r.recovered()) session.acknowledge(sub, new StreamPosition(since.offset(), r.top().epoch()));
       else if (sub.userSync() && since == null && !r.top().epoch().isEmpty()) session.acknowledge(sub, r.top());
-      if (sub.recoverable()) result.put("recoverable", true);
-      result.put("positioned", true);
-      result.put("epoch", r.top().epoch());
+      boolean recovering = since != null;
       long offset = r.recovered() ? since.offset() : r.top().offset();
-      if (offset > 0) result.put("offset", offset);
-      if (since != null) {
-        result.put("was_recovering", true);
-        if (r.recovered()) result.put("recovered", true);
-        if (!r.publications().isEmpty()) result.set("publications", Replies.publications(r.publications()));
-      }
-      return result;
+      return new Result.Subscribe(sub.recoverable(), true, r.top().epoch(), offset, recovering, recovering && r.recovered(),
+          recovering ? r.publications() : List.of(), null, null);
     });
   }
 
@@ -249,12 +232,12 @@ final class SubscriptionHandler {
     }
   }
 
-  void unsubscribe(SessionContext session, Command c) {
-    String channel = c.text("channel");
+  void unsubscribe(SessionContext session, long id, Request.Unsubscribe request) {
+    String channel = request.channel();
     if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     Subscription sub = session.subscription(channel);
     if (sub != null) drop(session, sub);
-    session.reply(c.id(), "unsubscribe", Replies.object());
+    session.reply(id, Result.Empty.UNSUBSCRIBE);
   }
 
   /** Server API unsubscribe: final for the client (code 2000). */
@@ -262,17 +245,17 @@ final class SubscriptionHandler {
     Subscription sub = session.subscription(channel);
     if (sub == null) return;
     drop(session, sub);
-    session.push(Pushes.unsubscribe(channel, UnsubscribeCode.SERVER, "server unsubscribe"));
+    session.push(new Push.Unsubscribe(channel, UnsubscribeCode.SERVER, "server unsubscribe"));
   }
 
-  void subRefresh(SessionContext session, Command c) {
-    String channel = c.text("channel");
-    String token = c.text("token");
+  void subRefresh(SessionContext session, long id, Request.SubRefresh request) {
+    String channel = request.channel();
+    String token = request.token();
     if (channel == null || token == null || token.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     Subscription sub = session.subscription(channel);
     if (sub == null) throw ErrorCode.PERMISSION_DENIED.exception("not subscribed");
     long nowSec = System.currentTimeMillis() / 1000;
-    ObjectNode result = Replies.object();
+    Long ttl;
     try {
       SubscribeClaims claims = edge.services.verifier().verifySubscribe(token, nowSec);
       if (!claims.channel().equals(channel) || !claims.user().equals(session.user())) {
@@ -280,16 +263,15 @@ final class SubscriptionHandler {
         return;
       }
       sub.expiresAt(claims.expiresAt());
-      ConnectHandler.addExpiry(result, sub.expiresAt(), nowSec);
+      ttl = Result.ttl(claims.expiresAt(), nowSec);
     } catch (TokenException e) {
       if (e.kind() != TokenException.Kind.EXPIRED) {
         session.close(Disconnect.INVALID_TOKEN);
         return;
       }
-      result.put("expires", true);
-      result.put("ttl", 0);
+      ttl = 0L;
     }
-    session.reply(c.id(), "sub_refresh", result);
+    session.reply(id, new Result.SubRefresh(ttl));
   }
 
   /** Subscriptions whose token expired and was not refreshed within the grace period end (2501 / 3006). */
@@ -301,7 +283,7 @@ final class SubscriptionHandler {
         return;
       }
       drop(session, sub);
-      session.push(Pushes.unsubscribe(sub.name(), UnsubscribeCode.EXPIRED, "subscription expired"));
+      session.push(new Push.Unsubscribe(sub.name(), UnsubscribeCode.EXPIRED, "subscription expired"));
     }
   }
 
@@ -309,7 +291,6 @@ final class SubscriptionHandler {
   void drop(SessionContext session, Subscription sub) {
     if (!session.removeSubscription(sub)) return;
     sub.cancelSync();
-    session.stopListening(sub.name());
     edge.services.metrics().unsubscribed();
     if (!sub.live()) return;
     ChannelOptions opts = sub.options();

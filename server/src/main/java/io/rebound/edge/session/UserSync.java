@@ -1,7 +1,6 @@
 package io.rebound.edge.session;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rebound.codec.Replies;
+import io.rebound.codec.Result;
 import io.rebound.config.ChannelOptions;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
@@ -48,32 +47,24 @@ final class UserSync {
    * result. A stored position in another epoch, or already trimmed, is not recoverable: the
    * subscription starts at the top and the result says so ({@code recovered} absent).
    */
-  static Future<ObjectNode> firstBatch(SessionContext session, EdgeServices services, Subscription sub, ObjectNode result) {
+  static Future<Result.Subscribe> firstBatch(SessionContext session, EdgeServices services, Subscription sub) {
     ChannelOptions opts = sub.options();
     int batch = opts.syncBatchSize();
     return services.syncPosition(sub.name(), session.user()).compose(stored ->
         services.history(sub.name(), new HistoryQuery(stored, batch, false), opts.streamOptions()).map(r -> {
           StreamPosition top = r.top();
           List<Publication> pubs = r.publications();
-          result.put("recoverable", true);
-          result.put("positioned", true);
-          result.put("epoch", top.epoch());
-          result.put("was_recovering", true);
           if (stored != null && !Continuity.checkStart(stored, r).continuous()) {
             // The stored position is in another epoch or already trimmed: say so, start at the top.
             sub.attach(top);
-            if (top.offset() > 0) result.put("offset", top.offset());
-            return result;
+            return new Result.Subscribe(true, true, top.epoch(), top.offset(), true, false, List.of(), null, null);
           }
           long start = stored != null ? stored.offset() : pubs.isEmpty() ? top.offset() : pubs.get(0).offset() - 1;
           long delivered = pubs.isEmpty() ? start : pubs.get(pubs.size() - 1).offset();
           sub.attach(new StreamPosition(delivered, top.epoch()), top);
-          if (start > 0) result.put("offset", start);
-          result.put("recovered", true);
-          if (!pubs.isEmpty()) result.set("publications", Replies.publications(pubs));
           sub.expectBacklog(pubs.size() >= batch);
           services.metrics().delivered(pubs.size());
-          return result;
+          return new Result.Subscribe(true, true, top.epoch(), start, true, true, pubs, null, null);
         }));
   }
 

@@ -1,5 +1,6 @@
 package io.rebound.edge.transport;
 
+import io.rebound.codec.WireCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -9,8 +10,9 @@ import java.util.List;
 
 /**
  * Flushes an edge's dirty connections once per event-loop pass. Connections whose queues hold the
- * very same messages (every subscriber of a channel after a publication) share one joined frame, so
- * a batch is built once and its bytes go to all of them, like a single publication's bytes do.
+ * very same messages in the same wire format (every subscriber of a channel after a publication)
+ * share one joined frame, so a batch is built once and its bytes go to all of them, like a single
+ * publication's bytes do.
  * Event-loop confined.
  */
 public final class FlushScheduler {
@@ -49,6 +51,7 @@ public final class FlushScheduler {
     List<Outbound> batch = dirty;
     dirty = new ArrayList<>(batch.size());
     List<Buffer> lastQueue = null;
+    WireCodec lastCodec = null;
     Buffer lastJoined = null;
     for (Outbound out : batch) {
       List<Buffer> queue = out.pending();
@@ -56,9 +59,10 @@ public final class FlushScheduler {
         out.flush(null);
         continue;
       }
-      if (lastQueue == null || !sameMessages(lastQueue, queue)) {
+      if (lastQueue == null || out.codec() != lastCodec || !sameMessages(lastQueue, queue)) {
         lastQueue = List.copyOf(queue);
-        lastJoined = Outbound.join(queue);
+        lastCodec = out.codec();
+        lastJoined = lastCodec.join(queue);
       }
       out.flush(lastJoined);
     }

@@ -1,7 +1,6 @@
 package io.rebound.edge.transport;
 
-import io.rebound.codec.Replies;
-
+import io.rebound.codec.WireCodec;
 import io.rebound.engine.FanoutMessage;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -10,9 +9,10 @@ import java.util.function.Predicate;
 
 /**
  * A connection's outbound path. Messages are not written one by one: they wait until the edge's
- * {@link FlushScheduler} runs at the end of the current event-loop pass, and then leave as one
- * newline-delimited frame (one write, one syscall). Under load many publications land in one pass,
- * so frames batch exactly when sockets are busy; when idle the flush follows immediately.
+ * {@link FlushScheduler} runs at the end of the current event-loop pass, and then leave as one frame
+ * (one write, one syscall), joined the way the connection's {@link WireCodec} joins messages. Under
+ * load many publications land in one pass, so frames batch exactly when sockets are busy; when idle
+ * the flush follows immediately.
  *
  * <p>Backpressure is counted in bytes, here: Vert.x's own signal ({@code writeQueueFull}) counts
  * queued <em>frames</em> (16 of them), and batched frames can be large, so a stalled client could pin
@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  *
  * <p>A ping always leaves as a frame of its own, never joined with other messages: the protocol allows
  * batching it, and the {@code centrifuge} SDKs split frames, but clients that answer only a frame that
- * is exactly {@code {}} exist (the shared fan-out generator is one), and under load, when every frame
+ * is exactly the ping ({@code {}} in JSON) exist (the shared fan-out generator is one), and under load, when every frame
  * is a batch, they would never pong and be closed with 3012. One extra frame per ping interval.
  *
  * <p>A resumable session's messages are numbered as they are written ({@link ResumeBuffer}), so
@@ -41,6 +41,7 @@ public final class Outbound {
 
   private final Transport transport;
   private final FlushScheduler scheduler;
+  private final WireCodec codec;
   private final int maxQueuedBytes;
   private final Runnable onOverflow;
   private final Dropper dropper; // null: overflow always closes
@@ -53,9 +54,16 @@ public final class Outbound {
   private int inFlightBytes;
   private boolean closed;
 
-  public Outbound(Transport transport, FlushScheduler scheduler, int maxQueuedBytes, Runnable onOverflow, Dropper dropper, ResumeBuffer written) {
+  /**
+   * @param codec the connection's wire format: it joins messages into frames and knows the ping
+   * @param dropper takes the publications of an overflowing queue (discontinuity mode), or null: overflow closes
+   * @param written numbers what is written, for a resume; null when the session is not resumable
+   */
+  public Outbound(Transport transport, FlushScheduler scheduler, WireCodec codec, int maxQueuedBytes, Runnable onOverflow, Dropper dropper,
+      ResumeBuffer written) {
     this.transport = transport;
     this.scheduler = scheduler;
+    this.codec = codec;
     this.maxQueuedBytes = maxQueuedBytes;
     this.onOverflow = onOverflow;
     this.dropper = dropper;
@@ -72,7 +80,7 @@ public final class Outbound {
     if (closed) return;
     if (queued == null) queued = new ArrayList<>(2);
     queued.add(message);
-    if (message == Replies.PING) pingQueued = true;
+    if (message == codec.ping()) pingQueued = true;
     if (dropper != null) {
       if (tags == null) tags = new ArrayList<>(2);
       tags.add(publication);
@@ -183,17 +191,17 @@ public final class Outbound {
     if (written != null) for (Buffer m : messages) written.record(m);
     clearQueue();
     if (!splitAtPings) {
-      write(joined != null ? joined : join(messages));
+      write(joined != null ? joined : codec.join(messages));
       return;
     }
     int start = 0;
     for (int i = 0; i < messages.size(); i++) {
-      if (messages.get(i) != Replies.PING) continue;
-      if (i > start) write(join(messages.subList(start, i)));
-      write(Replies.PING);
+      if (messages.get(i) != codec.ping()) continue;
+      if (i > start) write(codec.join(messages.subList(start, i)));
+      write(codec.ping());
       start = i + 1;
     }
-    if (start < messages.size()) write(join(messages.subList(start, messages.size())));
+    if (start < messages.size()) write(codec.join(messages.subList(start, messages.size())));
   }
 
   private void write(Buffer frame) {
@@ -211,16 +219,8 @@ public final class Outbound {
     }
   }
 
-  /** One frame of newline-delimited messages; a single message is written as is, without a copy. */
-  static Buffer join(List<Buffer> messages) {
-    if (messages.size() == 1) return messages.get(0);
-    int size = messages.size() - 1;
-    for (Buffer b : messages) size += b.length();
-    Buffer joined = Buffer.buffer(size);
-    for (int i = 0; i < messages.size(); i++) {
-      if (i > 0) joined.appendByte((byte) '\n');
-      joined.appendBuffer(messages.get(i));
-    }
-    return joined;
+  /** The connection's wire format (identical queues share a joined frame only within one format). */
+  WireCodec codec() {
+    return codec;
   }
 }

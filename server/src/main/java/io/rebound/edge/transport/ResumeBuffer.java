@@ -1,7 +1,5 @@
 package io.rebound.edge.transport;
 
-import io.rebound.codec.Replies;
-
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,14 +17,17 @@ public final class ResumeBuffer {
 
   private final int maxMessages;
   private final long maxBytes;
+  private final Buffer ping;
   private final ArrayDeque<Buffer> messages = new ArrayDeque<>();
   private long count; // number of the newest recorded message
   private long bytes;
   private Buffer skip; // the connect reply: written, but never numbered
 
-  public ResumeBuffer(int maxMessages, long maxBytes) {
+  /** @param ping the connection's ping message (by identity): never numbered */
+  public ResumeBuffer(int maxMessages, long maxBytes, Buffer ping) {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
+    this.ping = ping;
   }
 
   /** The next time {@code reply} is written it is not numbered (a connect reply). */
@@ -36,7 +37,7 @@ public final class ResumeBuffer {
 
   /** Numbers and keeps one written message; pings and the connect reply are not numbered. */
   public void record(Buffer message) {
-    if (message == Replies.PING) return;
+    if (message == ping) return;
     if (message == skip) {
       skip = null;
       return;

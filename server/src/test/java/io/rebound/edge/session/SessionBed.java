@@ -5,6 +5,7 @@ import io.rebound.auth.JwtVerifier;
 import io.rebound.bus.Addresses;
 import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.channel.Channels;
+import io.rebound.codec.json.JsonCodec;
 import io.rebound.config.BrokerConfig;
 import io.rebound.config.ConfigLoader;
 import io.rebound.core.HistoryQuery;
@@ -71,7 +72,7 @@ final class SessionBed implements AutoCloseable {
   /** A client connection accepted by {@code edge}; returns the client's end and the server's session. */
   Client accept(Edge edge) {
     FakeTransport transport = FakeTransport.on(edge.context());
-    ClientSession session = onLoop(edge, () -> edge.open(transport, System.currentTimeMillis()));
+    ClientSession session = onLoop(edge, () -> edge.open(transport, JsonCodec.INSTANCE, System.currentTimeMillis()));
     return new Client(transport, session, edge);
   }
 

@@ -1,6 +1,6 @@
 package io.rebound.edge.transport;
 
-import io.rebound.codec.Replies;
+import io.rebound.codec.json.JsonCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class OutboundFramingTest {
 
+  private static final Buffer PING = JsonCodec.INSTANCE.ping();
+
   private Vertx vertx;
   private HttpServer server;
   private final Promise<ServerWebSocket> accepted = Promise.promise();
@@ -46,7 +48,7 @@ class OutboundFramingTest {
           DirectSocketWrites.install(ws);
           Context context = vertx.getOrCreateContext();
           Transport transport = new WebSocketTransport(ws, context, false);
-          out = new Outbound(transport, new FlushScheduler(vertx, context, Duration.ZERO), 1 << 20, () -> { }, null, null);
+          out = new Outbound(transport, new FlushScheduler(vertx, context, Duration.ZERO), JsonCodec.INSTANCE, 1 << 20, () -> { }, null, null);
           socketContext = context;
           accepted.complete(ws);
         });
@@ -76,12 +78,12 @@ class OutboundFramingTest {
 
   @Test
   void aPingIsAlwaysAFrameOfItsOwn() {
-    sendInOnePass(Buffer.buffer("{\"a\":1}"), Buffer.buffer("{\"b\":2}"), Replies.PING, Buffer.buffer("{\"c\":3}"));
+    sendInOnePass(Buffer.buffer("{\"a\":1}"), Buffer.buffer("{\"b\":2}"), PING, Buffer.buffer("{\"c\":3}"));
     Await.until("three frames", Duration.ofSeconds(10), () -> frames.size() >= 3);
     assertThat(frames).containsExactly("{\"a\":1}\n{\"b\":2}", "{}", "{\"c\":3}");
 
     frames.clear();
-    sendInOnePass(Replies.PING, Buffer.buffer("{\"d\":4}"), Replies.PING);
+    sendInOnePass(PING, Buffer.buffer("{\"d\":4}"), PING);
     Await.until("three more frames", Duration.ofSeconds(10), () -> frames.size() >= 3);
     assertThat(frames).containsExactly("{}", "{\"d\":4}", "{}");
   }

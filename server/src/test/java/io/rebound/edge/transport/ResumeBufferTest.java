@@ -1,6 +1,6 @@
 package io.rebound.edge.transport;
 
-import io.rebound.codec.Replies;
+import io.rebound.codec.json.JsonCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResumeBufferTest {
+
+  private static final Buffer PING = JsonCodec.INSTANCE.ping();
 
   private static Buffer msg(int n) {
     return Buffer.buffer("{\"n\":" + n + "}");
@@ -20,12 +22,12 @@ class ResumeBufferTest {
 
   @Test
   void numbersMessagesButNotPingsOrTheConnectReply() {
-    ResumeBuffer b = new ResumeBuffer(10, 1 << 20);
+    ResumeBuffer b = new ResumeBuffer(10, 1 << 20, PING);
     Buffer connectReply = Buffer.buffer("{\"id\":1,\"connect\":{}}");
     b.skipOnce(connectReply);
     b.record(connectReply);
     b.record(msg(1));
-    b.record(Replies.PING);
+    b.record(PING);
     b.record(msg(2));
     assertThat(b.count()).isEqualTo(2);
     assertThat(texts(b.takeAfter(0))).containsExactly("{\"n\":1}", "{\"n\":2}");
@@ -33,7 +35,7 @@ class ResumeBufferTest {
 
   @Test
   void takeAfterResendsUnderTheSameNumbers() {
-    ResumeBuffer b = new ResumeBuffer(10, 1 << 20);
+    ResumeBuffer b = new ResumeBuffer(10, 1 << 20, PING);
     for (int i = 1; i <= 5; i++) b.record(msg(i));
     assertThat(b.covers(3)).isTrue();
     List<Buffer> missing = b.takeAfter(3);
@@ -47,7 +49,7 @@ class ResumeBufferTest {
 
   @Test
   void coversOnlyWhatIsStillBufferedAndNothingInTheFuture() {
-    ResumeBuffer b = new ResumeBuffer(3, 1 << 20);
+    ResumeBuffer b = new ResumeBuffer(3, 1 << 20, PING);
     for (int i = 1; i <= 5; i++) b.record(msg(i)); // keeps 3, 4, 5
     assertThat(b.covers(1)).isFalse();
     assertThat(b.covers(2)).isTrue();
@@ -59,7 +61,7 @@ class ResumeBufferTest {
   @Test
   void isBoundedInBytes() {
     Buffer big = Buffer.buffer(new byte[400]);
-    ResumeBuffer b = new ResumeBuffer(100, 1000);
+    ResumeBuffer b = new ResumeBuffer(100, 1000, PING);
     for (int i = 0; i < 5; i++) b.record(big);
     assertThat(b.count()).isEqualTo(5);
     assertThat(b.covers(3)).isTrue(); // 2 messages (800 bytes) fit

@@ -4,11 +4,12 @@ import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.bus.Addresses;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.Publication;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.testing.Await;
 import io.rebound.testing.RedisServer;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,9 +59,9 @@ class RedisBroadcasterIT {
   }
 
   private static FanoutMessage message(String channel, long offset) {
-    // Binary frame bytes (not valid UTF-8) prove the payload crosses Redis untouched.
-    Buffer frame = Buffer.buffer(new byte[] {(byte) 0xff, 0, (byte) 0xfe, 10}).appendString("{\"n\":" + offset + "}");
-    return new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, offset, "ep0ch", frame);
+    // Multi-byte, control and line-separator characters prove the payload crosses Redis untouched.
+    String data = "{\"n\":" + offset + ",\"s\":\"\u017c\u0000\u2028\n\"}";
+    return FanoutMessage.publication(channel, new Publication(offset, data, new ClientInfo("u", "c", null, null), null), "ep0ch");
   }
 
   @Test
