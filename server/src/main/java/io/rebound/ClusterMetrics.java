@@ -6,6 +6,7 @@ import io.rebound.engine.hazelcast.ClusterSafety;
 import io.rebound.engine.hazelcast.HazelcastHistory;
 import io.rebound.metrics.BrokerMetrics;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ final class ClusterMetrics {
   private final ClusterSafety safety;
   private final HazelcastInstance hz;
   private final BrokerMetrics metrics;
+  private final AtomicBoolean sampling = new AtomicBoolean();
   private long timer = -1;
 
   private ClusterMetrics(Vertx vertx, ClusterSafety safety, HazelcastInstance hz, BrokerMetrics metrics) {
@@ -45,12 +47,17 @@ final class ClusterMetrics {
   }
 
   private void sample() {
+    // The safety check waits for other members: a sick cluster must not pile samples up on the worker pool.
+    if (!sampling.compareAndSet(false, true)) return;
     vertx.executeBlocking(() -> {
       if (!hz.getLifecycleService().isRunning()) return null;
       LocalMapStats history = hz.getMap(HazelcastHistory.MAP_NAME).getLocalMapStats();
       metrics.clusterSample(safety.memberCount(), safety.isClusterSafe(), history.getOwnedEntryCount(), history.getOwnedEntryMemoryCost());
       return null;
-    }, false).onFailure(e -> LOG.debug("event=cluster_metrics_failed error={}", e.toString()));
+    }, false).onComplete(ar -> {
+      sampling.set(false);
+      if (ar.failed()) LOG.debug("event=cluster_metrics_failed error={}", ar.cause().toString());
+    });
   }
 
   void stop() {

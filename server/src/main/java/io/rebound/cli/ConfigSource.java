@@ -2,6 +2,7 @@ package io.rebound.cli;
 
 import io.rebound.config.BrokerConfig;
 import io.rebound.config.ConfigLoader;
+import io.rebound.config.EnvOverrides;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +17,9 @@ import java.util.Map;
  */
 public record ConfigSource(Path file, Map<String, String> env) {
 
-  /** The variable naming the config file when {@code --config} is not given. */
-  static final String CONFIG_VARIABLE = "REBOUND_CONFIG";
-
   /** The source for a {@code --config} flag value ({@code null} when the flag is absent). */
   public static ConfigSource of(String configFlag, Map<String, String> env) {
-    String file = configFlag != null ? configFlag : env.get(CONFIG_VARIABLE);
+    String file = configFlag != null ? configFlag : env.get(EnvOverrides.CONFIG_FILE_VARIABLE);
     return new ConfigSource(file == null || file.isEmpty() ? null : Path.of(file), env);
   }
 

@@ -25,11 +25,11 @@ public final class EnvOverrides {
   /** The prefix of every variable read here. */
   public static final String PREFIX = "REBOUND_";
 
-  /**
-   * {@code REBOUND_*} variables that are not config keys and are therefore not errors: {@code REBOUND_CONFIG}, the
-   * config file used when {@code --config} is not given.
-   */
-  public static final Set<String> NOT_CONFIG = Set.of("REBOUND_CONFIG");
+  /** The config file when {@code --config} is not given: the one {@code REBOUND_*} variable that is not a key. */
+  public static final String CONFIG_FILE_VARIABLE = "REBOUND_CONFIG";
+
+  /** {@code REBOUND_*} variables that are not config keys and are therefore not errors. */
+  public static final Set<String> NOT_CONFIG = Set.of(CONFIG_FILE_VARIABLE);
 
   private final Map<String, EnvValue> values; // config key -> value, sorted for stable messages
 

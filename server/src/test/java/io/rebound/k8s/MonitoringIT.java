@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.hazelcast.config.Config;
 import io.rebound.Node;
 import io.rebound.auth.JwtSigner;
 import io.rebound.config.ConfigLoader;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.HazelcastTestCluster;
+import io.rebound.testing.ProcessCluster;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RepoFiles;
 import io.rebound.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Grafana dashboard and the Prometheus alert rules of k8s/monitoring use only metrics and labels a node exports:
- * a Hazelcast node (cluster gauges included) gets a little of everything — connects, subscriptions, a publication, a
+ * a Hazelcast node (a member of its own, so the cluster gauges are exported) gets a little of everything — connects, subscriptions, a publication, a
  * recovery, an error reply, an API call, a forced disconnect — then its {@code /metrics} is scraped and every PromQL
  * expression's names are looked up in it.
  */
@@ -44,23 +48,28 @@ class MonitoringIT {
   /** Series Prometheus itself writes for every target. */
   private static final Set<String> PROMETHEUS_SERIES = Set.of("up");
 
-  private static HazelcastTestCluster cluster;
+  private static Vertx vertx;
   private static Node node;
   private static Map<String, Set<String>> exported; // metric name -> its label names
 
   @BeforeAll
   static void scrapeABusyNode() throws Exception {
-    cluster = HazelcastTestCluster.start(1);
+    // A member of its own on a free port range (other builds on this machine use 5801+).
+    Config member = new HazelcastTestCluster().memberConfig();
+    int hzPort = ProcessCluster.freeHazelcastRange();
+    member.getNetworkConfig().setPort(hzPort).setPortCount(10);
+    member.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(List.of("127.0.0.1:" + hzPort));
+    vertx = Await.result(Vertx.builder().withClusterManager(new HazelcastClusterManager(member)).buildClustered(), 60);
     int port = TestNode.freePort();
     node = Await.result(Node.start(ConfigLoader.parse("""
         {"port": %d, "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
          "namespaces": [{"name": "chat", "history_size": 10, "history_ttl": "60s", "force_recovery": true,
                          "allow_subscribe_for_client": true}]}
-        """.formatted(port, SECRET, API_KEY)), cluster.node(0).vertx(), false), 60);
+        """.formatted(port, SECRET, API_KEY)), vertx, false), 60);
     ApiClient api = new ApiClient(port, API_KEY);
     JwtSigner signer = new JwtSigner(SECRET);
-    try (RawClient alice = RawClient.connected(cluster.node(0).vertx(), port, signer.connectionToken("alice", 600));
-         RawClient bob = RawClient.connected(cluster.node(0).vertx(), port, signer.connectionToken("bob", 600))) {
+    try (RawClient alice = RawClient.connected(vertx, port, signer.connectionToken("alice", 600));
+         RawClient bob = RawClient.connected(vertx, port, signer.connectionToken("bob", 600))) {
       JsonNode sub = alice.call(2, "subscribe", "{\"channel\":\"chat:m\"}").path("subscribe");
       api.ok("publish", "{\"channel\":\"chat:m\",\"data\":{\"n\":1}}");
       alice.await("the publication", f -> f.has("push") && f.path("push").has("pub"));
@@ -78,7 +87,7 @@ class MonitoringIT {
   @AfterAll
   static void stop() {
     if (node != null) Await.result(node.close(), 30);
-    if (cluster != null) cluster.close();
+    if (vertx != null) Await.result(vertx.close(), 30);
   }
 
   /** Metric name -> label names, from the Prometheus text format. */

@@ -96,8 +96,8 @@ public final class ProcessCluster implements AutoCloseable {
     return out;
   }
 
-  /** A base port below the ephemeral range whose 10 ports are all free now. */
-  static int freeHazelcastRange() {
+  /** A base port below the ephemeral range whose 10 ports are all free now (builds share the machine). */
+  public static int freeHazelcastRange() {
     Random random = new Random();
     for (int attempt = 0; attempt < 100; attempt++) {
       int base = 10_000 + 10 * random.nextInt(2_000);
