@@ -165,8 +165,9 @@ public final class HttpApi {
 
   /**
    * Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. The API
-   * verticle answers every request, engine failures included, within {@link Addresses#SEND_TIMEOUT_MS};
-   * this request's own timeout (the same constant) only guards against a verticle that answers nothing.
+   * verticle bounds its own engine requests by {@link Addresses#SEND_TIMEOUT_MS} and answers their
+   * failures; this request's timeout (the same constant) is the backstop for an answer that never
+   * comes (a blocked API loop, a store future that never completes): 100, temporary, never a hang.
    */
   private static Future<JsonNode> call(Vertx vertx, ApiRequest req) {
     return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, req, Addresses.REQUEST).map(Message::body)
