@@ -1,5 +1,7 @@
 package io.rebound.client;
 
+import io.rebound.protocol.ErrorCode;
+
 /** The server answered a command with an error ({@code {"error":{"code","message","temporary"}}}). */
 public final class ReplyException extends RuntimeException {
 
@@ -20,5 +22,18 @@ public final class ReplyException extends RuntimeException {
   /** The server says a retry may succeed. */
   public boolean temporary() {
     return temporary;
+  }
+
+  /**
+   * Whether the command may be retried: the error is temporary (the server sets the flag from its {@link ErrorCode}
+   * table) or client-local ({@code code < 100}). This is the rule of every Centrifugo SDK (PROTOCOL.md §8).
+   */
+  boolean retryable() {
+    return code < 100 || temporary;
+  }
+
+  /** 109: the connection or subscription token expired; a new one may succeed. */
+  boolean tokenExpired() {
+    return code == ErrorCode.TOKEN_EXPIRED.code;
   }
 }
