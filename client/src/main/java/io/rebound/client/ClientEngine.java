@@ -40,7 +40,7 @@ final class ClientEngine {
   private static final short CLOSE_NORMAL = 1000;
   /** Closing with anything but 1000 leaves a resumable session detached on the server (EXTENSIONS.md §2). */
   private static final short CLOSE_RECONNECT = 3000;
-  /** WebSocket close reasons are limited to 123 bytes. */
+  /** A close reason is cut to this many characters: WebSocket allows 123 bytes (ASCII reasons fit). */
   private static final int MAX_CLOSE_REASON = 100;
 
   final ClientContext ctx;

@@ -5,6 +5,9 @@ import io.rebound.protocol.ErrorCode;
 /** The server answered a command with an error ({@code {"error":{"code","message","temporary"}}}). */
 public final class ReplyException extends RuntimeException {
 
+  /** Codes below this are the client's own (centrifuge-js); the server's start here ({@link ErrorCode#INTERNAL}). */
+  private static final int FIRST_SERVER_CODE = 100;
+
   private final int code;
   private final boolean temporary;
 
@@ -29,7 +32,7 @@ public final class ReplyException extends RuntimeException {
    * table) or client-local ({@code code < 100}). This is the rule of every Centrifugo SDK (PROTOCOL.md §8).
    */
   boolean retryable() {
-    return code < 100 || temporary;
+    return code < FIRST_SERVER_CODE || temporary;
   }
 
   /** 109: the connection or subscription token expired; a new one may succeed. */

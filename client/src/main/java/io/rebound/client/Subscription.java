@@ -2,11 +2,11 @@ package io.rebound.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.protocol.UnsubscribeCode;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import io.rebound.protocol.UnsubscribeCode;
-import io.vertx.core.Future;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
