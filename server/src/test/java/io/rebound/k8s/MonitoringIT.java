@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.hazelcast.config.Config;
 import io.rebound.Node;
 import io.rebound.auth.JwtSigner;
 import io.rebound.config.ConfigLoader;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.HazelcastTestCluster;
-import io.rebound.testing.ProcessCluster;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RepoFiles;
 import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Grafana dashboard and the Prometheus alert rules of k8s/monitoring use only metrics and labels a node exports:
- * a Hazelcast node (a member of its own, so the cluster gauges are exported) gets a little of everything — connects, subscriptions, a publication, a
+ * a Hazelcast node (cluster gauges included) gets a little of everything — connects, subscriptions, a publication, a
  * recovery, an error reply, an API call, a forced disconnect — then its {@code /metrics} is scraped and every PromQL
  * expression's names are looked up in it.
  */
@@ -48,18 +45,15 @@ class MonitoringIT {
   /** Series Prometheus itself writes for every target. */
   private static final Set<String> PROMETHEUS_SERIES = Set.of("up");
 
+  private static HazelcastTestCluster cluster;
   private static Vertx vertx;
   private static Node node;
   private static Map<String, Set<String>> exported; // metric name -> its label names
 
   @BeforeAll
   static void scrapeABusyNode() throws Exception {
-    // A member of its own on a free port range (other builds on this machine use 5801+).
-    Config member = new HazelcastTestCluster().memberConfig();
-    int hzPort = ProcessCluster.freeHazelcastRange();
-    member.getNetworkConfig().setPort(hzPort).setPortCount(10);
-    member.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(List.of("127.0.0.1:" + hzPort));
-    vertx = Await.result(Vertx.builder().withClusterManager(new HazelcastClusterManager(member)).buildClustered(), 60);
+    cluster = HazelcastTestCluster.start(1);
+    vertx = cluster.node(0).vertx();
     int port = TestNode.freePort();
     node = Await.result(Node.start(ConfigLoader.parse("""
         {"port": %d, "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
@@ -87,7 +81,7 @@ class MonitoringIT {
   @AfterAll
   static void stop() {
     if (node != null) Await.result(node.close(), 30);
-    if (vertx != null) Await.result(vertx.close(), 30);
+    if (cluster != null) cluster.close();
   }
 
   /** Metric name -> label names, from the Prometheus text format. */
