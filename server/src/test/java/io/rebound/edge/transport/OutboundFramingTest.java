@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,10 @@ class OutboundFramingTest {
   private final List<String> frames = new CopyOnWriteArrayList<>();
   private Outbound out;
   private Context socketContext;
+  // Held in a field: Vert.x closes a WebSocketClient that nothing references (CleanableWebSocketClient),
+  // and a GC while the handshake is in flight then fails it with "Connection closed while handshake
+  // in process" — the cold-JVM failure this test had (WebSocketTransportTest failed so every time).
+  private WebSocketClient webSocketClient;
 
   @BeforeEach
   void start() {
@@ -53,7 +58,8 @@ class OutboundFramingTest {
           accepted.complete(ws);
         });
     Await.result(server.listen());
-    WebSocket client = Await.result(vertx.createWebSocketClient().connect(server.actualPort(), "localhost", "/"));
+    webSocketClient = vertx.createWebSocketClient();
+    WebSocket client = Await.result(webSocketClient.connect(server.actualPort(), "localhost", "/"));
     client.textMessageHandler(frames::add);
     Await.result(accepted.future());
   }
