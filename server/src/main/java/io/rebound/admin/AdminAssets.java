@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The page itself: {@code index.html}, {@code app.js} and {@code app.css} from the jar's {@code
+ * The page itself: {@code index.html}, its script modules and {@code app.css} from the jar's {@code
  * admin/} resources, read once when the node starts and served from memory (no file system, no
  * network: the page works from the jar alone). Each answer carries an ETag, so a reload costs a 304.
  */
@@ -22,6 +22,8 @@ final class AdminAssets {
   private static final Map<String, String> FILES = Map.of(
       "index.html", "text/html; charset=utf-8",
       "app.js", "text/javascript; charset=utf-8",
+      "chart.js", "text/javascript; charset=utf-8",
+      "dom.js", "text/javascript; charset=utf-8",
       "app.css", "text/css; charset=utf-8");
 
   private record Asset(Buffer body, String type, String etag) {}

@@ -31,11 +31,17 @@ final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     LocalCodec.register(vertx, ApiRequest.class);
     LocalCodec.register(vertx, ApiReply.class);
-    board.tick();
-    vertx.setPeriodic(ClusterBoard.SAMPLE_INTERVAL_MS, id -> board.tick());
+    scheduleTick();
     if (ownPort == 0) return Future.succeededFuture();
     server = vertx.createHttpServer(new HttpServerOptions().setPort(ownPort)).requestHandler(routes.router(vertx));
     return server.listen();
+  }
+
+  private void scheduleTick() {
+    vertx.setTimer(ClusterBoard.untilNextTick(System.currentTimeMillis()), id -> {
+      board.tick();
+      scheduleTick();
+    });
   }
 
   @Override

@@ -40,6 +40,8 @@ final class ClusterBoard {
   /** The chart's span: five minutes of seconds. */
   static final int HISTORY_SECONDS = 300;
   static final int PUBLISH_EVERY = 2;
+  /** Ticks run this long after a whole second (timers are never early, this keeps them from being late into the next). */
+  static final long TICK_OFFSET_MS = 20;
   /** Seconds the live rates average over, so one busy second does not make the table jump. */
   static final int RATE_SECONDS = 5;
   private static final long TTL_MS = 3 * PUBLISH_EVERY * SAMPLE_INTERVAL_MS;
@@ -77,9 +79,21 @@ final class ClusterBoard {
     return uid;
   }
 
-  /** Takes this second's sample; every {@value #PUBLISH_EVERY} seconds also refreshes and shares the snapshot. */
+  /**
+   * How long until the next tick should run: just after the next whole second, so that each tick
+   * closes one wall-clock second and every node's samples line up by second.
+   */
+  static long untilNextTick(long nowMillis) {
+    return 1_000 - nowMillis % 1_000 + TICK_OFFSET_MS;
+  }
+
+  /**
+   * Takes the sample of the second that just ended; every {@value #PUBLISH_EVERY} seconds also
+   * refreshes and shares the snapshot.
+   */
   void tick() {
-    ring.add(sampler.sample(System.currentTimeMillis() / 1000));
+    // Named for the second that just ended; a tick half a second late or early still names it right.
+    ring.add(sampler.sample((System.currentTimeMillis() - 500) / 1000));
     if (ticks++ % PUBLISH_EVERY != 0) {
       mine = snapshot().toString();
       return;

@@ -43,6 +43,23 @@ record Sample(long second, long connections, long opened, long closed, long reco
     return Map.copyOf(out);
   }
 
+  /**
+   * This sample and {@code later} (of the same second, when a timer fired twice in one) as one: the
+   * counts added, the connections as {@code later} saw them.
+   */
+  Sample plus(Sample later) {
+    return new Sample(second, later.connections, opened + later.opened, closed + later.closed,
+        recoveriesAttempted + later.recoveriesAttempted, recovered + later.recovered, recoveriesRefused + later.recoveriesRefused,
+        sum(refusedByReason, later.refusedByReason), resumed + later.resumed, resumesRefused + later.resumesRefused,
+        publications + later.publications, deliveries + later.deliveries, sum(disconnects, later.disconnects));
+  }
+
+  private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+    Map<String, Long> out = new LinkedHashMap<>(a);
+    b.forEach((k, v) -> out.merge(k, v, Long::sum));
+    return out;
+  }
+
   /** The sample as the admin API sends it: {@code t}, {@code connections} and only the non-zero counts. */
   ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode().put("t", second).put("connections", connections);

@@ -18,7 +18,13 @@ final class SampleRing {
     this.slots = new Sample[capacity];
   }
 
+  /** Keeps {@code sample}; one of the same second as the newest is merged into it ({@link Sample#plus}). */
   void add(Sample sample) {
+    int newest = (next - 1 + slots.length) % slots.length;
+    if (size > 0 && slots[newest].second() == sample.second()) {
+      slots[newest] = slots[newest].plus(sample);
+      return;
+    }
     slots[next] = sample;
     next = (next + 1) % slots.length;
     if (size < slots.length) size++;
