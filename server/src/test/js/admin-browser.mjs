@@ -10,10 +10,11 @@
 //
 // Commands (stdin, one per line, run one after the other):
 //   open                 load the page; {"event":"opened","login":bool}
-//   login <password>     type the password and submit; {"event":"login","ok":bool,"error":text}
+//   login <password>     type the password (the rest of the line) and submit; {"event":"login","ok":bool,"error":text}
 //   logout               {"event":"loggedOut"}
-//   nodes                the node table; {"event":"nodes","nodes":[{name,connections}],"total":n}
-//   chart                the chart's legend totals and detected events; {"event":"chart","totals":{},"events":[]}
+//   nodes                the node table after the page's next update; {"event":"nodes","nodes":[{name,connections}],"total":n}
+//   chart                the chart after the next update: legend totals, bar sums by series, detected events;
+//                        {"event":"chart","totals":{},"bars":{},"events":[]}
 //   channel <name>       open a channel by name; {"event":"channel","facts":{},"offsets":[],"info":text}
 //   history <newest|older|newer>   {"event":"history","offsets":[],"info":text}
 //   publish <json>       fill in the data and press Publish; {"event":"confirm","title","body"} (the dialog)
@@ -53,6 +54,12 @@ page.on('requestfailed', (r) => emit({ event: 'requestfailed', url: r.url(), err
 const visible = (selector) => page.waitForSelector(selector, { visible: true, ...WAIT });
 const text = (selector) => page.$eval(selector, (el) => el.textContent.trim());
 
+/** Waits until the page has drawn fresh data from the node again (it polls every 2 s). */
+async function nextUpdate() {
+  const seen = await page.evaluate(() => Number(document.body.dataset.updates || 0));
+  await page.waitForFunction((n) => Number(document.body.dataset.updates || 0) > n, WAIT, seen);
+}
+
 async function historyRows() {
   return page.$$eval('#history tbody tr', (rows) => rows.map((r) => Number(r.dataset.offset)));
 }
@@ -63,7 +70,8 @@ const commands = {
     await page.waitForFunction(() => !document.getElementById('login').hidden || !document.getElementById('app').hidden, WAIT);
     emit({ event: 'opened', login: await page.$eval('#login', (el) => !el.hidden) });
   },
-  async login(password) {
+  async login(...words) {
+    const password = words.join(' ');
     await visible('#password');
     await page.$eval('#password', (el) => { el.value = ''; });
     await page.$eval('#login-error', (el) => { el.textContent = ''; });
@@ -80,7 +88,7 @@ const commands = {
     emit({ event: 'loggedOut' });
   },
   async nodes() {
-    await page.waitForSelector('#nodes tbody tr', WAIT);
+    await nextUpdate();
     const nodes = await page.$$eval('#nodes tbody tr', (rows) => rows.map((r) => ({
       name: r.dataset.node,
       connections: Number(r.querySelector('td.connections').textContent.replace(/,/g, '')),
@@ -90,7 +98,7 @@ const commands = {
     emit({ event: 'nodes', nodes, total });
   },
   async chart() {
-    await page.waitForSelector('#legend', WAIT);
+    await nextUpdate();
     const totals = await page.$$eval('#legend [data-series]', (items) => Object.fromEntries(items.map((i) => [i.dataset.series, Number(i.dataset.total)])));
     const bars = await page.$$eval('#chart rect[data-series]', (rects) => {
       const sums = {};
@@ -140,6 +148,7 @@ const commands = {
     emit({ event: 'cancelled' });
   },
   async screenshot(file) {
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage: true });
     emit({ event: 'screenshot', path: file });
   },

@@ -1,12 +1,13 @@
 // Rebound admin page: login, live nodes, the activity chart, channels and actions. Plain JavaScript
 // modules, no libraries, no network but this node's admin API. Every value that came from clients
 // (channel names, data, user ids) is written as text, never as HTML.
-import { $, fmt, h } from './dom.js';
+import { $, fmt, h, plural } from './dom.js';
 import { seriesRows, drawChart } from './chart.js';
 
 const POLL_MS = 2000;
 const CHANNELS_POLL_MS = 5000;
 const HISTORY_PAGE = 20;
+const MIN_CHART_SECONDS = 60;
 const SESSION_KEY = 'rebound-admin-token';
 
 // ---------------------------------------------------------------- session and API
@@ -149,6 +150,7 @@ async function poll() {
     renderNodeSelect();
     renderChart();
     renderStatus();
+    document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1); // for tests and automation
   } catch (e) {
     if (e instanceof Unauthorized) showLogin(e.message);
     else { state.error = e.message; renderStatus(); }
@@ -239,7 +241,11 @@ function renderChart() {
   const pick = $('chart-node').value;
   const uids = pick ? [pick] : state.nodes.map((n) => n.uid);
   const end = state.now || Math.floor(Date.now() / 1000);
-  drawChart($('chart'), $('events'), seriesRows(state.samples, uids, end, state.span), state.codes);
+  // A young cluster's chart spans what it has (at least a minute), so its first minutes are readable.
+  let first = end;
+  for (const uid of uids) for (const t of (state.samples.get(uid) || new Map()).keys()) first = Math.min(first, t);
+  const span = Math.min(state.span, Math.max(MIN_CHART_SECONDS, end - first + 1));
+  drawChart($('chart'), $('events'), seriesRows(state.samples, uids, end, span), state.codes);
 }
 
 // ---------------------------------------------------------------- channels
@@ -285,7 +291,7 @@ async function loadFacts() {
   } else {
     list.push(fact('history', r.stream_error ? r.stream_error.message : '–'));
   }
-  if (r.presence_stats) list.push(fact('present', fmt(r.presence_stats.num_clients) + ' clients, ' + fmt(r.presence_stats.num_users) + ' users'));
+  if (r.presence) list.push(fact('present', plural(r.presence.num_clients, 'client') + ', ' + plural(r.presence.num_users, 'user')));
   else list.push(fact('presence', r.presence_error ? r.presence_error.message : '–'));
   facts.replaceChildren(...list);
 }
@@ -337,7 +343,7 @@ async function loadPresence() {
   const r = await act(api('presence', { channel: name }), (e) => { info.textContent = e.message; $('presence').hidden = true; });
   if (!r || name !== chan.name) return;
   const entries = Object.values(r.presence || {});
-  info.textContent = fmt(entries.length) + ' clients';
+  info.textContent = plural(entries.length, 'client');
   $('presence').tBodies[0].replaceChildren(...entries.map((p) => h('tr', {},
     h('td', {}, p.user || '(anonymous)'), h('td', { className: 'mono' }, p.client),
     h('td', { className: 'data' }, p.conn_info === undefined ? '–' : JSON.stringify(p.conn_info)))));

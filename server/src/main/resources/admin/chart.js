@@ -129,8 +129,9 @@ export function drawChart(box, eventsBox, data, names) {
 
   // time axis
   const bw = (W - LEFT - RIGHT) / data.length;
+  const every = data.length <= 90 ? 15 : data.length <= 180 ? 30 : 60;
   data.forEach((r, i) => {
-    if (r.t % 60 !== 0) return;
+    if (r.t % every !== 0) return;
     const x = LEFT + i * bw + bw / 2;
     root.append(svg('text', { x, y: height - 6, 'text-anchor': 'middle' }, clock(r.t)));
   });

@@ -4,6 +4,9 @@ export const $ = (id) => document.getElementById(id);
 
 export const fmt = (n) => (n === undefined || n === null ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 1 }));
 
+/** "1 client", "3 clients". */
+export const plural = (n, word) => fmt(n) + ' ' + word + (n === 1 ? '' : 's');
+
 /** HH:MM:SS of an epoch second, in the browser's time zone. */
 export const clock = (t) => new Date(t * 1000).toLocaleTimeString('en-GB', { hour12: false });
 

@@ -118,7 +118,7 @@ final class AdminApi {
       out.put("channel", channel);
       out.put("subscribers", subscribers.succeeded() ? subscribers.result().path("channels").path(channel).path("num_clients").asInt(0) : 0);
       part(out, "stream", top, r -> JSON.createObjectNode().put("offset", r.path("offset").asLong()).put("epoch", r.path("epoch").asText()));
-      part(out, "presence_stats", presence, r -> r);
+      part(out, "presence", presence, r -> r);
       return Future.succeededFuture(out);
     });
   }
