@@ -18,7 +18,9 @@
 //   channel <name>       open a channel by name; {"event":"channel","facts":{},"offsets":[],"info":text}
 //   history <newest|older|newer>   {"event":"history","offsets":[],"info":text}
 //   publish <json>       fill in the data and press Publish; {"event":"confirm","title","body"} (the dialog)
-//   confirm | cancel     answer the dialog; after confirm {"event":"published","text","ok"}
+//   confirm | cancel     answer the publish dialog; after confirm {"event":"published","text","ok"}
+//   disconnect <user> <reconnect|disconnect>   fill in and press Disconnect; {"event":"confirm",...}
+//   confirmDisconnect    answer the disconnect dialog; {"event":"disconnected","text","ok"}
 //   screenshot <path>    full-page PNG; {"event":"screenshot","path"}
 //   exit
 import puppeteer from 'puppeteer-core';
@@ -142,6 +144,19 @@ const commands = {
     await page.click('#confirm-ok');
     await page.waitForFunction(() => document.getElementById('publish-result').textContent.trim() !== '', WAIT);
     emit({ event: 'published', text: await text('#publish-result'), ok: await page.$eval('#publish-result', (el) => el.className === 'ok') });
+  },
+  async disconnect(user, mode) {
+    await page.$eval('#disconnect-user', (el, v) => { el.value = v; }, user);
+    await page.select('#disconnect-mode', mode || 'reconnect');
+    await page.$eval('#disconnect-result', (el) => { el.textContent = ''; });
+    await page.click('#disconnect-button');
+    await visible('#confirm');
+    emit({ event: 'confirm', title: await text('#confirm-title'), body: await text('#confirm-body') });
+  },
+  async confirmDisconnect() {
+    await page.click('#confirm-ok');
+    await page.waitForFunction(() => document.getElementById('disconnect-result').textContent.trim() !== '', WAIT);
+    emit({ event: 'disconnected', text: await text('#disconnect-result'), ok: await page.$eval('#disconnect-result', (el) => el.className === 'ok') });
   },
   async cancel() {
     await page.click('#confirm-cancel');

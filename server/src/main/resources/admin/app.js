@@ -5,7 +5,8 @@ import { $, fmt, h, plural } from './dom.js';
 import { seriesRows, drawChart } from './chart.js';
 
 const POLL_MS = 2000;
-const CHANNELS_POLL_MS = 5000;
+// The channel list is a cluster-wide collection: refreshed less often than the nodes.
+const CHANNELS_POLL_MS = 10000;
 const HISTORY_PAGE = 20;
 const MIN_CHART_SECONDS = 60;
 const SESSION_KEY = 'rebound-admin-token';

@@ -16,10 +16,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +125,7 @@ final class AdminApi {
     });
   }
 
-  private static void part(ObjectNode out, String field, Future<JsonNode> f, java.util.function.UnaryOperator<JsonNode> shape) {
+  private static void part(ObjectNode out, String field, Future<JsonNode> f, UnaryOperator<JsonNode> shape) {
     if (f.succeeded()) {
       out.set(field, shape.apply(f.result()));
     } else {
@@ -197,6 +199,6 @@ final class AdminApi {
         throw new IllegalStateException(e);
       }
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 }

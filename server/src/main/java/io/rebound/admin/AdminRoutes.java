@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +117,7 @@ final class AdminRoutes {
       case MISSING -> fail(rc, 401, ErrorCode.UNAUTHORIZED.code, "log in first");
       case EXPIRED -> fail(rc, 401, ErrorCode.UNAUTHORIZED.code, "session expired: log in again");
       default -> {
-        LOG.info("event=admin_token_refused remote={} reason={}", remote(rc), check.name().toLowerCase(java.util.Locale.ROOT));
+        LOG.info("event=admin_token_refused remote={} reason={}", remote(rc), check.name().toLowerCase(Locale.ROOT));
         fail(rc, 401, ErrorCode.UNAUTHORIZED.code, "invalid session: log in again");
       }
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +141,7 @@ final class ClusterBoard {
     return n;
   }
 
-  private static double rate(List<Sample> samples, java.util.function.ToLongFunction<Sample> field) {
+  private static double rate(List<Sample> samples, ToLongFunction<Sample> field) {
     if (samples.isEmpty()) return 0;
     long sum = samples.stream().mapToLong(field).sum();
     return Math.round(10.0 * sum / samples.size()) / 10.0;

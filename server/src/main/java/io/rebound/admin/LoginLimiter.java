@@ -1,12 +1,15 @@
 package io.rebound.admin;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Login attempts per remote address as a token bucket: an address may try {@code burst} times in a
+ * Login attempts per remote address (per /64 network for IPv6) as a token bucket: an address may try {@code burst} times in a
  * row, then once per {@code refill}; a successful login gives its address a full bucket again. So a
  * mistyped password costs nothing, and guessing is held to a few attempts a minute per address.
  *
@@ -55,12 +58,27 @@ final class LoginLimiter {
   }
 
   /**
+   * The bucket of a remote address: the address itself for IPv4, its /64 network for IPv6 (one host
+   * commonly holds a whole /64, so per-address buckets would give a guesser 2^64 of them).
+   */
+  static String bucketOf(String address) {
+    if (address == null || address.indexOf(':') < 0) return address;
+    try {
+      byte[] bytes = InetAddress.getByName(address).getAddress(); // an IP literal: no name lookup
+      if (bytes.length != 16) return address;
+      return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+    } catch (UnknownHostException e) {
+      return address;
+    }
+  }
+
+  /**
    * Takes one attempt for {@code address}: 0 when it may go ahead, else how many whole seconds (at
    * least 1) until it may try again.
    */
   synchronized long tryAcquire(String address) {
     long now = nanoTime.getAsLong();
-    Bucket b = buckets.computeIfAbsent(address, a -> new Bucket(burst, now));
+    Bucket b = buckets.computeIfAbsent(bucketOf(address), a -> new Bucket(burst, now));
     b.tokens = Math.min(burst, b.tokens + (double) (now - b.updatedAt) / refillNanos);
     b.updatedAt = now;
     if (b.tokens >= 1) {
@@ -73,7 +91,7 @@ final class LoginLimiter {
 
   /** {@code address} logged in: it starts again with a full bucket. */
   synchronized void succeeded(String address) {
-    buckets.remove(address);
+    buckets.remove(bucketOf(address));
   }
 
   /** Addresses remembered now (for tests of the bound). */

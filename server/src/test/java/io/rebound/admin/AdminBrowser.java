@@ -62,6 +62,15 @@ final class AdminBrowser implements AutoCloseable {
     return step("confirm", "published");
   }
 
+  /** Fills in the disconnect form and presses Disconnect: the confirmation dialog it opens. */
+  JsonNode disconnect(String user, boolean reconnect) {
+    return step("disconnect " + user + " " + (reconnect ? "reconnect" : "disconnect"), "confirm");
+  }
+
+  JsonNode confirmDisconnect() {
+    return step("confirmDisconnect", "disconnected");
+  }
+
   JsonNode screenshot(java.nio.file.Path file) {
     return step("screenshot " + file.toAbsolutePath(), "screenshot");
   }

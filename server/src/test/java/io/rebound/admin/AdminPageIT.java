@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * counts the clients that connected; a balancer reload (every client's connection cut at the proxy,
  * the real centrifuge SDK reconnecting and recovering) shows in the chart as a network cut followed
  * by as many recoveries; a channel's history pages back and forth; a publication made on the page
- * reaches an SDK subscriber. The page is photographed at the end ({@code target/admin-page.png}).
+ * reaches an SDK subscriber, and a user disconnected from the page is closed with the chosen code. The page is photographed at the end ({@code target/admin-page.png}).
  */
 class AdminPageIT {
 
@@ -127,6 +127,16 @@ class AdminPageIT {
     JsonNode received = reader.await("the reader gets the page's publication", is("sub", "publication", "chat:news"));
     assertThat(received.path("data").path("text").asText()).isEqualTo("hello from the admin page");
     assertThat(received.path("offset").asLong()).isEqualTo(1);
+
+    // Disconnecting a user from the page (after confirming) closes their connection with 3011; the SDK reconnects.
+    int beforeDisconnect = reader.mark();
+    JsonNode disconnectDialog = browser.disconnect("reader", true);
+    assertThat(disconnectDialog.path("title").asText()).isEqualTo("Disconnect reader?");
+    assertThat(disconnectDialog.path("body").asText()).contains("3011");
+    assertThat(browser.confirmDisconnect().path("ok").asBoolean()).isTrue();
+    assertThat(reader.await("the reader is disconnected with 3011", beforeDisconnect, is("client", "connecting"))
+        .path("code").asInt()).isEqualTo(3011);
+    reader.await("the reader reconnects", beforeDisconnect, is("client", "connected"));
 
     // What the operator saw, for a person to look at; and the page threw no script errors throughout.
     Path shot = Files.createDirectories(Path.of("target")).resolve("admin-page.png");

@@ -43,6 +43,15 @@ class LoginLimiterTest {
   }
 
   @Test
+  void anIpv6HostCannotHopAddressesWithinItsNetwork() {
+    for (int i = 0; i < 5; i++) assertThat(limiter.tryAcquire("2001:db8:1:2::" + Integer.toHexString(i + 1))).isZero();
+    assertThat(limiter.tryAcquire("2001:db8:1:2:ffff::9")).isPositive();
+    assertThat(limiter.tryAcquire("2001:db8:1:3::1")).as("another /64").isZero();
+    assertThat(LoginLimiter.bucketOf("10.1.2.3")).isEqualTo("10.1.2.3");
+    assertThat(LoginLimiter.bucketOf("2001:db8:1:2::1")).isEqualTo("20010db800010002::/64");
+  }
+
+  @Test
   void aSuccessfulLoginRefillsItsAddress() {
     for (int i = 0; i < 4; i++) limiter.tryAcquire("10.0.0.1");
     limiter.succeeded("10.0.0.1");
