@@ -1,7 +1,7 @@
 // Rebound admin page: login, live nodes, the activity chart, channels and actions. Plain JavaScript
 // modules, no libraries, no network but this node's admin API. Every value that came from clients
 // (channel names, data, user ids) is written as text, never as HTML.
-import { $, fmt, h, plural } from './dom.js';
+import { $, fmt, h, plural, clock } from './dom.js';
 import { seriesRows, drawChart } from './chart.js';
 
 const POLL_MS = 2000;
@@ -257,7 +257,8 @@ async function loadChannels() {
   const pattern = $('channels-pattern').value.trim();
   const r = await act(api('channels', { pattern, limit: 200 }), (e) => { $('channels-count').textContent = e.message; });
   if (!r) return;
-  $('channels-count').textContent = r.total > r.channels.length ? 'busiest ' + r.channels.length + ' of ' + fmt(r.total) : fmt(r.total) + ' with subscribers';
+  const count = r.total > r.channels.length ? 'busiest ' + r.channels.length + ' of ' + fmt(r.total) : fmt(r.total) + ' with subscribers';
+  $('channels-count').textContent = count + ' · at ' + clock(Math.floor(Date.now() / 1000));
   const rows = r.channels.map((c) => h('tr', {
     className: 'pick' + (c.channel === chan.name ? ' selected' : ''), dataset: { channel: c.channel }, onclick: () => openChannel(c.channel),
   }, h('td', { className: 'mono' }, c.channel), h('td', { className: 'num' }, fmt(c.subscribers))));
@@ -271,7 +272,13 @@ async function openChannel(name) {
   $('channel-empty').hidden = true;
   $('channel-body').hidden = false;
   $('channel-refresh').disabled = false;
+  loadChannels();
   $('publish-result').textContent = '';
+  // Nothing of the previous channel stays on screen while this one loads.
+  $('channel-facts').replaceChildren();
+  $('history').tBodies[0].replaceChildren();
+  $('history-info').textContent = '';
+  chan.epoch = '';
   $('presence').hidden = true;
   $('presence-info').textContent = '';
   await loadFacts();
@@ -396,6 +403,7 @@ async function publish(event) {
   if (!r) return;
   out.className = 'ok';
   out.textContent = r.offset ? 'published at offset ' + fmt(r.offset) : 'published (not kept in history)';
+  loadChannels();
   await loadFacts();
   await loadHistory('newest');
 }
@@ -416,6 +424,7 @@ async function disconnectUser(event) {
   if (!r) return;
   out.className = 'ok';
   out.textContent = 'disconnect sent for ' + user + (client ? ' / ' + client : '');
+  loadChannels();
 }
 
 // ---------------------------------------------------------------- start
