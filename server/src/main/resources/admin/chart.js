@@ -56,6 +56,8 @@ export function seriesRows(samples, uids, end, span) {
   return out;
 }
 
+/** Seconds of closes around a mass disconnect that still belong to it. */
+const CLOSE_SPREAD = 3;
 const W = 1000, LEFT = 56, RIGHT = 10, PANEL_H = 92, GAP = 40, TOP = 26;
 
 function niceMax(v) {
@@ -195,20 +197,28 @@ function hover(ev, root, cursor, data) {
 
 /**
  * Mass disconnects: a second in which at least a third of the open connections (and at least 3)
- * closed. What closed them names the event (a network cut, a node shutdown, a server code), and the
+ * closed, together with the seconds of closes right around it (a cut rarely falls inside one
+ * second). What closed them names the event (a network cut, a node shutdown, a server code), and the
  * 30 seconds after it say how the clients came back: reconnected, recovered, resumed, refused.
  */
 export function detectEvents(data) {
   const events = [];
   for (let i = 1; i < data.length; i++) {
     const r = data[i];
-    const before = data[i - 1].connections || 0;
-    if (r.closed < 3 || r.closed < before / 3) continue;
-    const last = events[events.length - 1];
-    if (last && r.t - last.end <= 3) { absorb(last, r); continue; }
-    const e = { t: r.t, end: r.t, closed: 0, byCode: {}, before };
-    absorb(e, r);
-    events.push(e);
+    if (r.closed < 3 || r.closed < (data[i - 1].connections || 0) / 3) continue;
+    let first = i;
+    while (first > 1 && data[first - 1].closed > 0 && i - (first - 1) <= CLOSE_SPREAD) first--;
+    let last = i;
+    while (last + 1 < data.length && data[last + 1].closed > 0 && last + 1 - i <= CLOSE_SPREAD) last++;
+    const previous = events[events.length - 1];
+    if (previous && data[first].t - previous.end <= CLOSE_SPREAD) {
+      for (let k = first; k <= last; k++) if (data[k].t > previous.end) absorb(previous, data[k]);
+    } else {
+      const e = { t: data[first].t, end: data[first].t, closed: 0, byCode: {}, before: data[first - 1].connections || 0 };
+      for (let k = first; k <= last; k++) absorb(e, data[k]);
+      events.push(e);
+    }
+    i = last;
   }
   for (const e of events) {
     const after = data.filter((r) => r.t >= e.t && r.t <= e.end + 30);
