@@ -83,13 +83,14 @@ public final class Node {
     PresenceStore presence = engines.presence();
     var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
         engines.syncPositions());
-    HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
+    ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
+    HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
     Admin admin = config.admin().enabled() ? Admin.create(vertx, config, metrics, registry::collect, this::health, this::ready) : null;
     Function<Vertx, Handler<HttpServerRequest>> routes = admin == null ? http::router : admin.inFrontOf(http::router);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
-        .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry::collect, metrics)), 1))
+        .compose(v -> deploy(() -> new ApiVerticle(api), 1))
         .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))
         .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
