@@ -4,22 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.client.ClientProtocolTest.Recorder;
 import io.rebound.testing.Await;
+import io.rebound.testing.Closer;
+import io.rebound.testing.NodeExtension;
 import io.rebound.testing.RunningNode;
 import io.rebound.testing.TcpProxy;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Java client against a real node over real WebSockets: round trip, per-channel recovery across a TCP cut,
@@ -42,33 +41,13 @@ class ReboundClientIT {
       }
       """;
 
-  static Vertx vertx;
-  static RunningNode node;
-  final List<ReboundClient> clients = new ArrayList<>();
-  final List<AutoCloseable> closeables = new ArrayList<>();
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
+  @RegisterExtension final Closer open = new Closer();
   String ch;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = RunningNode.start(CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-    Await.result(vertx.close());
-  }
 
   @BeforeEach
   void channel(TestInfo info) {
     ch = info.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    for (ReboundClient c : clients) Await.result(c.closeAsync());
-    for (AutoCloseable c : closeables) c.close();
   }
 
   ReboundClientOptions options(String url) {
@@ -76,9 +55,10 @@ class ReboundClientIT {
         .minReconnectDelay(Duration.ofMillis(50)).maxReconnectDelay(Duration.ofMillis(300));
   }
 
+  /** A client closed (and waited for) after the test. */
   ReboundClient client(ReboundClientOptions o, Recorder rec) {
-    ReboundClient c = ReboundClient.create(vertx, o).addListener(rec);
-    clients.add(c);
+    ReboundClient c = ReboundClient.create(node.clients(), o).addListener(rec);
+    open.add(() -> Await.result(c.closeAsync()));
     return c;
   }
 
@@ -115,8 +95,7 @@ class ReboundClientIT {
 
   @Test
   void recoversEveryPublicationOnceInOrderAfterTheTcpConnectionIsCut() {
-    TcpProxy proxy = TcpProxy.start(vertx, List.of(node.port()));
-    closeables.add(proxy);
+    TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
     Recorder rec = new Recorder();
     ReboundClient c = client(options(proxy.wsUrl()).resumeWindow(Duration.ZERO), rec);
     Subscription s = c.newSubscription("rec:" + ch).addListener(rec);
@@ -146,8 +125,7 @@ class ReboundClientIT {
 
   @Test
   void serverSideSubscriptionsRecoverThroughConnectSubs() {
-    TcpProxy proxy = TcpProxy.start(vertx, List.of(node.port()));
-    closeables.add(proxy);
+    TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
     String channel = "srv:" + ch;
     String token = node.sign(Map.of("sub", "carol", "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of(channel)));
     Recorder rec = new Recorder();
@@ -169,7 +147,7 @@ class ReboundClientIT {
 
   @Test
   void givesUpWhenTheServerIsGoneForLongerThanTheReconnectTimeout() {
-    RunningNode doomed = RunningNode.start(CONFIG);
+    RunningNode doomed = RunningNode.start(CONFIG); // closed by the test itself
     Recorder rec = new Recorder();
     ReboundClient c = client(new ReboundClientOptions().url(doomed.wsUrl()).token(doomed.token("dave"))
         .minReconnectDelay(Duration.ofMillis(100)).maxReconnectDelay(Duration.ofMillis(400))
@@ -195,8 +173,7 @@ class ReboundClientIT {
 
   @Test
   void aFullRecoveryBufferFailsPublishAndTheQueuedOnesAreSentOnceConnected() {
-    TcpProxy proxy = TcpProxy.start(vertx, List.of(node.port()));
-    closeables.add(proxy);
+    TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
     Recorder rec = new Recorder();
     ReboundClient watcher = client(options(node.wsUrl()), rec);
     watcher.newSubscription("rec:" + ch).addListener(rec).subscribe();

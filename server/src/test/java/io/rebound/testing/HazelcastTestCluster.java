@@ -29,13 +29,21 @@ public final class HazelcastTestCluster implements AutoCloseable {
   private final String clusterName = "rebound-test-" + UUID.randomUUID();
   private final List<Node> nodes = new ArrayList<>();
 
-  /** Starts {@code size} nodes one after the other (so they join in a known order) and waits for all to see each other. */
+  /**
+   * Starts {@code size} nodes one after the other (so they join in a known order) and waits for all to
+   * see each other. A test class usually registers a {@link HazelcastClusterExtension} instead.
+   */
   public static HazelcastTestCluster start(int size) {
     HazelcastTestCluster cluster = new HazelcastTestCluster();
-    for (int i = 0; i < size; i++) cluster.startNode();
-    Await.until("cluster of " + size, java.time.Duration.ofSeconds(60),
-        () -> cluster.nodes.stream().allMatch(n -> n.hz().getCluster().getMembers().size() == size));
-    return cluster;
+    try {
+      for (int i = 0; i < size; i++) cluster.startNode();
+      Await.until("cluster of " + size, java.time.Duration.ofSeconds(60),
+          () -> cluster.nodes.stream().allMatch(n -> n.hz().getCluster().getMembers().size() == size));
+      return cluster;
+    } catch (RuntimeException | AssertionError e) {
+      cluster.close(); // the members that did start must not outlive the failed test
+      throw e;
+    }
   }
 
   public Node node(int i) {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-/** Starts a real node for an integration test class. */
+/** Starts a real node for an integration test class. Being replaced by {@link RunningNode} and {@link NodeExtension}. */
 public final class TestNode {
   private TestNode() {}
 
