@@ -1,6 +1,5 @@
 package io.rebound.cluster;
 
-import io.rebound.testing.RepoFiles;
 import static io.rebound.testing.SdkClient.is;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.auth.JwtSigner;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
+import io.rebound.testing.ClientVertx;
 import io.rebound.testing.NodeProcess;
+import io.rebound.testing.Ports;
 import io.rebound.testing.RawClient;
+import io.rebound.testing.RepoFiles;
 import io.rebound.testing.SdkClient;
 import io.rebound.testing.TcpProxy;
-import io.rebound.testing.TestNode;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three broker node PROCESSES with {@code engine: hazelcast} behind a TCP proxy (a load balancer):
@@ -64,7 +65,7 @@ class NodeKillIT {
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<SdkClient> sdks = new ArrayList<>();
   private Path dir;
-  private Vertx vertx;
+  @RegisterExtension final ClientVertx clients = new ClientVertx(); // per class: the class is PER_CLASS
   private TcpProxy proxy;
   private Publisher publisher;
   private SdkClient follower; // stays online through everything, moving from node to node
@@ -89,7 +90,7 @@ class NodeKillIT {
     reaper = new Thread(() -> nodes.forEach(NodeProcess::close), "node-kill-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
     for (int i = 1; i <= 3; i++) {
-      nodes.add(new NodeProcess("node-" + i, TestNode.freePort(), config, clusterXml, API_KEY));
+      nodes.add(new NodeProcess("node-" + i, Ports.free(), config, clusterXml, API_KEY));
     }
     // Node 1 first: members that start at the same instant may each form a cluster of one (and
     // would only merge minutes later); the others join the running one, as in a real rollout.
@@ -98,8 +99,7 @@ class NodeKillIT {
     nodes.get(1).start();
     nodes.get(2).start();
     awaitCluster(3, false);
-    vertx = Vertx.vertx();
-    proxy = TcpProxy.start(vertx, nodes.stream().map(NodeProcess::port).toList());
+    proxy = TcpProxy.start(clients.get(), nodes.stream().map(NodeProcess::port).toList());
   }
 
   @AfterAll
@@ -109,7 +109,6 @@ class NodeKillIT {
     sdks.forEach(SdkClient::close);
     if (proxy != null) proxy.close();
     nodes.forEach(NodeProcess::close);
-    if (vertx != null) Await.result(vertx.close(), 30);
     if (reaper != null) Runtime.getRuntime().removeShutdownHook(reaper);
   }
 
@@ -251,7 +250,7 @@ class NodeKillIT {
 
     // A bystander on a node that survives: it must see every publication in order, with no
     // "insufficient state", while the cluster loses a member under it.
-    bystander = RawClient.connected(vertx, nodes.get(2).port(), signer.connectionToken("bystander", 3600));
+    bystander = RawClient.connected(clients.get(), nodes.get(2).port(), signer.connectionToken("bystander", 3600));
     for (int i = 0; i < CHANNELS; i++) {
       JsonNode reply = bystander.call(2 + i, "subscribe", "{\"channel\":\"" + channels.get(i) + "\"}");
       assertThat(reply.has("subscribe")).as("%s", reply).isTrue();
@@ -312,7 +311,7 @@ class NodeKillIT {
     NodeProcess killed = nodes.get(0);
     killed.start();
     awaitCluster(3, false);
-    try (RawClient c = RawClient.connected(vertx, killed.port(), signer.connectionToken("newcomer", 3600))) {
+    try (RawClient c = RawClient.connected(clients.get(), killed.port(), signer.connectionToken("newcomer", 3600))) {
       String channel = channels.get(0);
       JsonNode sub = c.call(2, "subscribe", "{\"channel\":\"" + channel + "\"}").path("subscribe");
       assertThat(sub.path("epoch").asText()).as("the rejoined node reads the same stream: %s", sub).isEqualTo(epochs.get(channel));

@@ -40,6 +40,7 @@ public final class RunningNode implements AutoCloseable {
 
   private final Node node;
   private final ApiClient http;
+  private boolean closed;
 
   private RunningNode(Node node) {
     this.node = node;
@@ -136,8 +137,11 @@ public final class RunningNode implements AutoCloseable {
     return api("publish", Map.of("channel", channel, "data", Map.of("n", n)));
   }
 
+  /** Closes the node (a second call does nothing, so a test may close a node its {@link Closer} closes again). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     Await.result(node.close(), 30);
   }
 }
