@@ -7,6 +7,7 @@ import io.rebound.testing.Await;
 import io.rebound.testing.Closer;
 import io.rebound.testing.NodeExtension;
 import io.rebound.testing.TcpProxy;
+import io.rebound.testing.UniqueName;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -45,12 +45,13 @@ class ReboundClientExtensionsIT {
 
   @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
   @RegisterExtension final Closer open = new Closer();
+  @RegisterExtension final UniqueName name = new UniqueName();
   TcpProxy proxy;
   String ch;
 
   @BeforeEach
-  void setUp(TestInfo info) {
-    ch = "rec:" + info.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
+  void setUp() {
+    ch = name.in("rec");
     proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
   }
 

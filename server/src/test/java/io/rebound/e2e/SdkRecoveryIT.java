@@ -9,15 +9,14 @@ import io.rebound.testing.Closer;
 import io.rebound.testing.NodeExtension;
 import io.rebound.testing.SdkClient;
 import io.rebound.testing.RunningNode;
+import io.rebound.testing.UniqueName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -59,16 +58,11 @@ class SdkRecoveryIT {
 
   @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
   @RegisterExtension final Closer open = new Closer();
-  String channelSuffix;
+  @RegisterExtension final UniqueName name = new UniqueName();
   int clientCount;
 
-  @BeforeEach
-  void name(TestInfo info) {
-    channelSuffix = info.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
-  }
-
   private String channel(String namespace) {
-    return namespace + ":" + channelSuffix;
+    return name.in(namespace);
   }
 
   private SdkClient client(RunningNode on, String user, List<String> channels) {
@@ -76,7 +70,7 @@ class SdkRecoveryIT {
   }
 
   private SdkClient client(RunningNode on, String token, List<String> channels, boolean askForTokens) {
-    return open.add(SdkClient.driver(channelSuffix + "-" + clientCount++, on, token, channels, askForTokens));
+    return open.add(SdkClient.driver(name.get() + "-" + clientCount++, on, token, channels, askForTokens));
   }
 
   private static JsonNode subscribed(SdkClient c, String scope, String channel, int from) {
@@ -326,7 +320,7 @@ class SdkRecoveryIT {
 
   @Test
   void userLimitedChannelAdmitsOnlyItsUser() {
-    String ch = "personal:" + channelSuffix + "#alice";
+    String ch = "personal:" + name.get() + "#alice";
     SdkClient alice = client(node.running(), "alice", List.of(ch));
     SdkClient bob = client(node.running(), "bob", List.of(ch));
     subscribed(alice, "sub", ch, 0);

@@ -66,6 +66,15 @@ class SessionResumeIT {
     Await.until(count + " publications numbered into the detached session", Duration.ofSeconds(10), () -> deliveries() >= before + count);
   }
 
+  /** A session subscribed to {@code feed} that received one publication there, then was cut (detached on the server). */
+  private static ResumableSession detachedAfterOnePublication(String user, String feed) {
+    ResumableSession s = ResumableSession.connect(node, user, 30_000);
+    s.subscribe(feed);
+    s.publishAndReceive(feed, 1);
+    s.cut();
+    return s;
+  }
+
   private static void assertRefused(JsonNode refused, ResumableSession s) {
     assertThat(refused.path("resumed").isBoolean()).as("resumed in %s", refused).isTrue();
     assertThat(refused.path("resumed").asBoolean()).isFalse();
@@ -295,10 +304,7 @@ class SessionResumeIT {
   @Test
   void resumeFromAPositionTheBufferNoLongerHoldsIsRefusedAndEndsTheSession() {
     String feed = "feed:evicted";
-    try (ResumableSession s = ResumableSession.connect(node, "evict", 30_000)) {
-      s.subscribe(feed);
-      s.publishAndReceive(feed, 1);
-      s.cut();
+    try (ResumableSession s = detachedAfterOnePublication("evict", feed)) {
 
       double before = deliveries();
       node.http().publishBatch(feed, 40); // the buffer keeps 32 messages
@@ -369,10 +375,7 @@ class SessionResumeIT {
     // cannot be filled; if it happens while the session is detached, the push is numbered into the
     // buffer like any message and resent on resume.
     String feed = "feed:gap-detached";
-    try (ResumableSession s = ResumableSession.connect(node, "gapd", 30_000)) {
-      s.subscribe(feed);
-      s.publishAndReceive(feed, 1);
-      s.cut();
+    try (ResumableSession s = detachedAfterOnePublication("gapd", feed)) {
 
       double lost = node.http().metric("rebound_insufficient_state_total");
       try (StreamTamper tamper = StreamTamper.holdPositionedReads(node.node(), feed)) {

@@ -36,19 +36,21 @@ class RedisExtensionTest {
     assertThat(command(own.port(), "PING")).isEqualTo("+PONG");
   }
 
+  /** Sets {@code key}, restarts the server, and returns what {@code GET key} answers then. */
+  private static String setRestartGet(RedisExtension redis, String key) throws IOException {
+    assertThat(command(redis.port(), "SET " + key + " yes")).isEqualTo("+OK");
+    redis.server().stop();
+    redis.server().start();
+    return command(redis.port(), "GET " + key);
+  }
+
   @Test
   void anAppendOnlyServerKeepsItsDataAcrossARestart() throws IOException {
-    assertThat(command(shared.port(), "SET kept yes")).isEqualTo("+OK");
-    shared.server().stop();
-    shared.server().start();
-    assertThat(command(shared.port(), "GET kept")).isEqualTo("yes");
+    assertThat(setRestartGet(shared, "kept")).isEqualTo("yes");
   }
 
   @Test
   void anInMemoryServerForgetsOnRestart() throws IOException {
-    assertThat(command(own.port(), "SET gone yes")).isEqualTo("+OK");
-    own.server().stop();
-    own.server().start();
-    assertThat(command(own.port(), "GET gone")).isEqualTo("$-1");
+    assertThat(setRestartGet(own, "gone")).isEqualTo("$-1");
   }
 }
