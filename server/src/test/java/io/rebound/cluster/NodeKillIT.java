@@ -22,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -67,7 +64,7 @@ class NodeKillIT {
   private Path dir;
   @RegisterExtension final ClientVertx clients = new ClientVertx(); // per class: the class is PER_CLASS
   private TcpProxy proxy;
-  private Publisher publisher;
+  private RetryingPublisher publisher;
   private SdkClient follower; // stays online through everything, moving from node to node
   private SdkClient away;     // goes offline before the rolling restart, comes back after it
   private final Map<String, String> epochs = new java.util.HashMap<>();
@@ -251,11 +248,8 @@ class NodeKillIT {
     // A bystander on a node that survives: it must see every publication in order, with no
     // "insufficient state", while the cluster loses a member under it.
     bystander = RawClient.connected(clients.get(), nodes.get(2).port(), signer.connectionToken("bystander", 3600));
-    for (int i = 0; i < CHANNELS; i++) {
-      JsonNode reply = bystander.call(2 + i, "subscribe", "{\"channel\":\"" + channels.get(i) + "\"}");
-      assertThat(reply.has("subscribe")).as("%s", reply).isTrue();
-    }
-    publisher = new Publisher(List.of(nodes.get(2).api(), nodes.get(1).api(), nodes.get(0).api()), channels);
+    for (int i = 0; i < CHANNELS; i++) bystander.subscribe(2 + i, channels.get(i));
+    publisher = new RetryingPublisher(List.of(nodes.get(2).api(), nodes.get(1).api(), nodes.get(0).api()), channels);
     publisher.start();
     follower.until("20 live publications", RECOVER, ev -> numbers(follower).size() >= 20);
 
@@ -288,11 +282,9 @@ class NodeKillIT {
       for (String channel : channels) {
         bystander.awaitCount("publication " + last + " on " + channel, 1, n -> isPub(n, channel)
             && n.path("push").path("pub").path("data").path("n").asInt() == last, RECOVER);
-        assertThat(bystander.received().stream().filter(n -> n.has("push") && channel.equals(n.path("push").path("channel").asText())
-            && n.path("push").has("unsubscribe")).toList()).as("no resubscribe request on %s", channel).isEmpty();
-        List<Long> offsets = bystander.received().stream().filter(n -> isPub(n, channel))
-            .map(n -> n.path("push").path("pub").path("offset").asLong()).toList();
-        assertThat(offsets.subList(0, last)).as("bystander on %s", channel)
+        assertThat(bystander.received().stream().filter(n -> RawClient.isPush(n, channel, "unsubscribe")).toList())
+            .as("no resubscribe request on %s", channel).isEmpty();
+        assertThat(bystander.pubOffsets(channel).subList(0, last)).as("bystander on %s", channel)
             .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
       }
     } finally {
@@ -302,7 +294,7 @@ class NodeKillIT {
   }
 
   private static boolean isPub(JsonNode n, String channel) {
-    return n.has("push") && channel.equals(n.path("push").path("channel").asText()) && n.path("push").has("pub");
+    return RawClient.isPush(n, channel, "pub");
   }
 
   @Test
@@ -362,85 +354,6 @@ class NodeKillIT {
           if (s.path("wasRecovering").asBoolean()) assertThat(s.path("recovered").asBoolean()).as("%s", s).isTrue();
         }
       }
-    }
-  }
-
-  /**
-   * Publishes {@code {"n": 1}}, {@code {"n": 2}}, ... to every channel (one {@code batch} call per
-   * {@code n}) about 20 times a second through a node's HTTP API. A call that fails, or in which any
-   * publish fails, is retried with the same idempotency keys on the next node until all succeed, so
-   * every {@code n} is stored exactly once per channel and in order, even when a retry follows an
-   * append that did happen.
-   */
-  private static final class Publisher {
-    private final List<ApiClient> apis;
-    private final List<String> channels;
-    private final AtomicInteger published = new AtomicInteger();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
-
-    Publisher(List<ApiClient> apis, List<String> channels) {
-      this.apis = apis;
-      this.channels = channels;
-      this.thread = new Thread(this::run, "node-kill-publisher");
-      this.thread.setDaemon(true);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    int published() {
-      if (failure != null) throw new AssertionError("publisher failed", failure);
-      return published.get();
-    }
-
-    void stop() {
-      running = false;
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private void run() {
-      try {
-        int node = 0;
-        for (int n = 1; running; n++) {
-          StringBuilder body = new StringBuilder("{\"commands\":[");
-          for (int i = 0; i < channels.size(); i++) {
-            if (i > 0) body.append(',');
-            body.append("{\"publish\":{\"channel\":\"").append(channels.get(i)).append("\",\"data\":{\"n\":").append(n)
-                .append("},\"idempotency_key\":\"n-").append(n).append("\"}}");
-          }
-          body.append("]}");
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-          while (true) {
-            try {
-              ApiClient.Response r = apis.get(node).call("batch", body.toString());
-              if (r.status() == 200 && r.result() != null && allPublished(r.result())) break;
-            } catch (AssertionError transientFailure) {
-              // connection refused or timed out: retried with the same idempotency key
-            }
-            node = (node + 1) % apis.size();
-            if (System.nanoTime() > deadline) throw new AssertionError("publication " + n + " not accepted within 60 s");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // retry pacing
-          }
-          published.set(n);
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // publishing rate, not a wait for anything
-        }
-      } catch (Throwable t) {
-        failure = t;
-      }
-    }
-
-    private boolean allPublished(JsonNode result) {
-      JsonNode replies = result.path("replies");
-      if (replies.size() != channels.size()) return false;
-      for (JsonNode r : replies) if (!r.path("publish").has("offset")) return false;
-      return true;
     }
   }
 }
