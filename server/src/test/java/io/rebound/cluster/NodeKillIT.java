@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.auth.JwtSigner;
-import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.ClientVertx;
 import io.rebound.testing.NodeProcess;
@@ -50,7 +49,7 @@ class NodeKillIT {
 
   private static final String SECRET = "node-kill-secret-long-enough-for-hs256";
   private static final String API_KEY = "node-kill-key";
-  private final int hzPort = freeHazelcastRange();
+  private final int hzPort = Ports.freeRange(10);
   private static final Duration START = Duration.ofSeconds(60);
   private static final Duration RECOVER = Duration.ofSeconds(45);
 
@@ -111,7 +110,7 @@ class NodeKillIT {
 
   /**
    * The repo's cluster.xml for this test: a random cluster name, its own range of 10 free ports
-   * (the machine is shared: other builds and benchmarks run Hazelcast members on 5701+, 5801+), and
+   * ({@link Ports#freeRange}: other builds and benchmarks on this shared machine run Hazelcast members too), and
    * quick failure detection.
    */
   private String testClusterXml(String xml) {
@@ -131,24 +130,6 @@ class NodeKillIT {
     assertThat(out).as("cluster.xml template changed: update NodeKillIT.testClusterXml")
         .contains(">" + port + "</port>", "max.no.heartbeat.seconds\">5<", "partition.count\">71<", "rebound-kill-");
     return out;
-  }
-
-  /** A base port below the ephemeral range whose 10 ports are all free now. */
-  private static int freeHazelcastRange() {
-    java.util.Random random = new java.util.Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 10_000 + 10 * random.nextInt(2_000);
-      boolean free = true;
-      for (int p = base; p < base + 10 && free; p++) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-          s.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-        }
-      }
-      if (free) return base;
-    }
-    throw new IllegalStateException("no free range of 10 ports for Hazelcast");
   }
 
   private void awaitCluster(int members, boolean safe) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.auth.JwtSigner;
-import io.rebound.testing.Await;
 import io.rebound.testing.NodeExtension;
 import io.rebound.testing.RawClient;
 import java.time.Duration;

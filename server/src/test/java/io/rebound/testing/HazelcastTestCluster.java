@@ -16,17 +16,20 @@ import java.util.UUID;
 /**
  * Clustered Vert.x nodes with Hazelcast members in this JVM, configured from the repo's
  * {@code cluster.xml} with test overrides: a random cluster name (parallel builds never cross-join),
- * ports 5801-5810 (no clash with a node running on 5701), few partitions and quick failure detection
- * (the machine is small and shared).
+ * a range of 10 ports of its own ({@link Ports#freeRange}: members of builds running side by side never
+ * scan each other's ports while they join, which slowed joins past a minute on the shared machine), few
+ * partitions and quick failure detection (the machine is small and shared).
  */
 public final class HazelcastTestCluster implements AutoCloseable {
 
-  public static final int BASE_PORT = 5801;
+  /** Ports per cluster: members bind the first free one of their cluster's range. */
+  private static final int PORT_RANGE = 10;
 
   /** One node: its Vert.x and its Hazelcast member. */
   public record Node(Vertx vertx, HazelcastInstance hz) {}
 
   private final String clusterName = "rebound-test-" + UUID.randomUUID();
+  private final int basePort = Ports.freeRange(PORT_RANGE);
   private final List<Node> nodes = new ArrayList<>();
 
   /**
@@ -65,9 +68,9 @@ public final class HazelcastTestCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     config.setClusterName(clusterName);
-    config.getNetworkConfig().setPort(BASE_PORT).setPortAutoIncrement(true).setPortCount(10);
+    config.getNetworkConfig().setPort(basePort).setPortAutoIncrement(true).setPortCount(PORT_RANGE);
     config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
-        .setMembers(List.of("127.0.0.1")); // no port: the whole range BASE_PORT..+9 is tried
+        .setMembers(List.of("127.0.0.1")); // no port: this cluster's range basePort..+9 is tried
     config.setProperty("hazelcast.partition.count", "71");
     config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     config.setProperty("hazelcast.phone.home.enabled", "false");
