@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -148,8 +149,9 @@ class TcpProxyTest {
     assertThat(balancer.refused()).isEqualTo(1);
   }
 
-  @Test
-  void holdKeepsNewConnectionsWaitingUntilRelease() throws IOException {
+  /** Repeated: a released connection used to lose the backend's first bytes now and then (about 1 in 7). */
+  @RepeatedTest(30)
+  void holdKeepsNewConnectionsWaitingUntilReleaseAndThenForwardsEveryByte() throws IOException {
     TcpProxy proxy = open.add(TcpProxy.start(vertx.get(), List.of(backend("b0"))));
     proxy.hold();
     Client waiting = connect(proxy);
