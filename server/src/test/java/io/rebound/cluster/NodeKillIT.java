@@ -8,14 +8,10 @@ import io.rebound.auth.JwtSigner;
 import io.rebound.testing.Await;
 import io.rebound.testing.ClientVertx;
 import io.rebound.testing.NodeProcess;
-import io.rebound.testing.Ports;
+import io.rebound.testing.ProcessCluster;
 import io.rebound.testing.RawClient;
-import io.rebound.testing.RepoFiles;
 import io.rebound.testing.SdkClient;
 import io.rebound.testing.TcpProxy;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +45,6 @@ class NodeKillIT {
 
   private static final String SECRET = "node-kill-secret-long-enough-for-hs256";
   private static final String API_KEY = "node-kill-key";
-  private final int hzPort = Ports.freeRange(10);
   private static final Duration START = Duration.ofSeconds(60);
   private static final Duration RECOVER = Duration.ofSeconds(45);
 
@@ -58,44 +53,27 @@ class NodeKillIT {
   // in flight wait for failure detection and are retried on the new owner (HAZELCAST.md).
   private static final int CHANNELS = 6;
   private final List<String> channels = IntStream.range(0, CHANNELS).mapToObj(i -> "chat:kill-" + i + "-" + UUID.randomUUID()).toList();
-  private final List<NodeProcess> nodes = new ArrayList<>();
+  private ProcessCluster cluster;
+  private List<NodeProcess> nodes;
   private final List<SdkClient> sdks = new ArrayList<>();
-  private Path dir;
   @RegisterExtension final ClientVertx clients = new ClientVertx(); // per class: the class is PER_CLASS
   private TcpProxy proxy;
   private RetryingPublisher publisher;
   private SdkClient follower; // stays online through everything, moving from node to node
   private SdkClient away;     // goes offline before the rolling restart, comes back after it
   private final Map<String, String> epochs = new java.util.HashMap<>();
-  private Thread reaper;
   private RawClient bystander; // on node-3 during the kill
 
   @BeforeAll
-  void startCluster() throws IOException {
-    dir = Files.createTempDirectory("rebound-node-kill-");
-    Path clusterXml = dir.resolve("cluster.xml");
-    Files.writeString(clusterXml, testClusterXml(Files.readString(RepoFiles.path("cluster.xml"))));
-    Path config = dir.resolve("config.json");
-    Files.writeString(config, """
+  void startCluster() {
+    cluster = ProcessCluster.start("node", 3, """
         {"token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
          "client_recovery_max_publication_limit": 5000,
          "namespaces": [{"name": "chat", "history_size": 5000, "history_ttl": "600s", "force_recovery": true,
                          "presence": true, "allow_subscribe_for_client": true}]}
-        """.formatted(SECRET, API_KEY));
-    // Children must not outlive a test JVM that is killed or crashes before @AfterAll.
-    reaper = new Thread(() -> nodes.forEach(NodeProcess::close), "node-kill-reaper");
-    Runtime.getRuntime().addShutdownHook(reaper);
-    for (int i = 1; i <= 3; i++) {
-      nodes.add(new NodeProcess("node-" + i, Ports.free(), config, clusterXml, API_KEY));
-    }
-    // Node 1 first: members that start at the same instant may each form a cluster of one (and
-    // would only merge minutes later); the others join the running one, as in a real rollout.
-    nodes.get(0).start();
-    Await.until("node-1 up", START, () -> nodes.get(0).healthy(1, false));
-    nodes.get(1).start();
-    nodes.get(2).start();
-    awaitCluster(3, false);
-    proxy = TcpProxy.start(clients.get(), nodes.stream().map(NodeProcess::port).toList());
+        """.formatted(SECRET, API_KEY), API_KEY);
+    nodes = cluster.nodes();
+    proxy = TcpProxy.start(clients.get(), cluster.ports());
   }
 
   @AfterAll
@@ -104,40 +82,7 @@ class NodeKillIT {
     if (bystander != null) bystander.close();
     sdks.forEach(SdkClient::close);
     if (proxy != null) proxy.close();
-    nodes.forEach(NodeProcess::close);
-    if (reaper != null) Runtime.getRuntime().removeShutdownHook(reaper);
-  }
-
-  /**
-   * The repo's cluster.xml for this test: a random cluster name, its own range of 10 free ports
-   * ({@link Ports#freeRange}: other builds and benchmarks on this shared machine run Hazelcast members too), and
-   * quick failure detection.
-   */
-  private String testClusterXml(String xml) {
-    int port = hzPort;
-    String out = xml.replace("<cluster-name>rebound</cluster-name>", "<cluster-name>rebound-kill-" + UUID.randomUUID() + "</cluster-name>")
-        .replace(">5701</port>", ">" + port + "</port>")
-        .replace("<property name=\"hazelcast.max.no.heartbeat.seconds\">15</property>",
-            "<property name=\"hazelcast.max.no.heartbeat.seconds\">5</property>")
-        .replace("<property name=\"hazelcast.heartbeat.interval.seconds\">2</property>",
-            "<property name=\"hazelcast.heartbeat.interval.seconds\">1</property>"
-                + "<property name=\"hazelcast.partition.count\">71</property>"
-                + "<property name=\"hazelcast.phone.home.enabled\">false</property>"
-                + "<property name=\"hazelcast.partition.operation.thread.count\">2</property>"
-                + "<property name=\"hazelcast.operation.generic.thread.count\">2</property>"
-                + "<property name=\"hazelcast.io.thread.count\">1</property>"
-                + "<property name=\"hazelcast.event.thread.count\">1</property>");
-    assertThat(out).as("cluster.xml template changed: update NodeKillIT.testClusterXml")
-        .contains(">" + port + "</port>", "max.no.heartbeat.seconds\">5<", "partition.count\">71<", "rebound-kill-");
-    return out;
-  }
-
-  private void awaitCluster(int members, boolean safe) {
-    for (NodeProcess n : nodes) {
-      if (!n.isAlive()) continue;
-      Await.until(n.name() + " /health shows " + members + " members" + (safe ? ", safe" : ""), START,
-          () -> n.healthy(members, safe));
-    }
+    if (cluster != null) cluster.close();
   }
 
   private SdkClient sdk(String name) {
@@ -283,7 +228,7 @@ class NodeKillIT {
   void theKilledNodeRejoinsAndServes() {
     NodeProcess killed = nodes.get(0);
     killed.start();
-    awaitCluster(3, false);
+    cluster.awaitMembers(3, false);
     try (RawClient c = RawClient.connected(clients.get(), killed.port(), signer.connectionToken("newcomer", 3600))) {
       String channel = channels.get(0);
       JsonNode sub = c.call(2, "subscribe", "{\"channel\":\"" + channel + "\"}").path("subscribe");
@@ -299,7 +244,7 @@ class NodeKillIT {
   @Test
   @Order(3)
   void rollingRestartKeepsHistoryAndEpoch() {
-    awaitCluster(3, true);
+    cluster.awaitMembers(3, true);
     int before = publisher.published();
     away.until("away is up to date before going offline", RECOVER, ev -> numbers(away).contains(before));
     int awayMark = away.mark();
@@ -311,7 +256,7 @@ class NodeKillIT {
       boolean followerWasHere = connectionsOn(n) > 0;
       n.stop();
       n.start();
-      awaitCluster(3, true);
+      cluster.awaitMembers(3, true);
       if (followerWasHere) awaitRecovered(follower, followerMark);
     }
 
