@@ -1,11 +1,13 @@
 package io.rebound.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Every meter the node exposes on {@code GET /metrics}, named in one place (documented in README.md).
@@ -71,6 +73,19 @@ public final class BrokerMetrics {
   public void resumeRefused() { resumesRefused.increment(); }
   public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
+
+  /**
+   * The memory engine's history budget: {@code rebound_history_memory_bytes} (held now), {@code
+   * rebound_history_memory_limit_bytes} and {@code rebound_history_streams_evicted_total}.
+   */
+  public void historyMemory(LongSupplier heldBytes, LongSupplier limitBytes, LongSupplier evictedStreams) {
+    Gauge.builder("rebound_history_memory_bytes", heldBytes, s -> s.getAsLong())
+        .description("Bytes of history the memory engine holds (estimate of their heap)").register(registry);
+    Gauge.builder("rebound_history_memory_limit_bytes", limitBytes, s -> s.getAsLong())
+        .description("history_memory_limit: above it least-recently-used streams are evicted").register(registry);
+    FunctionCounter.builder("rebound_history_streams_evicted_total", evictedStreams, s -> s.getAsLong())
+        .description("Streams evicted to keep history within history_memory_limit").register(registry);
+  }
 
   public void disconnect(int code) {
     disconnects.computeIfAbsent(code, c -> Counter.builder("rebound_disconnects_total").tag("code", String.valueOf(c))
