@@ -34,6 +34,7 @@ public final class BrokerMetrics {
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
+  private volatile LongSupplier[] historyMemorySources;
 
   public BrokerMetrics() {
     Gauge.builder("rebound_connections", connections, AtomicLong::get).description("Open client connections").register(registry);
@@ -79,6 +80,9 @@ public final class BrokerMetrics {
    * rebound_history_memory_limit_bytes} and {@code rebound_history_streams_evicted_total}.
    */
   public void historyMemory(LongSupplier heldBytes, LongSupplier limitBytes, LongSupplier evictedStreams) {
+    // Micrometer holds a gauge's or function counter's object weakly, and these suppliers have no
+    // other owner: kept here, or they would be collected and scraped as NaN.
+    historyMemorySources = new LongSupplier[] {heldBytes, limitBytes, evictedStreams};
     Gauge.builder("rebound_history_memory_bytes", heldBytes, s -> s.getAsLong())
         .description("Bytes of history the memory engine holds (estimate of their heap)").register(registry);
     Gauge.builder("rebound_history_memory_limit_bytes", limitBytes, s -> s.getAsLong())
