@@ -45,6 +45,7 @@ public final class Node {
   private final List<String> deployments = new ArrayList<>();
   private final boolean ownsVertx;
   private final EdgeRegistry registry = new EdgeRegistry();
+  private ClusterMetrics clusterMetrics;
   private volatile boolean draining;
   private volatile boolean wasSafe;
 
@@ -88,6 +89,7 @@ public final class Node {
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
         .compose(v -> deploy(() -> new ApiVerticle(api), 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
+        .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
         .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
             config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
   }
@@ -147,6 +149,7 @@ public final class Node {
   /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
   public Future<Void> close() {
     draining = true;
+    if (clusterMetrics != null) clusterMetrics.stop();
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
