@@ -20,7 +20,7 @@ class LaunchersTest {
 
   private static final String FLAG = "-XX:+ExitOnOutOfMemoryError";
   // A java command that runs the broker jar; the word after the jar says whether it starts a node.
-  private static final Pattern JAR_COMMAND = Pattern.compile("java\\s[^`\\n]*?rebound\\.jar(?:\\s+(\\S+))?[^`\\n]*");
+  private static final Pattern JAR_COMMAND = Pattern.compile("java\\s[^`\\n]*?rebound\\.jar(?:\\s+([^\\s`]+))?[^`\\n]*");
   /** The jar's operator tools (README, "Command line"): they start no node. */
   private static final Set<String> TOOLS = Set.of("genconfig", "checkconfig", "gentoken", "gensubtoken", "checktoken", "version",
       "--help", "--gentoken");
