@@ -140,6 +140,9 @@ public final class HttpApi {
       try {
         cmd = Replies.JSON.readTree(line);
       } catch (Exception e) {
+        cmd = null;
+      }
+      if (cmd == null || !cmd.isObject()) {
         fail(rc, 400, ErrorCode.BAD_REQUEST.code, "malformed JSON line " + (lines.size() + 1) + ": nothing was applied");
         return;
       }

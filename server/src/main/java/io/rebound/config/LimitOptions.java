@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public record LimitOptions(long historyMemoryLimit, int publicationSizeLimit, int apiBatchMaxSize) {
 
-  public static final int DEFAULT_API_BATCH_MAX_SIZE = 1000;
+  public static final int DEFAULT_API_BATCH_MAX_SIZE = 10_000;
 
   /** The JSON keys of these options (all at top level). */
   static final Set<String> KEYS = Set.of("history_memory_limit", "publication_size_limit", "api_batch_max_size");

@@ -19,7 +19,7 @@ class LimitOptionsTest {
     LimitOptions limits = parse("").limits();
     assertThat(limits.historyMemoryLimit()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
     assertThat(limits.publicationSizeLimit()).isEqualTo(ClientOptions.DEFAULT_QUEUE_MAX_SIZE / 2);
-    assertThat(limits.apiBatchMaxSize()).isEqualTo(1000);
+    assertThat(limits.apiBatchMaxSize()).isEqualTo(10_000);
     // a smaller queue lowers the default publication cap with it
     assertThat(parse("\"client_queue_max_size\": 65536").limits().publicationSizeLimit()).isEqualTo(32768);
   }

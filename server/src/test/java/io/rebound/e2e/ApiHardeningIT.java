@@ -103,6 +103,9 @@ class ApiHardeningIT {
     assertThat(r.error().path("code").asInt()).isEqualTo(107);
     assertThat(r.error().path("message").asText()).isEqualTo("malformed JSON line 2: nothing was applied");
     assertThat(top(api, ch)).isZero();
+    ApiClient.Response notAnObject = api.post("/api", body.substring(0, body.indexOf('\n')) + "\n[42]\n", "X-API-Key", KEY);
+    assertThat(notAnObject.status()).isEqualTo(400);
+    assertThat(top(api, ch)).isZero();
   }
 
   @Test
