@@ -166,9 +166,10 @@ class ClusterFanoutIT {
     List<RawClient> subs = List.of(subscriber(0, "u1", ch), subscriber(1, "u2", ch), subscriber(2, "u3", ch));
     HazelcastHistory engine = HazelcastHistory.create(cluster.node(0).hz(), cluster.node(0).vertx());
     try {
-      // The first attempt, as the dead publisher left it: stored on node 1, never broadcast.
+      // The first attempt, as the dead publisher left it: stored on node 1, never broadcast. The
+      // engine holds the key as the API scopes it for a backend publish ("api:" + key).
       AppendResult first = Await.result(engine.append(ch, Publication.of("{\"attempt\":1}"),
-          StreamOptions.of(1000, Duration.ofSeconds(600)), "key-1"));
+          StreamOptions.of(1000, Duration.ofSeconds(600)), "api:key-1"));
       assertThat(first.position().offset()).isEqualTo(1);
     } finally {
       Await.result(engine.close());
