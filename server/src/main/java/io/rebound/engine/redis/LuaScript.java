@@ -58,6 +58,18 @@ public final class LuaScript {
     });
   }
 
+  /**
+   * Runs the script by its text (EVAL) rather than its SHA-1: there is no NOSCRIPT retry, so one call
+   * is exactly one command, written in the order it was sent. Callers whose correctness depends on
+   * the order of their commands on a link (presence: a refresh must never overtake a later remove)
+   * use this; Redis still caches the compiled script.
+   */
+  public Future<Response> eval(RedisLink link, String[] keys, UnaryOperator<Request> args) {
+    Request req = Request.cmd(Command.EVAL).arg(source).arg(keys.length);
+    for (String key : keys) req.arg(key);
+    return link.send(args.apply(req));
+  }
+
   private Request request(String[] keys, UnaryOperator<Request> args) {
     Request req = Request.cmd(Command.EVALSHA).arg(sha).arg(keys.length);
     for (String key : keys) req.arg(key);

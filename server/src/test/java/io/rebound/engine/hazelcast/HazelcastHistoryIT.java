@@ -17,27 +17,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The history contract against member 1 of a real three-member cluster, plus what only a cluster can
- * show: every member sees the same streams. The cluster starts once per class to keep the suite fast.
+ * show: every member sees the same streams. The cluster starts once per class ({@link ClusterPerClass}) to keep the suite fast.
  */
 class HazelcastHistoryIT extends HistoryEngineContractTest {
 
-  private static HazelcastTestCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = HazelcastTestCluster.start(3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) cluster.close();
-  }
+  @RegisterExtension
+  static final ClusterPerClass cluster = new ClusterPerClass();
 
   @Override
   protected Future<HistoryEngine> newEngine(Vertx vertx) {

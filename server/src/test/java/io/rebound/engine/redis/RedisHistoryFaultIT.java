@@ -4,6 +4,7 @@ import static io.rebound.testing.Await.failure;
 import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rebound.config.RedisOptions;
 import io.rebound.core.AppendResult;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
@@ -27,18 +28,23 @@ class RedisHistoryFaultIT {
 
   private RedisServer redis;
   private Vertx vertx;
+  private RedisConnections connections;
   private RedisHistory history;
 
   @BeforeEach
   void start() {
     redis = RedisServer.start(true);
     vertx = Vertx.vertx();
-    history = result(RedisHistory.connect(vertx, new RedisHistoryOptions(redis.address(), Duration.ofSeconds(1), COMMAND_TIMEOUT, 2, "fault")));
+    // A roomy connect timeout: the first connect of a JVM on a loaded machine can take seconds, and
+    // nothing here measures connects (a stopped Redis fails at once, a frozen one by the command timeout).
+    connections = RedisConnections.create(vertx, new RedisOptions(redis.address(), Duration.ofSeconds(5), COMMAND_TIMEOUT, 2), "fault");
+    history = result(RedisHistory.connect(connections));
   }
 
   @AfterEach
   void stop() {
     if (history != null) result(history.close());
+    if (connections != null) result(connections.close());
     if (vertx != null) result(vertx.close());
     if (redis != null) redis.close();
   }
