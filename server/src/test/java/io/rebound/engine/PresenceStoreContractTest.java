@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -240,10 +239,5 @@ public abstract class PresenceStoreContractTest {
     assertThat(get(ch)).containsOnlyKeys("here");
     remove(ch, "here");
     assertThat(result(other.get(ch))).isEmpty();
-  }
-
-  /** Member ids of {@code members}, sorted, for readable failure messages. */
-  protected static List<String> ids(Map<String, ClientInfo> members) {
-    return members.keySet().stream().sorted().collect(Collectors.toList());
   }
 }

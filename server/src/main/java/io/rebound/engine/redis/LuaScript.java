@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * crosses the network once per connection lifetime rather than on every call. Redis forgets cached
  * scripts on restart or SCRIPT FLUSH; a NOSCRIPT reply then loads it again and retries once.
  */
-public final class LuaScript {
+final class LuaScript {
 
   private final String name;
   private final String source;
@@ -31,7 +31,7 @@ public final class LuaScript {
   }
 
   /** Reads {@code lua/<name>.lua} from the classpath. Done once per class, at class initialisation. */
-  public static LuaScript fromResource(String name) {
+  static LuaScript fromResource(String name) {
     String path = "lua/" + name + ".lua";
     try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) throw new IllegalStateException("missing classpath resource " + path);
@@ -42,7 +42,7 @@ public final class LuaScript {
   }
 
   /** Puts the script into the server's cache (SCRIPT LOAD). */
-  public Future<Void> load(RedisLink link) {
+  Future<Void> load(RedisLink link) {
     return link.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).mapEmpty();
   }
 
@@ -51,7 +51,7 @@ public final class LuaScript {
    *
    * @param args called once per attempt: a request is not reused after it was sent
    */
-  public Future<Response> call(RedisLink link, String[] keys, UnaryOperator<Request> args) {
+  Future<Response> call(RedisLink link, String[] keys, UnaryOperator<Request> args) {
     return link.send(request(keys, args)).recover(e -> {
       if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) return Future.failedFuture(e);
       return load(link).compose(v -> link.send(request(keys, args)));
@@ -64,7 +64,7 @@ public final class LuaScript {
    * the order of their commands on a link (presence: a refresh must never overtake a later remove)
    * use this; Redis still caches the compiled script.
    */
-  public Future<Response> eval(RedisLink link, String[] keys, UnaryOperator<Request> args) {
+  Future<Response> eval(RedisLink link, String[] keys, UnaryOperator<Request> args) {
     Request req = Request.cmd(Command.EVAL).arg(source).arg(keys.length);
     for (String key : keys) req.arg(key);
     return link.send(args.apply(req));

@@ -28,7 +28,7 @@ import java.util.function.Function;
  * <p>Thread-safe: the current connection is published through an atomic reference; state changes
  * happen in the connection's callbacks.
  */
-public final class RedisLink {
+final class RedisLink {
 
   static final long MIN_BACKOFF_MS = 50;
   static final long MAX_BACKOFF_MS = 2_000;

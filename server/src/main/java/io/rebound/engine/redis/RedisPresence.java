@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -83,7 +82,8 @@ public final class RedisPresence implements PresenceStore {
 
   /**
    * Opens this store's link of {@code redis}. Fails with {@link RedisUnavailableException} when Redis
-   * cannot be reached now.
+   * cannot be reached now. Start it outside verticles (as {@code Engines} does): its refresh timer
+   * must not belong to a deployment whose undeploy would cancel it.
    *
    * @param ttl how long a member outlives its last refresh ({@link #DEFAULT_TTL}); refreshes run every ttl/3
    */
