@@ -2,6 +2,7 @@ package io.rebound.engine.redis;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -43,7 +44,12 @@ final class LuaScript {
 
   /** Puts the script into the server's cache (SCRIPT LOAD). */
   Future<Void> load(RedisLink link) {
-    return link.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).mapEmpty();
+    return link.send(loadRequest()).mapEmpty();
+  }
+
+  /** Puts the script into the server's cache through a connection that is not yet a link's (in a link's onConnect). */
+  Future<Void> load(RedisConnection connection) {
+    return connection.send(loadRequest()).mapEmpty();
   }
 
   /**
@@ -59,15 +65,18 @@ final class LuaScript {
   }
 
   /**
-   * Runs the script by its text (EVAL) rather than its SHA-1: there is no NOSCRIPT retry, so one call
-   * is exactly one command, written in the order it was sent. Callers whose correctness depends on
-   * the order of their commands on a link (presence: a refresh must never overtake a later remove)
-   * use this; Redis still caches the compiled script.
+   * Runs the script once, with no NOSCRIPT retry: one call is exactly one command, written in the
+   * order it was sent, so callers whose correctness depends on the order of their commands on a link
+   * (presence: a refresh must never overtake a later remove) can rely on it. Such callers load the
+   * script on every connection of the link ({@link #load(RedisConnection)} in its onConnect), so
+   * NOSCRIPT only comes back after a {@code SCRIPT FLUSH}, and then the call fails.
    */
-  Future<Response> eval(RedisLink link, String[] keys, UnaryOperator<Request> args) {
-    Request req = Request.cmd(Command.EVAL).arg(source).arg(keys.length);
-    for (String key : keys) req.arg(key);
-    return link.send(args.apply(req));
+  Future<Response> callOnce(RedisLink link, String[] keys, UnaryOperator<Request> args) {
+    return link.send(request(keys, args));
+  }
+
+  private Request loadRequest() {
+    return Request.cmd(Command.SCRIPT).arg("LOAD").arg(source);
   }
 
   private Request request(String[] keys, UnaryOperator<Request> args) {

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Cluster-wide presence in Redis, for {@code engine: redis}: every node that shares the Redis sees
@@ -41,8 +43,10 @@ import java.util.function.Supplier;
  *
  * <p><b>Order.</b> A refresh must never write back a member that was removed after the refresh read
  * the local members. So every operation runs on this store's own context: the local members are read
- * and changed there, and every command is sent from there over one link, with EVAL (no NOSCRIPT
- * retry that could resend a command later) — commands reach Redis in the order they were made.
+ * and changed there, and every command goes out from there, in order, through one {@link
+ * CommandWindow} (at most {@link #MAX_IN_FLIGHT} awaiting replies) over one link, whose connections
+ * load the scripts before use — no NOSCRIPT retry can resend a command behind later ones. Commands
+ * reach Redis in the order the operations were made.
  *
  * <p>Memory: the local members, i.e. one small entry per presence subscription of this node.
  * Thread-safe (everything hops to the store's context); never blocks.
@@ -53,8 +57,10 @@ public final class RedisPresence implements PresenceStore {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
   /** Members per script call: their ids are unpacked onto Lua's stack, which holds a few thousand. */
   static final int MEMBERS_PER_CALL = 250;
-  /** Script calls a refresh (or the final removal) keeps in flight at once. */
+  /** Script calls a refresh (or the final removal) keeps in flight at once, so its batches are read fresh. */
   static final int CALLS_IN_FLIGHT = 16;
+  /** Commands of this store awaiting their replies at once; more wait, in order, in the {@link CommandWindow}. */
+  static final int MAX_IN_FLIGHT = 128;
 
   private static final System.Logger LOG = System.getLogger(RedisPresence.class.getName());
   private static final LuaScript ADD = LuaScript.fromResource("presence_add");
@@ -65,10 +71,12 @@ public final class RedisPresence implements PresenceStore {
   private final RedisKeys keys;
   private final long ttlMs;
   private final Context context;
+  private final CommandWindow window;
   /** Channel → client id → encoded info of the members this node added. Confined to {@link #context}. */
   private final Map<String, Map<String, Buffer>> local = new HashMap<>();
   private final long refreshTimer;
   private boolean refreshing;
+  private boolean reloading;
   private boolean closed;
 
   private RedisPresence(RedisConnections redis, RedisLink link, Duration ttl) {
@@ -76,6 +84,7 @@ public final class RedisPresence implements PresenceStore {
     this.keys = new RedisKeys(redis.keyPrefix());
     this.ttlMs = ttl.toMillis();
     this.context = redis.vertx().getOrCreateContext();
+    this.window = new CommandWindow(context, MAX_IN_FLIGHT);
     long every = Math.max(1, ttlMs / 3);
     this.refreshTimer = redis.vertx().setPeriodic(every, every, t -> context.runOnContext(v -> refresh()));
   }
@@ -89,7 +98,9 @@ public final class RedisPresence implements PresenceStore {
    */
   public static Future<RedisPresence> start(RedisConnections redis, Duration ttl) {
     if (ttl.toMillis() < 3) throw new IllegalArgumentException("presence ttl must be at least 3 ms: " + ttl);
-    RedisLink link = redis.link("presence");
+    // The scripts are loaded on every connection before it is used, so a call never needs the
+    // NOSCRIPT retry that could resend it behind later commands.
+    RedisLink link = redis.link("presence", conn -> ADD.load(conn).compose(v -> REMOVE.load(conn)).compose(v -> GET.load(conn)));
     return link.start()
         .map(l -> new RedisPresence(redis, link, ttl))
         .recover(e -> {
@@ -104,7 +115,7 @@ public final class RedisPresence implements PresenceStore {
     return onContext(() -> {
       if (closed) return Future.<Void>failedFuture(new IllegalStateException("presence store closed"));
       local.computeIfAbsent(channel, c -> new LinkedHashMap<>()).put(info.client(), encoded);
-      return ADD.eval(link, keys(channel), req -> req.arg(ttlMs).arg(info.client()).arg(encoded)).mapEmpty();
+      return call(ADD, channel, req -> req.arg(ttlMs).arg(info.client()).arg(encoded)).mapEmpty();
     });
   }
 
@@ -113,13 +124,13 @@ public final class RedisPresence implements PresenceStore {
     return onContext(() -> {
       Map<String, Buffer> members = local.get(channel);
       if (members != null && members.remove(clientId) != null && members.isEmpty()) local.remove(channel);
-      return REMOVE.eval(link, keys(channel), req -> req.arg(clientId)).mapEmpty();
+      return call(REMOVE, channel, req -> req.arg(clientId)).mapEmpty();
     });
   }
 
   @Override
   public Future<Map<String, ClientInfo>> get(String channel) {
-    return onContext(() -> GET.eval(link, keys(channel), req -> req)).map(RedisPresence::members);
+    return onContext(() -> call(GET, channel, req -> req)).map(RedisPresence::members);
   }
 
   @Override
@@ -207,14 +218,14 @@ public final class RedisPresence implements PresenceStore {
 
     void send(String channel, List<Map.Entry<String, Buffer>> batch) {
       inFlight++;
-      script.eval(link, keys(channel), req -> {
+      call(script, channel, req -> {
         if (withInfo) req.arg(ttlMs);
         for (Map.Entry<String, Buffer> member : batch) {
           req.arg(member.getKey());
           if (withInfo) req.arg(member.getValue());
         }
         return req;
-      }).onComplete(ar -> context.runOnContext(v -> {
+      }).onComplete(ar -> {
         inFlight--;
         if (ar.failed() && !reported) {
           reported = true;
@@ -222,12 +233,26 @@ public final class RedisPresence implements PresenceStore {
               withInfo ? "refresh" : "removal", ar.cause().getMessage());
         }
         pump();
-      }));
+      });
     }
   }
 
-  private String[] keys(String channel) {
-    return new String[] {keys.presenceMembers(channel), keys.presenceExpiry(channel)};
+  /** Runs {@code script} on {@code channel}'s keys through the window; on the context, replies too. */
+  private Future<Response> call(LuaScript script, String channel, UnaryOperator<Request> args) {
+    String[] channelKeys = {keys.presenceMembers(channel), keys.presenceExpiry(channel)};
+    return window.submit(() -> script.callOnce(link, channelKeys, args)).onFailure(this::reloadAfterScriptFlush);
+  }
+
+  /**
+   * After a SCRIPT FLUSH the server forgot the scripts the connection loaded: load them again, in
+   * line with the other commands. The calls that failed are not resent (that could reorder them);
+   * the next refresh writes this node's members again.
+   */
+  private void reloadAfterScriptFlush(Throwable failure) {
+    if (reloading || failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) return;
+    reloading = true;
+    window.submit(() -> ADD.load(link).compose(v -> REMOVE.load(link)).compose(v -> GET.load(link)))
+        .onComplete(ar -> reloading = false);
   }
 
   /** Runs {@code action} on this store's context (now, when already there) and hands its outcome back. */

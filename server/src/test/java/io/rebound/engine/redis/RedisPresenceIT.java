@@ -169,6 +169,23 @@ class RedisPresenceIT extends PresenceStoreContractTest {
   }
 
   @Test
+  void aScriptFlushCostsTheCallsInFlightAndTheStoreCarriesOn() {
+    String ch = channel();
+    add(ch, info("alice", "c1"));
+    send(Request.cmd(Command.SCRIPT).arg("FLUSH"));
+    // The first call after the flush may fail (NOSCRIPT, not resent); the store reloads the scripts by itself.
+    Await.until("calls work again", Duration.ofSeconds(30), () -> {
+      try {
+        add(ch, info("bob", "c2"));
+        return true;
+      } catch (AssertionError noScriptYet) {
+        return false;
+      }
+    });
+    assertThat(get(ch)).containsOnlyKeys("c1", "c2");
+  }
+
+  @Test
   void anAddAfterCloseFails() {
     RedisPresence closing = result(startNode(RedisPresence.DEFAULT_TTL));
     result(closing.close());
