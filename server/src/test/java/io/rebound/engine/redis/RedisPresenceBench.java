@@ -22,7 +22,8 @@ public final class RedisPresenceBench {
     int channels = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
     Vertx vertx = Vertx.vertx();
     try (RedisServer redis = RedisServer.startVolatile()) {
-      RedisConnections connections = RedisConnections.create(vertx, RedisOptions.of(redis.address()));
+      // Roomy timeouts: a cold JVM on a shared machine; this measures throughput, not failure detection.
+      RedisConnections connections = RedisConnections.create(vertx, new RedisOptions(redis.address(), Duration.ofSeconds(5), Duration.ofSeconds(5), 16));
       RedisPresence presence = get(RedisPresence.start(connections, Duration.ofHours(1)));
       long t0 = System.nanoTime();
       int window = 1_000; // adds in flight at a time, well under the link's pipelining limit
