@@ -9,8 +9,10 @@ import io.rebound.config.ConfigLoader;
 import io.rebound.core.ClientInfo;
 import io.rebound.engine.redis.RedisUnavailableException;
 import io.rebound.testing.RedisServer;
-import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -66,11 +68,20 @@ class EnginesIT {
     result(b.close());
   }
 
+  /** A port nothing listens on (free a moment ago). */
+  private static int closedPort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Test
   void aRedisThatIsNotThereFailsTheStart() {
     Vertx vertx = Vertx.vertx();
     nodes.add(vertx);
-    String nowhere = "redis://127.0.0.1:" + TestNode.freePort();
+    String nowhere = "redis://127.0.0.1:" + closedPort();
     assertThat(failure(Engines.create(redisConfig(nowhere), vertx))).isInstanceOf(RedisUnavailableException.class);
   }
 }
