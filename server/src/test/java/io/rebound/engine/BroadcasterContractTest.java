@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +69,17 @@ public abstract class BroadcasterContractTest {
       }
     }
     result(Future.all(registered), 30);
+    // A clustered publisher learns of a new remote consumer asynchronously, after the registration
+    // completed: probe until every node's messages reach every consumer (edges register once at
+    // start; tests register for each test, so they wait for it).
+    String probe = "probe:" + UUID.randomUUID();
+    Await.until("every node's messages reach every consumer", DELIVERY, () -> {
+      for (int n = 0; n < nodes.size(); n++) {
+        nodes.get(n).broadcaster().publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, probe, 0, "node-" + n, Buffer.buffer("{}")));
+      }
+      return inboxes.stream().allMatch(inbox -> IntStream.range(0, nodes.size())
+          .allMatch(n -> on(inbox, probe).stream().anyMatch(m -> m.epoch().equals("node-" + n))));
+    });
   }
 
   @AfterEach
@@ -106,7 +118,12 @@ public abstract class BroadcasterContractTest {
   }
 
   protected void awaitEveryInbox(String what, String channel, int count) {
-    Await.until(what, DELIVERY, () -> inboxes.stream().allMatch(i -> on(i, channel).size() >= count));
+    try {
+      Await.until(what, DELIVERY, () -> inboxes.stream().allMatch(i -> on(i, channel).size() >= count));
+    } catch (AssertionError timedOut) {
+      List<Integer> got = inboxes.stream().map(i -> on(i, channel).size()).toList();
+      throw new AssertionError(timedOut.getMessage() + ": " + count + " wanted, consumers got " + got, timedOut);
+    }
   }
 
   @Test

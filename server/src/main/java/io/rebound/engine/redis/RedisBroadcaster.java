@@ -49,14 +49,15 @@ public final class RedisBroadcaster implements Broadcaster {
   }
 
   /**
-   * Opens the publisher and the subscriber links of {@code redis} (on {@code vertx}, whose local
-   * {@link Addresses#FANOUT} consumers get the messages); completes once this node is subscribed to
-   * every shard channel. Fails with {@link RedisUnavailableException} when Redis cannot be reached now.
+   * Opens the publisher and the subscriber links of {@code redis}; completes once this node is
+   * subscribed to every shard channel. Messages go to the {@link Addresses#FANOUT} consumers of the
+   * connections' Vert.x instance. Fails with {@link RedisUnavailableException} when Redis cannot be
+   * reached now.
    */
-  public static Future<RedisBroadcaster> start(Vertx vertx, RedisConnections redis, int shards) {
+  public static Future<RedisBroadcaster> start(RedisConnections redis, int shards) {
     if (shards <= 0) throw new IllegalArgumentException("shards must be > 0: " + shards);
-    EventBusBroadcaster.registerCodec(vertx);
-    RedisBroadcaster broadcaster = new RedisBroadcaster(vertx, redis.keyPrefix(), shards);
+    EventBusBroadcaster.registerCodec(redis.vertx());
+    RedisBroadcaster broadcaster = new RedisBroadcaster(redis.vertx(), redis.keyPrefix(), shards);
     broadcaster.publisher = redis.link("fanout-publisher");
     broadcaster.subscriber = redis.link("fanout-subscriber", broadcaster::subscribe);
     return broadcaster.publisher.start()

@@ -19,7 +19,9 @@ import java.util.function.Function;
  *
  * <p>Links are leased for their whole life rather than borrowed per command, so the replies on one
  * link keep the order of its commands and commands are pipelined. The client's pool therefore only
- * needs room for every link: {@code poolSize} history links plus {@link #LINKS_BESIDE_HISTORY}.
+ * needs room for every link — {@code poolSize} history links plus {@link #LINKS_BESIDE_HISTORY} —
+ * and a few more ({@link #RECONNECT_ROOM}) so a link can reconnect before the pool has noticed that
+ * its old socket closed.
  *
  * <p>Thread-safe. Closing it closes every link it handed out and the client.
  */
@@ -29,6 +31,8 @@ public final class RedisConnections {
   public static final String DEFAULT_KEY_PREFIX = "rebound";
   /** Links besides history's pool: sync positions, fan-out publisher, fan-out subscriber, presence. */
   static final int LINKS_BESIDE_HISTORY = 4;
+  /** Pool places beyond the links, for reconnects that overlap the eviction of the socket they replace. */
+  static final int RECONNECT_ROOM = 4;
   /** Pipelined replies one connection may owe before new commands are refused. */
   static final int MAX_PIPELINED = 4096;
 
@@ -46,7 +50,7 @@ public final class RedisConnections {
     this.vertx = vertx;
     this.options = options;
     this.keyPrefix = keyPrefix;
-    int maxLinks = options.poolSize() + LINKS_BESIDE_HISTORY;
+    int maxLinks = options.poolSize() + LINKS_BESIDE_HISTORY + RECONNECT_ROOM;
     this.client = Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
         .setConnectionString(options.address())
         .setMaxPoolSize(maxLinks)
