@@ -156,7 +156,7 @@ public final class RedisPresence implements PresenceStore {
     });
   }
 
-  /** Channels this node has members in (for tests and metrics). */
+  /** Channels this node has members in (for tests). */
   Future<Integer> localChannels() {
     return onContext(() -> Future.succeededFuture(local.size()));
   }
