@@ -2,8 +2,14 @@ package io.rebound.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +22,8 @@ public final class BrokerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong subscriptions = new AtomicLong();
+  private final Counter connectionsOpened = counter("rebound_connections_opened_total", "WebSocket connections accepted (before the connect command)");
+  private final Counter connectionsClosed = counter("rebound_connections_closed_total", "Connections ended, by the client, the network or the server (see rebound_disconnects_total for the server's codes)");
   private final Counter connectsAccepted = counter("rebound_connects_total", "Connections that completed the connect command");
   private final Counter publications = counter("rebound_publications_total", "Publications accepted (API and client publish)");
   private final Counter deliveries = counter("rebound_deliveries_total", "Publication pushes written to connections");
@@ -32,10 +40,23 @@ public final class BrokerMetrics {
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> refusedByReason = new ConcurrentHashMap<>();
+
+  // Cluster gauges: registered on the first sample, so a node without a cluster does not export a misleading 0.
+  private final AtomicLong clusterMembers = new AtomicLong();
+  private final AtomicLong clusterSafe = new AtomicLong();
+  private final AtomicLong historyOwnedBytes = new AtomicLong();
+  private final AtomicLong historyOwnedStreams = new AtomicLong();
+  private volatile boolean clusterRegistered;
 
   public BrokerMetrics() {
     Gauge.builder("rebound_connections", connections, AtomicLong::get).description("Open client connections").register(registry);
     Gauge.builder("rebound_subscriptions", subscriptions, AtomicLong::get).description("Active channel subscriptions").register(registry);
+    // Heap, CPU, uptime and threads: what a dashboard shows beside the broker's own figures (jvm_*, process_*, system_*).
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   private Counter counter(String name, String help) {
@@ -50,8 +71,16 @@ public final class BrokerMetrics {
     return registry;
   }
 
-  public void connectionOpened() { connections.incrementAndGet(); }
-  public void connectionClosed() { connections.decrementAndGet(); }
+  public void connectionOpened() {
+    connections.incrementAndGet();
+    connectionsOpened.increment();
+  }
+
+  public void connectionClosed() {
+    connections.decrementAndGet();
+    connectionsClosed.increment();
+  }
+
   public long connections() { return connections.get(); }
   public void connected() { connectsAccepted.increment(); }
   public void subscribed() { subscriptions.incrementAndGet(); }
@@ -64,6 +93,16 @@ public final class BrokerMetrics {
   public void recoveryRefused() { recoveriesRefused.increment(); }
   public double recoveriesSucceeded() { return recoveriesSucceeded.count(); }
   public double recoveriesRefused() { return recoveriesRefused.count(); }
+
+  /**
+   * A recovery answered {@code recovered:false}, with why ({@code trimmed}, {@code epoch_changed},
+   * {@code ahead}, {@code over_limit}): counted in the total and by reason.
+   */
+  public void recoveryRefused(String reason) {
+    recoveriesRefused.increment();
+    refusedByReason.computeIfAbsent(reason, r -> Counter.builder("rebound_recoveries_refused_by_reason_total").tag("reason", r)
+        .description("Recoveries answered with recovered:false, by reason").register(registry)).increment();
+  }
   public void slowDisconnect() { slowDisconnects.increment(); }
   public void gapFilled() { gapFills.increment(); }
   public void insufficientState() { insufficientState.increment(); }
@@ -71,6 +110,29 @@ public final class BrokerMetrics {
   public void resumeRefused() { resumesRefused.increment(); }
   public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
+
+  // Cumulative readings for samplers (the admin page's per-second series): totals since start.
+  public double connectionsOpenedTotal() { return connectionsOpened.count(); }
+  public double connectionsClosedTotal() { return connectionsClosed.count(); }
+  public double publicationsTotal() { return publications.count(); }
+  public double deliveriesTotal() { return deliveries.count(); }
+  public double recoveriesAttempted() { return recoveriesAttempted.count(); }
+  public double resumesTotal() { return resumes.count(); }
+  public double resumesRefusedTotal() { return resumesRefused.count(); }
+
+  /** Server-initiated disconnects so far, by close code. */
+  public Map<Integer, Double> disconnectsByCode() {
+    Map<Integer, Double> out = new HashMap<>();
+    disconnects.forEach((code, counter) -> out.put(code, counter.count()));
+    return out;
+  }
+
+  /** Refused recoveries so far, by reason (only those counted with {@link #recoveryRefused(String)}). */
+  public Map<String, Double> recoveriesRefusedByReason() {
+    Map<String, Double> out = new HashMap<>();
+    refusedByReason.forEach((reason, counter) -> out.put(reason, counter.count()));
+    return out;
+  }
 
   public void disconnect(int code) {
     disconnects.computeIfAbsent(code, c -> Counter.builder("rebound_disconnects_total").tag("code", String.valueOf(c))
@@ -80,6 +142,30 @@ public final class BrokerMetrics {
   public void replyError(int code) {
     replyErrors.computeIfAbsent(code, c -> Counter.builder("rebound_reply_errors_total").tag("code", String.valueOf(c))
         .description("Error replies to client commands by error code").register(registry)).increment();
+  }
+
+  /**
+   * A sample of the cluster as this member sees it: members, whether one more may leave without losing data (every
+   * partition backed up), and the history streams this member owns with their memory (Hazelcast's entry cost).
+   */
+  public void clusterSample(int members, boolean safe, long ownedStreams, long ownedBytes) {
+    clusterMembers.set(members);
+    clusterSafe.set(safe ? 1 : 0);
+    historyOwnedStreams.set(ownedStreams);
+    historyOwnedBytes.set(ownedBytes);
+    if (clusterRegistered) return;
+    synchronized (this) {
+      if (clusterRegistered) return;
+      Gauge.builder("rebound_cluster_members", clusterMembers, AtomicLong::get)
+          .description("Cluster members as this member sees them (members that disagree: a partition or a split brain)").register(registry);
+      Gauge.builder("rebound_cluster_safe", clusterSafe, AtomicLong::get)
+          .description("1 when every partition has its backups (one more member may leave without losing history), else 0").register(registry);
+      Gauge.builder("rebound_history_owned_streams", historyOwnedStreams, AtomicLong::get)
+          .description("Channel streams whose primary copy this member holds (hazelcast history)").register(registry);
+      Gauge.builder("rebound_history_owned_bytes", historyOwnedBytes, AtomicLong::get).baseUnit("bytes")
+          .description("Memory of the channel streams this member owns, backups excluded (hazelcast history)").register(registry);
+      clusterRegistered = true;
+    }
   }
 
   public void apiRequest(String method) {
