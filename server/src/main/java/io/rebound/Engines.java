@@ -57,7 +57,7 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     boolean usesRedis = config.engine() == Engine.REDIS || config.historyEngine() == Engine.REDIS;
     RedisConnections redis = usesRedis ? RedisConnections.create(vertx, config.redis()) : null;
     Future<Storage> storage = switch (config.historyEngine()) {
-      case MEMORY -> Future.succeededFuture(new Storage(new MemoryHistory(), new MemorySyncPositions()));
+      case MEMORY -> Future.succeededFuture(new Storage(new MemoryHistory(config.limits().historyMemoryLimit()), new MemorySyncPositions()));
       case REDIS -> RedisHistory.connect(redis).compose(h -> RedisSyncPositions.connect(redis)
           .map(s -> new Storage(h, s))
           .recover(e -> h.close().transform(ignored -> Future.failedFuture(e))));

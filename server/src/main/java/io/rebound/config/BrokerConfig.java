@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param defaults the channel options given at top level, for channels without a namespace
  * @param namespaces {@code namespaces}: options by namespace name, in file order
  * @param client the {@code client_*} connection options
+ * @param limits node-wide limits: history memory, publication size, batch length
  * @param admin the {@code admin*} options of the admin web page
  */
 public record BrokerConfig(
@@ -37,6 +38,7 @@ public record BrokerConfig(
     ChannelOptions defaults,
     Map<String, ChannelOptions> namespaces,
     ClientOptions client,
+    LimitOptions limits,
     AdminOptions admin) {
 
   public static final int DEFAULT_PORT = 8000;
@@ -61,6 +63,8 @@ public record BrokerConfig(
     redis = redis == null ? RedisOptions.DEFAULTS : redis;
     defaults = defaults == null ? ChannelOptions.DEFAULTS : defaults;
     client = client == null ? ClientOptions.DEFAULTS : client;
+    limits = limits == null ? LimitOptions.defaults(client) : limits;
+    limits.checkAgainst(client);
     admin = admin == null ? AdminOptions.DISABLED : admin;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
@@ -115,7 +119,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, admin);
+        historyEngine, redis, defaults, namespaces, client, limits, admin);
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */
