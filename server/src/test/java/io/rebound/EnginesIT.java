@@ -8,33 +8,22 @@ import io.rebound.config.BrokerConfig;
 import io.rebound.config.ConfigLoader;
 import io.rebound.core.ClientInfo;
 import io.rebound.engine.redis.RedisUnavailableException;
-import io.rebound.testing.RedisServer;
+import io.rebound.testing.Ports;
+import io.rebound.testing.RedisExtension;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What {@link Engines} picks for {@code engine: redis}: stores that two nodes sharing one real Redis both see. */
 class EnginesIT {
 
-  private static RedisServer redis;
+  @RegisterExtension
+  static final RedisExtension redis = RedisExtension.inMemory();
+
   private final List<Vertx> nodes = new ArrayList<>();
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.startVolatile();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) redis.close();
-  }
 
   @AfterEach
   void stopNodes() {
@@ -68,20 +57,11 @@ class EnginesIT {
     result(b.close());
   }
 
-  /** A port nothing listens on (free a moment ago). */
-  private static int closedPort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Test
   void aRedisThatIsNotThereFailsTheStart() {
     Vertx vertx = Vertx.vertx();
     nodes.add(vertx);
-    String nowhere = "redis://127.0.0.1:" + closedPort();
+    String nowhere = "redis://127.0.0.1:" + Ports.free();
     assertThat(failure(Engines.create(redisConfig(nowhere), vertx))).isInstanceOf(RedisUnavailableException.class);
   }
 }

@@ -2,6 +2,7 @@ package io.rebound.engine.hazelcast;
 
 import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.engine.BroadcasterContractTest;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HazelcastBroadcasterIT extends BroadcasterContractTest {
 
   @RegisterExtension
-  static final ClusterPerClass cluster = new ClusterPerClass();
+  static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
 
   @Override
   protected Future<List<BroadcastNode>> startNodes(Vertx vertx) {

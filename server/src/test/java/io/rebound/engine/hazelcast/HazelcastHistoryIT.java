@@ -12,6 +12,7 @@ import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import com.hazelcast.map.IMap;
 import io.rebound.testing.Await;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,12 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The history contract against member 1 of a real three-member cluster, plus what only a cluster can
- * show: every member sees the same streams. The cluster starts once per class ({@link ClusterPerClass}) to keep the suite fast.
+ * show: every member sees the same streams. The cluster starts once per class ({@link HazelcastClusterExtension}) to keep the suite fast.
  */
 class HazelcastHistoryIT extends HistoryEngineContractTest {
 
   @RegisterExtension
-  static final ClusterPerClass cluster = new ClusterPerClass();
+  static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
 
   @Override
   protected Future<HistoryEngine> newEngine(Vertx vertx) {

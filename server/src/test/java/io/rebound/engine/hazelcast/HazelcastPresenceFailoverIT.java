@@ -5,31 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.core.ClientInfo;
 import io.rebound.testing.Await;
-import io.rebound.testing.HazelcastTestCluster;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster.Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Presence when a member dies without removing its clients; its own cluster, since it kills one. */
 class HazelcastPresenceFailoverIT {
 
-  private HazelcastTestCluster cluster;
+  /** An instance field: a cluster of its own for every test, since the tests kill a member. */
+  @RegisterExtension
+  final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
   private final List<HazelcastPresence> stores = new ArrayList<>();
 
-  @BeforeEach
-  void startCluster() {
-    cluster = HazelcastTestCluster.start(3);
-  }
-
   @AfterEach
-  void stopCluster() {
+  void closeStores() {
     stores.forEach(HazelcastPresence::close);
-    if (cluster != null) cluster.close();
   }
 
   private HazelcastPresence storeOn(Node node) {

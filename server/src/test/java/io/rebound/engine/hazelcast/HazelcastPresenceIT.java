@@ -2,6 +2,7 @@ package io.rebound.engine.hazelcast;
 
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.PresenceStoreContractTest;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HazelcastPresenceIT extends PresenceStoreContractTest {
 
   @RegisterExtension
-  static final ClusterPerClass cluster = new ClusterPerClass();
+  static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
 
   private HazelcastPresence other;
 

@@ -7,6 +7,7 @@ import com.hazelcast.config.MapConfig;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.SyncPositionStore;
 import io.rebound.engine.SyncPositionStoreContractTest;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HazelcastSyncPositionsIT extends SyncPositionStoreContractTest {
 
   @RegisterExtension
-  static final ClusterPerClass cluster = new ClusterPerClass();
+  static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
 
   @Override
   protected Future<SyncPositionStore> newStore(Vertx vertx) {

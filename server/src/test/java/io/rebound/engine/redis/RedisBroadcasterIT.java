@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rebound.engine.BroadcasterContractTest;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.testing.Await;
+import io.rebound.testing.RedisExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisBroadcasterIT extends BroadcasterContractTest {
 
   @RegisterExtension
-  static final RedisPerClass redis = RedisPerClass.inMemory();
+  static final RedisExtension redis = RedisExtension.inMemory();
 
   private final List<RedisBroadcaster> broadcasters = new ArrayList<>();
 
@@ -31,7 +32,7 @@ class RedisBroadcasterIT extends BroadcasterContractTest {
     List<BroadcastNode> nodes = new ArrayList<>();
     for (int n = 0; n < 2; n++) {
       Vertx vertx = Vertx.vertx();
-      RedisConnections connections = redis.connections(vertx);
+      RedisConnections connections = TestConnections.to(redis, vertx);
       RedisBroadcaster broadcaster = result(RedisBroadcaster.start(connections, RedisBroadcaster.DEFAULT_SHARDS));
       broadcasters.add(broadcaster);
       nodes.add(new BroadcastNode(vertx, broadcaster,

@@ -12,6 +12,7 @@ import io.rebound.core.Publication;
 import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.testing.Await;
+import io.rebound.testing.RedisExtension;
 import io.rebound.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,12 +20,17 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RedisHistory when Redis goes away, freezes, comes back, or comes back without its data. */
 class RedisHistoryFaultIT {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
   private static final StreamOptions OPTS = StreamOptions.of(100, Duration.ofMinutes(10));
+
+  /** An instance field: a server of its own for every test, since the tests stop, freeze and empty it. */
+  @RegisterExtension
+  final RedisExtension redisServer = RedisExtension.appendOnly();
 
   private RedisServer redis;
   private Vertx vertx;
@@ -33,7 +39,7 @@ class RedisHistoryFaultIT {
 
   @BeforeEach
   void start() {
-    redis = RedisServer.start(true);
+    redis = redisServer.server();
     vertx = Vertx.vertx();
     // A roomy connect timeout: the first connect of a JVM on a loaded machine can take seconds, and
     // nothing here measures connects (a stopped Redis fails at once, a frozen one by the command timeout).
@@ -46,7 +52,6 @@ class RedisHistoryFaultIT {
     if (history != null) result(history.close());
     if (connections != null) result(connections.close());
     if (vertx != null) result(vertx.close());
-    if (redis != null) redis.close();
   }
 
   private Future<AppendResult> append() {

@@ -4,6 +4,7 @@ import static io.rebound.testing.Await.result;
 
 import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.HistoryEngineContractTest;
+import io.rebound.testing.RedisExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -13,13 +14,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisHistoryIT extends HistoryEngineContractTest {
 
   @RegisterExtension
-  static final RedisPerClass redis = RedisPerClass.inMemory();
+  static final RedisExtension redis = RedisExtension.inMemory();
 
   private RedisConnections connections;
 
   @Override
   protected Future<HistoryEngine> newEngine(Vertx vertx) {
-    connections = redis.connections(vertx);
+    connections = TestConnections.to(redis, vertx);
     return RedisHistory.connect(connections).map(h -> h);
   }
 

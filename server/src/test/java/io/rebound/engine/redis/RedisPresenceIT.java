@@ -7,6 +7,7 @@ import io.rebound.core.ClientInfo;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.PresenceStoreContractTest;
 import io.rebound.testing.Await;
+import io.rebound.testing.RedisExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisPresenceIT extends PresenceStoreContractTest {
 
   @RegisterExtension
-  static final RedisPerClass redis = RedisPerClass.inMemory();
+  static final RedisExtension redis = RedisExtension.inMemory();
 
   /** Short, so expiry is observable; refreshes run every third of it. */
   private static final Duration SHORT_TTL = Duration.ofMillis(1500);
@@ -38,7 +39,7 @@ class RedisPresenceIT extends PresenceStoreContractTest {
 
   @Override
   protected Future<PresenceStore> newStore(Vertx vertx) {
-    connections = redis.connections(vertx);
+    connections = TestConnections.to(redis, vertx);
     return RedisPresence.start(connections, RedisPresence.DEFAULT_TTL).map(p -> p);
   }
 
@@ -59,7 +60,7 @@ class RedisPresenceIT extends PresenceStoreContractTest {
   private Future<RedisPresence> startNode(Duration ttl) {
     Vertx node = Vertx.vertx();
     otherNodes.add(node);
-    return RedisPresence.start(redis.connections(node), ttl);
+    return RedisPresence.start(TestConnections.to(redis, node), ttl);
   }
 
   private Response send(Request request) {

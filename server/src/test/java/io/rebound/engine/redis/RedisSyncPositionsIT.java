@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.SyncPositionStore;
 import io.rebound.engine.SyncPositionStoreContractTest;
+import io.rebound.testing.RedisExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -16,13 +17,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisSyncPositionsIT extends SyncPositionStoreContractTest {
 
   @RegisterExtension
-  static final RedisPerClass redis = RedisPerClass.appendOnly();
+  static final RedisExtension redis = RedisExtension.appendOnly();
 
   private RedisConnections connections;
 
   @Override
   protected Future<SyncPositionStore> newStore(Vertx vertx) {
-    connections = redis.connections(vertx);
+    connections = TestConnections.to(redis, vertx);
     return RedisSyncPositions.connect(connections).map(s -> s);
   }
 
