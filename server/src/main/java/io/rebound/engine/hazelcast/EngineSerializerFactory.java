@@ -6,15 +6,15 @@ import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 /**
- * Creates the stored and transmitted objects of the hazelcast history engine and of the sync position
- * store ({@code io.rebound.sync.hazelcast}) by id, so Hazelcast never falls back to Java serialisation
- * for them. Registered in {@code cluster.xml}
- * ({@code <data-serializable-factory factory-id="7421">}) or with {@link #register(Config)}.
+ * Creates every object the Hazelcast engine stores or sends (history streams and their processors,
+ * sync positions, presence) by id, so Hazelcast never falls back to Java serialisation for them.
+ * Registered in {@code cluster.xml} ({@code <data-serializable-factory factory-id="7421">}) or with
+ * {@link #register(Config)}.
  *
  * <p>The ids are part of the stored and wire format of a running cluster: never renumber them, only
  * add new ones, or a rolling upgrade could not read the streams of members on the older version.
  */
-public final class HistorySerializerFactory implements DataSerializableFactory {
+public final class EngineSerializerFactory implements DataSerializableFactory {
 
   public static final int FACTORY_ID = 7421;
 
@@ -25,8 +25,10 @@ public final class HistorySerializerFactory implements DataSerializableFactory {
   static final int SWEEP_PROCESSOR = 5;
   static final int APPEND_OUTCOME = 6;
   static final int READ_OUTCOME = 7;
-  public static final int SYNC_POSITION = 8;
-  public static final int SYNC_ADVANCE_PROCESSOR = 9;
+  static final int SYNC_POSITION = 8;
+  static final int SYNC_ADVANCE_PROCESSOR = 9;
+  static final int STORED_PRESENCE = 10;
+  static final int PRESENCE_PROCESSOR = 11;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -40,7 +42,9 @@ public final class HistorySerializerFactory implements DataSerializableFactory {
       case READ_OUTCOME -> new ReadOutcome();
       case SYNC_POSITION -> new StoredSyncPosition();
       case SYNC_ADVANCE_PROCESSOR -> new AdvanceSyncProcessor();
-      default -> throw new IllegalArgumentException("unknown rebound history type id " + typeId);
+      case STORED_PRESENCE -> new StoredPresence();
+      case PRESENCE_PROCESSOR -> new PresenceProcessor();
+      default -> throw new IllegalArgumentException("unknown rebound Hazelcast type id " + typeId);
     };
   }
 
@@ -52,7 +56,7 @@ public final class HistorySerializerFactory implements DataSerializableFactory {
     SerializationConfig serialization = config.getSerializationConfig();
     boolean present = serialization.getDataSerializableFactoryClasses().containsKey(FACTORY_ID)
         || serialization.getDataSerializableFactories().containsKey(FACTORY_ID);
-    if (!present) serialization.addDataSerializableFactory(FACTORY_ID, new HistorySerializerFactory());
+    if (!present) serialization.addDataSerializableFactory(FACTORY_ID, new EngineSerializerFactory());
     return config;
   }
 }
