@@ -44,6 +44,7 @@ public final class Node {
   private final List<String> deployments = new ArrayList<>();
   private final boolean ownsVertx;
   private final EdgeRegistry registry = new EdgeRegistry();
+  private final JwtVerifier verifier;
   private volatile boolean draining;
   private volatile boolean wasSafe;
 
@@ -56,6 +57,7 @@ public final class Node {
     this.metrics = metrics;
     this.engines = engines;
     this.ownsVertx = ownsVertx;
+    this.verifier = JwtVerifier.create(vertx, config.connectionTokens(), config.separateSubscriptionTokens());
   }
 
   /** Starts a node with its own Vert.x instance (clustered when the config's engine needs it). */
@@ -77,7 +79,8 @@ public final class Node {
     HistoryEngine history = engines.history();
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
-    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
+    verifier.prefetch(); // not awaited: readiness does not depend on the identity provider
+    var services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
         engines.syncPositions());
     HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
@@ -148,6 +151,7 @@ public final class Node {
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
     for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
-    return chain.transform(ar -> engines.close()).transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
+    return chain.transform(ar -> verifier.close()).transform(ar -> engines.close())
+        .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 }

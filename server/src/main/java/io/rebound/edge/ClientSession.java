@@ -18,6 +18,7 @@ import io.rebound.codec.Pushes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.core.StreamPosition;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
@@ -42,14 +43,16 @@ import org.slf4j.LoggerFactory;
  * <p>A session that asked for resume (docs/EXTENSIONS.md) outlives its socket: when the transport
  * drops it is DETACHED — subscriptions stay, written messages are numbered into its {@link
  * ResumeBuffer} — until a new connection resumes it ({@link #resumeOn}) or its window ends. A new
- * connection asking to resume is RESUMING while the session's home edge decides.
+ * connection asking to resume is RESUMING while the session's home edge decides. A connection whose
+ * token needs a JWKS key that is not cached yet is AUTHENTICATING while the key is fetched; its
+ * later commands wait, in order.
  */
 public final class ClientSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   static final String VERSION = io.rebound.core.Version.SERVER;
 
-  enum State { CONNECTING, RESUMING, CONNECTED, DETACHED, CLOSED }
+  enum State { CONNECTING, AUTHENTICATING, RESUMING, CONNECTED, DETACHED, CLOSED }
 
   /** Frames a resuming connection may receive before the decision; a well-behaved client sends none. */
   private static final int MAX_FRAMES_WHILE_RESUMING = 64;
@@ -76,6 +79,7 @@ public final class ClientSession {
   private boolean discontinuity;
   private Resumable resume; // null: not resumable
   private List<String> framesWhileResuming;
+  private List<Command> commandsWhileAuthenticating;
   private boolean closedWhileResuming;
 
   /** What makes a session resumable: its id, window, numbered written messages and the last command id received. */
@@ -147,6 +151,14 @@ public final class ClientSession {
     // Replies to every command of the frame leave together: Outbound flushes once per event-loop pass.
     for (Command c : commands) {
       if (state == State.CLOSED) break;
+      if (state == State.AUTHENTICATING) {
+        if (commandsWhileAuthenticating.size() >= MAX_FRAMES_WHILE_RESUMING) {
+          badRequest("too many commands before the connect completed");
+          break;
+        }
+        commandsWhileAuthenticating.add(c);
+        continue;
+      }
       dispatch(c);
     }
   }
@@ -219,27 +231,55 @@ public final class ClientSession {
       return;
     }
     String token = c.text("token");
-    long nowSec = System.currentTimeMillis() / 1000;
-    ConnectClaims claims;
-    if (token != null && !token.isEmpty()) {
-      try {
-        claims = services.verifier().verifyConnect(token, nowSec);
-      } catch (TokenException e) {
-        if (e.kind() == TokenException.Kind.EXPIRED) {
-          replyError(c.id(), ErrorCode.TOKEN_EXPIRED.exception()); // the SDK fetches a new token and reconnects
-        } else {
-          LOG.info("event=invalid_token remote={} reason=\"{}\"", transport.remote(), e.getMessage());
-          close(Disconnect.INVALID_TOKEN);
-        }
-        return;
+    if (token == null || token.isEmpty()) {
+      if (options().allowAnonymousConnectWithoutToken()) {
+        connectAs(c, new ConnectClaims("", 0, null, List.of()));
+      } else {
+        LOG.info("event=no_credentials remote={}", transport.remote());
+        close(Disconnect.BAD_REQUEST);
       }
-    } else if (options().allowAnonymousConnectWithoutToken()) {
-      claims = new ConnectClaims("", 0, null, List.of());
-    } else {
-      LOG.info("event=no_credentials remote={}", transport.remote());
-      close(Disconnect.BAD_REQUEST);
       return;
     }
+    Future<ConnectClaims> verified = services.verifier().verifyConnectAsync(token, System.currentTimeMillis() / 1000);
+    if (verified.isComplete()) {
+      connectVerified(c, verified);
+      return;
+    }
+    // A JWKS key is being fetched (without blocking this event loop): later commands wait, in order.
+    state = State.AUTHENTICATING;
+    commandsWhileAuthenticating = new ArrayList<>(2);
+    verified.onComplete(ar -> {
+      if (state != State.AUTHENTICATING) return; // closed meanwhile
+      state = State.CONNECTING;
+      List<Command> waiting = commandsWhileAuthenticating;
+      commandsWhileAuthenticating = null;
+      connectVerified(c, verified);
+      for (Command next : waiting) {
+        if (state == State.CLOSED) break;
+        dispatch(next);
+      }
+    });
+  }
+
+  private void connectVerified(Command c, Future<ConnectClaims> verified) {
+    if (verified.succeeded()) {
+      connectAs(c, verified.result());
+      return;
+    }
+    TokenException.Kind kind = verified.cause() instanceof TokenException te ? te.kind() : TokenException.Kind.UNAVAILABLE;
+    if (kind == TokenException.Kind.EXPIRED) {
+      replyError(c.id(), ErrorCode.TOKEN_EXPIRED.exception()); // the SDK fetches a new token and reconnects
+    } else if (kind == TokenException.Kind.UNAVAILABLE) {
+      // The key could not be loaded (JWKS endpoint down): a temporary error, the SDK reconnects with backoff.
+      LOG.info("event=token_key_unavailable remote={} reason=\"{}\"", transport.remote(), verified.cause().getMessage());
+      replyError(c.id(), ErrorCode.INTERNAL.exception());
+    } else {
+      LOG.info("event=invalid_token remote={} reason=\"{}\"", transport.remote(), verified.cause().getMessage());
+      close(Disconnect.INVALID_TOKEN);
+    }
+  }
+
+  private void connectAs(Command c, ConnectClaims claims) {
     JsonNode params = c.params();
     syncWanted = params.path("sync").asBoolean(true);
     discontinuity = params.path("discontinuity").asBoolean(false);
@@ -446,27 +486,31 @@ public final class ClientSession {
     String token = c.text("token");
     if (token == null || token.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     long nowSec = System.currentTimeMillis() / 1000;
-    ObjectNode result = Replies.object();
-    result.put("client", clientId);
-    result.put("version", VERSION);
-    try {
-      ConnectClaims claims = services.verifier().verifyConnect(token, nowSec);
-      if (!claims.user().equals(user)) {
+    services.verifier().verifyConnectAsync(token, nowSec).onComplete(verified -> {
+      if (!active()) return;
+      ObjectNode result = Replies.object();
+      result.put("client", clientId);
+      result.put("version", VERSION);
+      if (verified.succeeded()) {
+        if (!verified.result().user().equals(user)) {
+          close(Disconnect.INVALID_TOKEN);
+          return;
+        }
+        expiresAt = verified.result().expiresAt();
+        addExpiry(result, nowSec);
+      } else if (verified.cause() instanceof TokenException te && te.kind() == TokenException.Kind.EXPIRED) {
+        // Expired refresh token: the connection keeps its old expiry and will be closed with 3005 unless refreshed.
+        result.put("expires", true);
+        result.put("ttl", 0);
+      } else if (verified.cause() instanceof TokenException te && te.kind() == TokenException.Kind.INVALID) {
         close(Disconnect.INVALID_TOKEN);
         return;
-      }
-      expiresAt = claims.expiresAt();
-      addExpiry(result, nowSec);
-    } catch (TokenException e) {
-      if (e.kind() != TokenException.Kind.EXPIRED) {
-        close(Disconnect.INVALID_TOKEN);
+      } else {
+        replyError(c.id(), ErrorCode.INTERNAL.exception()); // key unavailable: the SDK retries the refresh
         return;
       }
-      // Expired refresh token: the connection keeps its old expiry and will be closed with 3005 unless refreshed.
-      result.put("expires", true);
-      result.put("ttl", 0);
-    }
-    reply(c.id(), "refresh", result);
+      reply(c.id(), "refresh", result);
+    });
   }
 
   // ---- delivery --------------------------------------------------------------------------------

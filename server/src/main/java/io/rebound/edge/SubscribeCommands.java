@@ -42,6 +42,29 @@ final class SubscribeCommands {
   }
 
   void subscribe(Command c) {
+    String token = c.text("token");
+    if (token == null || token.isEmpty()) {
+      subscribe(c, null);
+      return;
+    }
+    Future<SubscribeClaims> verified = session.services().verifier().verifySubscribeAsync(token, System.currentTimeMillis() / 1000);
+    if (verified.isComplete()) {
+      subscribe(c, verified);
+      return;
+    }
+    // A JWKS key is being fetched: the subscribe continues when it is known, off this call stack.
+    verified.onComplete(ar -> {
+      if (!session.active()) return;
+      try {
+        subscribe(c, verified);
+      } catch (ProtocolException e) {
+        session.replyError(c.id(), e);
+      }
+    });
+  }
+
+  /** Subscribes with the outcome of the token's verification ({@code verified}; null when there is no token). */
+  private void subscribe(Command c, Future<SubscribeClaims> verified) {
     String channel = c.text("channel");
     if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     Map<String, Subscription> subs = session.subscriptions();
@@ -53,14 +76,9 @@ final class SubscribeCommands {
 
     String chanInfo = null, data = null;
     long expiresAt = 0;
-    String token = c.text("token");
-    if (token != null && !token.isEmpty()) {
-      SubscribeClaims claims;
-      try {
-        claims = session.services().verifier().verifySubscribe(token, System.currentTimeMillis() / 1000);
-      } catch (TokenException e) {
-        throw (e.kind() == TokenException.Kind.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.PERMISSION_DENIED).exception();
-      }
+    if (verified != null) {
+      if (verified.failed()) throw tokenError(verified.cause());
+      SubscribeClaims claims = verified.result();
       if (!claims.channel().equals(channel) || !claims.user().equals(session.user)
           || (claims.client() != null && !claims.client().equals(session.clientId))) {
         session.close(Disconnect.INVALID_TOKEN);
@@ -319,27 +337,45 @@ final class SubscribeCommands {
     Subscription sub = session.subscriptions().get(channel);
     if (sub == null) throw ErrorCode.PERMISSION_DENIED.exception("not subscribed");
     long nowSec = System.currentTimeMillis() / 1000;
-    ObjectNode result = Replies.object();
-    try {
-      SubscribeClaims claims = session.services().verifier().verifySubscribe(token, nowSec);
-      if (!claims.channel().equals(channel) || !claims.user().equals(session.user)) {
-        session.close(Disconnect.INVALID_TOKEN);
-        return;
-      }
-      sub.expiresAt = claims.expiresAt();
-      if (sub.expiresAt > 0) {
+    session.services().verifier().verifySubscribeAsync(token, nowSec).onComplete(verified -> {
+      if (!session.active() || session.subscriptions().get(channel) != sub) return;
+      ObjectNode result = Replies.object();
+      if (verified.succeeded()) {
+        SubscribeClaims claims = verified.result();
+        if (!claims.channel().equals(channel) || !claims.user().equals(session.user)) {
+          session.close(Disconnect.INVALID_TOKEN);
+          return;
+        }
+        sub.expiresAt = claims.expiresAt();
+        if (sub.expiresAt > 0) {
+          result.put("expires", true);
+          result.put("ttl", Math.max(0, sub.expiresAt - nowSec));
+        }
+      } else {
+        ProtocolException error = tokenError(verified.cause());
+        if (error.error() == ErrorCode.PERMISSION_DENIED) {
+          session.close(Disconnect.INVALID_TOKEN);
+          return;
+        }
+        if (error.error() != ErrorCode.TOKEN_EXPIRED) {
+          session.replyError(c.id(), error); // key unavailable: the SDK retries the refresh
+          return;
+        }
         result.put("expires", true);
-        result.put("ttl", Math.max(0, sub.expiresAt - nowSec));
+        result.put("ttl", 0);
       }
-    } catch (TokenException e) {
-      if (e.kind() != TokenException.Kind.EXPIRED) {
-        session.close(Disconnect.INVALID_TOKEN);
-        return;
-      }
-      result.put("expires", true);
-      result.put("ttl", 0);
-    }
-    session.reply(c.id(), "sub_refresh", result);
+      session.reply(c.id(), "sub_refresh", result);
+    });
+  }
+
+  /** The reply error for a refused subscription token: 109 expired, 103 invalid, 100 (temporary) when its key is unavailable. */
+  private static ProtocolException tokenError(Throwable cause) {
+    TokenException.Kind kind = cause instanceof TokenException te ? te.kind() : TokenException.Kind.UNAVAILABLE;
+    return switch (kind) {
+      case EXPIRED -> ErrorCode.TOKEN_EXPIRED.exception();
+      case INVALID -> ErrorCode.PERMISSION_DENIED.exception();
+      case UNAVAILABLE -> ErrorCode.INTERNAL.exception();
+    };
   }
 
   /** Subscriptions whose token expired and was not refreshed within the grace period end (2501 / 3006). */
