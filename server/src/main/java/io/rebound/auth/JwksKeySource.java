@@ -66,6 +66,7 @@ public final class JwksKeySource {
   private final long minRefreshNanos;
   private final long maxAgeNanos;
   private final int maxBytes;
+  private final int maxWaiting;
   private final Context home;
   private final HttpClient http;
   private final AtomicInteger waiting = new AtomicInteger();
@@ -91,10 +92,11 @@ public final class JwksKeySource {
 
   /** A source with the default timeout, refresh interval, maximum age and size. */
   public JwksKeySource(Vertx vertx, String endpoint) {
-    this(vertx, endpoint, DEFAULT_FETCH_TIMEOUT, DEFAULT_MIN_REFRESH_INTERVAL, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES);
+    this(vertx, endpoint, DEFAULT_FETCH_TIMEOUT, DEFAULT_MIN_REFRESH_INTERVAL, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES, MAX_WAITING);
   }
 
-  JwksKeySource(Vertx vertx, String endpoint, Duration fetchTimeout, Duration minRefreshInterval, Duration maxAge, int maxBytes) {
+  JwksKeySource(Vertx vertx, String endpoint, Duration fetchTimeout, Duration minRefreshInterval, Duration maxAge, int maxBytes,
+      int maxWaiting) {
     this.vertx = vertx;
     this.endpoint = endpoint;
     URI uri = URI.create(endpoint);
@@ -104,6 +106,7 @@ public final class JwksKeySource {
     this.minRefreshNanos = minRefreshInterval.toNanos();
     this.maxAgeNanos = maxAge.toNanos();
     this.maxBytes = maxBytes;
+    this.maxWaiting = maxWaiting;
     this.home = ((VertxInternal) vertx).createEventLoopContext();
     // No keep-alive: fetches are rare, and a pooled connection the provider closed meanwhile would
     // turn the next fetch into a spurious failure.
@@ -140,7 +143,7 @@ public final class JwksKeySource {
    */
   Future<Jwk> fetch(String kid, JwsAlgorithm alg) {
     PromiseInternal<Jwk> result = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    if (waiting.incrementAndGet() > MAX_WAITING) {
+    if (waiting.incrementAndGet() > maxWaiting) {
       waiting.decrementAndGet();
       result.fail(new TokenException(Kind.UNAVAILABLE, "too many tokens are waiting for the JWKS key set"));
       return result.future();
@@ -170,11 +173,12 @@ public final class JwksKeySource {
 
   /** On home: the round not yet started, created and scheduled if needed. */
   private Round nextRound() {
-    if (pending == null) {
-      pending = new Round();
-      schedulePending();
+    Round round = pending;
+    if (round == null) {
+      round = pending = new Round();
+      schedulePending(); // may start it at once, which moves it from pending to running
     }
-    return pending;
+    return round;
   }
 
   private void schedulePending() {
