@@ -38,6 +38,26 @@ class TokenSettingsTest {
   }
 
   @Test
+  void theKeyOfAPemCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // keytool, from the JDK running the test, makes a self-signed certificate and writes it as PEM.
+    String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    java.nio.file.Path store = dir.resolve("k.p12");
+    run(keytool, "-genkeypair", "-alias", "idp", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=idp",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-validity", "2");
+    String pem = run(keytool, "-exportcert", "-rfc", "-alias", "idp", "-keystore", store.toString(), "-storepass", "changeit");
+
+    assertThat(pem).contains("-----BEGIN CERTIFICATE-----");
+    assertThat(PemKeys.rsa(pem).getModulus().bitLength()).isEqualTo(2048);
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s: %s", command[1], out).isZero();
+    return out;
+  }
+
+  @Test
   void unusableKeysAreRefusedWithTheReason() throws Exception {
     assertThatThrownBy(() -> PemKeys.rsa(TestKeys.pem(TestKeys.rsa(1024).getPublic()))).hasMessageContaining("1024 bits");
     assertThatThrownBy(() -> PemKeys.rsa(TestKeys.pem(TestKeys.ec("secp256r1").getPublic()))).hasMessage("not an RSA public key");
