@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The client-side recovery buffer (EXTENSIONS.md §2): every command from the moment it is created (sent, or waiting
@@ -80,9 +79,5 @@ final class CommandBuffer {
     List<PendingCommand> all = new ArrayList<>(byId.values());
     byId.clear();
     return all;
-  }
-
-  Map<Long, PendingCommand> view() {
-    return java.util.Collections.unmodifiableMap(byId);
   }
 }

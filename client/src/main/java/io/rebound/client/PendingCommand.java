@@ -2,9 +2,13 @@ package io.rebound.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A command kept in the recovery buffer until its reply arrives. Confined to the client's context. */
 final class PendingCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReboundClient.class);
 
   /** How a command is treated when a session cannot be resumed. */
   enum Kind {
@@ -47,5 +51,14 @@ final class PendingCommand {
 
   boolean sent() {
     return sentAtNanos != 0;
+  }
+
+  /** Hands the reply (or the failure) to the callback; a callback that throws is logged, never propagated. */
+  void complete(JsonNode result, Throwable error) {
+    try {
+      callback.reply(result, error);
+    } catch (RuntimeException e) {
+      LOG.warn("event=reply_handler_failed method={}", method, e);
+    }
   }
 }

@@ -67,14 +67,14 @@ public final class ReboundClient implements AutoCloseable {
     if (o.maxReconnectDelay().compareTo(o.minReconnectDelay()) < 0) {
       throw new IllegalArgumentException("maxReconnectDelay < minReconnectDelay");
     }
-    Context context = vertx.getOrCreateContext();
     this.ownWsClient = shared == null ? vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxMessageSize(64 * 1024 * 1024)
         .setMaxFrameSize(16 * 1024 * 1024)
         .setTryUsePerMessageCompression(false)
         .setTryUsePerFrameCompression(false)
         .setMaxConnections(Integer.MAX_VALUE)) : null;
-    this.engine = new ClientEngine(vertx, context, shared != null ? shared : ownWsClient, o, listeners, subscriptions);
+    ClientContext ctx = new ClientContext(vertx, vertx.getOrCreateContext());
+    this.engine = new ClientEngine(ctx, shared != null ? shared : ownWsClient, o, listeners, subscriptions);
   }
 
   /** A client with its own WebSocket client. Nothing happens until {@link #connect()}. */
@@ -92,7 +92,7 @@ public final class ReboundClient implements AutoCloseable {
 
   /** The context every listener and future handler of this client runs on. */
   public Context context() {
-    return engine.context;
+    return engine.ctx.context;
   }
 
   public ClientState state() {
@@ -116,7 +116,7 @@ public final class ReboundClient implements AutoCloseable {
 
   /** Starts connecting (and reconnecting after losses) unless already connected or connecting. */
   public void connect() {
-    engine.run(engine::connect);
+    engine.ctx.run(engine::connect);
   }
 
   /**
@@ -124,7 +124,7 @@ public final class ReboundClient implements AutoCloseable {
    * {@link ClientClosedException}; subscriptions are kept and resubscribe with recovery on the next {@link #connect()}.
    */
   public void disconnect() {
-    engine.run(engine::disconnect);
+    engine.ctx.run(engine::disconnect);
   }
 
   /** Disconnects and releases the client's own WebSocket client. */
@@ -135,7 +135,7 @@ public final class ReboundClient implements AutoCloseable {
 
   public Future<Void> closeAsync() {
     Promise<Void> p = Promise.promise();
-    engine.run(() -> {
+    engine.ctx.run(() -> {
       engine.disconnect();
       if (ownWsClient != null) ownWsClient.close().onComplete(ar -> p.tryComplete());
       else p.tryComplete();
@@ -168,7 +168,7 @@ public final class ReboundClient implements AutoCloseable {
   /** Unsubscribes and forgets {@code sub}, so a new subscription to its channel can be created. */
   public void removeSubscription(Subscription sub) {
     sub.unsubscribe();
-    engine.run(() -> subscriptions.remove(sub.channel(), sub));
+    engine.ctx.run(() -> subscriptions.remove(sub.channel(), sub));
   }
 
   /**
@@ -182,7 +182,7 @@ public final class ReboundClient implements AutoCloseable {
     ObjectNode params = Wire.object().put("channel", channel);
     params.set("data", data instanceof JsonNode n ? n : Wire.JSON.valueToTree(data));
     params.put("idempotency_key", UUID.randomUUID().toString());
-    return engine.userCommand("publish", params, r -> null);
+    return engine.writer.userCommand("publish", params, r -> null);
   }
 
   /** Reads a channel's history (buffered and resent like a publish). */
@@ -192,7 +192,7 @@ public final class ReboundClient implements AutoCloseable {
     if (options.since() != null) params.set("since", Wire.position(options.since()));
     if (options.reverse()) params.put("reverse", true);
     if (options.untilAttach()) params.put("until_attach", true);
-    return engine.userCommand("history", params, r -> new HistoryResult(Wire.publications(channel, r.get("publications")),
+    return engine.writer.userCommand("history", params, r -> new HistoryResult(Wire.publications(channel, r.get("publications")),
         new StreamPosition(r.path("offset").asLong(0), r.path("epoch").asText(""))));
   }
 
@@ -243,7 +243,7 @@ public final class ReboundClient implements AutoCloseable {
 
   /** Who is subscribed to {@code channel}, by client id. */
   public Future<Map<String, ClientInfo>> presence(String channel) {
-    return engine.userCommand("presence", Wire.object().put("channel", channel), r -> {
+    return engine.writer.userCommand("presence", Wire.object().put("channel", channel), r -> {
       Map<String, ClientInfo> out = new LinkedHashMap<>();
       r.path("presence").fields().forEachRemaining(e -> out.put(e.getKey(), Wire.info(e.getValue())));
       return out;
@@ -251,14 +251,14 @@ public final class ReboundClient implements AutoCloseable {
   }
 
   public Future<PresenceStats> presenceStats(String channel) {
-    return engine.userCommand("presence_stats", Wire.object().put("channel", channel),
+    return engine.writer.userCommand("presence_stats", Wire.object().put("channel", channel),
         r -> new PresenceStats(r.path("num_clients").asInt(0), r.path("num_users").asInt(0)));
   }
 
   /** Commands waiting for a reply (sent or queued) — the recovery buffer's fill level. */
   public Future<Integer> pendingCommands() {
     Promise<Integer> p = Promise.promise();
-    engine.run(() -> p.complete(engine.commands.size()));
+    engine.ctx.run(() -> p.complete(engine.commands.size()));
     return p.future();
   }
 }

@@ -81,7 +81,7 @@ public final class ReboundClientOptions {
    * Fetches a fresh connection token: called before the first connect when no {@link #token} is set, after a connect
    * answered 109 (token expired), and before the connection expires (the connect reply's {@code ttl}) to send a
    * {@code refresh}. A null or empty token stops the client (disconnected, code 1 "unauthorized"). Called on the
-   * client's context; may complete on any thread.
+   * client's context, so it must not block (fetch asynchronously and return the future); may complete on any thread.
    */
   public ReboundClientOptions tokenSupplier(Supplier<Future<String>> tokenSupplier) {
     this.tokenSupplier = tokenSupplier;

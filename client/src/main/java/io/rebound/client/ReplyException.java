@@ -1,7 +1,12 @@
 package io.rebound.client;
 
+import io.rebound.protocol.ErrorCode;
+
 /** The server answered a command with an error ({@code {"error":{"code","message","temporary"}}}). */
 public final class ReplyException extends RuntimeException {
+
+  /** Codes below this are the client's own (centrifuge-js); the server's start here ({@link ErrorCode#INTERNAL}). */
+  private static final int FIRST_SERVER_CODE = 100;
 
   private final int code;
   private final boolean temporary;
@@ -20,5 +25,18 @@ public final class ReplyException extends RuntimeException {
   /** The server says a retry may succeed. */
   public boolean temporary() {
     return temporary;
+  }
+
+  /**
+   * Whether the command may be retried: the error is temporary (the server sets the flag from its {@link ErrorCode}
+   * table) or client-local ({@code code < 100}). This is the rule of every Centrifugo SDK (PROTOCOL.md §8).
+   */
+  boolean retryable() {
+    return code < FIRST_SERVER_CODE || temporary;
+  }
+
+  /** 109: the connection or subscription token expired; a new one may succeed. */
+  boolean tokenExpired() {
+    return code == ErrorCode.TOKEN_EXPIRED.code;
   }
 }

@@ -2,12 +2,14 @@ package io.rebound.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.protocol.UnsubscribeCode;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.vertx.core.Future;
+import java.util.function.Consumer;
 
 /**
  * A client-side subscription to one channel, created with {@link ReboundClient#newSubscription}. It keeps its stream
@@ -42,7 +44,7 @@ public final class Subscription {
     this.options = Objects.requireNonNull(options);
     this.stream = new StreamTracker(options.since());
     this.position = stream.position();
-    ReboundClientOptions o = engine.o;
+    ReboundClientOptions o = engine.options;
     this.backoff = new Backoff(o.minReconnectDelay().toMillis(), o.maxReconnectDelay().toMillis(),
         o.random() != null ? o.random() : new Random());
   }
@@ -72,7 +74,7 @@ public final class Subscription {
 
   /** Starts subscribing (now if connected, else once connected). No-op unless {@link SubscriptionState#UNSUBSCRIBED}. */
   public void subscribe() {
-    engine.run(() -> {
+    engine.ctx.run(() -> {
       if (state != SubscriptionState.UNSUBSCRIBED) return;
       setSubscribing(0, "subscribe called");
       if (engine.connected()) sendSubscribe();
@@ -81,19 +83,19 @@ public final class Subscription {
 
   /** Stops the subscription (the server is told if it may hold it). Listeners get {@code onUnsubscribed(0, …)}. */
   public void unsubscribe() {
-    engine.run(() -> {
+    engine.ctx.run(() -> {
       if (state == SubscriptionState.UNSUBSCRIBED) return;
       cancelResubscribe();
       boolean wasAwaiting = pending != null;
       pending = null;
       resumable = false;
       if (serverMayHave && engine.state != ClientState.DISCONNECTED && engine.state != ClientState.GAVE_UP) {
-        engine.send(engine.commands.add("unsubscribe", Wire.object().put("channel", channel), PendingCommand.Kind.UNSUBSCRIBE,
+        engine.writer.send(engine.commands.add("unsubscribe", Wire.object().put("channel", channel), PendingCommand.Kind.UNSUBSCRIBE,
             (res, err) -> { }));
       }
       serverMayHave = false;
       toUnsubscribed(0, "unsubscribe called");
-      if (wasAwaiting) engine.subscriptionSettled();
+      if (wasAwaiting) engine.writer.subscriptionSettled();
     });
   }
 
@@ -133,7 +135,7 @@ public final class Subscription {
     self[0] = engine.commands.add("subscribe", req, PendingCommand.Kind.SUBSCRIBE, (res, err) -> subscribeReply(self[0], res, err));
     pending = self[0];
     serverMayHave = true;
-    engine.send(pending);
+    engine.writer.send(pending);
   }
 
   /** Whether a subscribe of this subscription waits for its reply. */
@@ -147,7 +149,7 @@ public final class Subscription {
     try {
       handleSubscribeReply(result, error);
     } finally {
-      engine.subscriptionSettled();
+      engine.writer.subscriptionSettled();
     }
   }
 
@@ -156,12 +158,11 @@ public final class Subscription {
       if (!(error instanceof ReplyException re)) return;
       emit(l -> l.onError(re));
       serverMayHave = false;
-      if (re.code() < 100 || re.temporary() || re.code() == 109) {
-        long delay = backoff.delayMs(resubscribeAttempt++);
-        resubscribeTimer = engine.vertx.setTimer(delay, id -> engine.run(() -> {
+      if (re.retryable() || re.tokenExpired()) {
+        resubscribeTimer = engine.ctx.timer(backoff.delayMs(resubscribeAttempt++), () -> {
           resubscribeTimer = -1;
           if (state == SubscriptionState.SUBSCRIBING && pending == null && engine.connected()) sendSubscribe();
-        }));
+        });
       } else {
         toUnsubscribed(re.code(), error.getMessage());
       }
@@ -195,17 +196,20 @@ public final class Subscription {
     if (state == SubscriptionState.SUBSCRIBED) emit(l -> l.onLeave(info));
   }
 
-  /** Server {@code unsubscribe} push: below 2500 final; from 2500 on resubscribe with recovery (2502: position unusable). */
+  /**
+   * Server {@code unsubscribe} push: final unless {@link UnsubscribeCode#resubscribe(int)}, which resubscribes with
+   * recovery ({@link UnsubscribeCode#STATE_INVALIDATED} first forgets the position, which is unusable).
+   */
   void unsubscribePush(int code, String reason) {
     if (state == SubscriptionState.UNSUBSCRIBED) return;
     serverMayHave = false;
     pending = null;
-    if (code < 2500) {
+    if (!UnsubscribeCode.resubscribe(code)) {
       toUnsubscribed(code, reason);
-      engine.subscriptionSettled();
+      engine.writer.subscriptionSettled();
       return;
     }
-    if (code == 2502) {
+    if (code == UnsubscribeCode.STATE_INVALIDATED) {
       stream.invalidate();
       position = stream.position();
     }
@@ -273,17 +277,10 @@ public final class Subscription {
   }
 
   private void cancelResubscribe() {
-    if (resubscribeTimer >= 0) engine.vertx.cancelTimer(resubscribeTimer);
-    resubscribeTimer = -1;
+    resubscribeTimer = engine.ctx.cancel(resubscribeTimer);
   }
 
-  private void emit(java.util.function.Consumer<SubscriptionListener> event) {
-    for (SubscriptionListener l : listeners) {
-      try {
-        event.accept(l);
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(Subscription.class).warn("event=listener_failed channel={}", channel, e);
-      }
-    }
+  private void emit(Consumer<SubscriptionListener> event) {
+    engine.ctx.emit(listeners, event, channel);
   }
 }

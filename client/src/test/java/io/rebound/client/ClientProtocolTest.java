@@ -5,17 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.testing.Await;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,47 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code connect}, how it counts messages, what it resends after a resumed or a refused session, and how it handles
  * unsubscribe, discontinuity and close codes. The broker-side behaviour is covered by the {@code *IT} tests.
  */
-class ClientProtocolTest {
-
-  static final Duration WAIT = Duration.ofSeconds(10);
-  static Vertx vertx;
-  ScriptedServer server;
-  ReboundClient client;
-  final Recorder rec = new Recorder();
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopVertx() {
-    Await.result(vertx.close());
-  }
-
-  @BeforeEach
-  void startServer() {
-    server = new ScriptedServer(vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    if (client != null) Await.result(client.closeAsync());
-    server.close();
-  }
-
-  ReboundClientOptions options() {
-    return new ReboundClientOptions().url(server.url()).token("tok").resumeWindow(Duration.ofSeconds(30))
-        .minReconnectDelay(Duration.ofMillis(10)).maxReconnectDelay(Duration.ofMillis(50)).random(new Random(1));
-  }
-
-  Subscription start(ReboundClientOptions o, String channel) {
-    client = ReboundClient.create(vertx, o).addListener(rec);
-    Subscription sub = channel == null ? null : client.newSubscription(channel).addListener(rec);
-    if (sub != null) sub.subscribe();
-    client.connect();
-    return sub;
-  }
+class ClientProtocolTest extends AgainstScriptedServer {
 
   @Test
   void connectAsksForResumeAndTheExtensionsItIsConfiguredFor() {
@@ -332,6 +286,9 @@ class ClientProtocolTest {
     final List<SubscribedEvent> serverSubscribed = Collections.synchronizedList(new ArrayList<>());
     final List<Publication> serverPubs = Collections.synchronizedList(new ArrayList<>());
     final List<String> serverUnsubscribed = Collections.synchronizedList(new ArrayList<>());
+    final List<ClientInfo> joins = Collections.synchronizedList(new ArrayList<>());
+    final List<ClientInfo> leaves = Collections.synchronizedList(new ArrayList<>());
+    final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
 
     List<Long> offsets() {
       synchronized (pubs) {
@@ -352,6 +309,8 @@ class ClientProtocolTest {
     @Override public void onUnsubscribed(int code, String reason) { unsubscribed.add(code); }
     @Override public void onPublication(Publication p) { pubs.add(p); }
     @Override public void onDiscontinuity(Discontinuity d) { discontinuities.add(d); }
-    @Override public void onError(Throwable error) { }
+    @Override public void onJoin(ClientInfo info) { joins.add(info); }
+    @Override public void onLeave(ClientInfo info) { leaves.add(info); }
+    @Override public void onError(Throwable error) { errors.add(error); }
   }
 }

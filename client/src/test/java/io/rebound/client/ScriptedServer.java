@@ -96,6 +96,11 @@ final class ScriptedServer implements AutoCloseable {
       Await.result(ws.writeTextMessage(String.join("\n", lines)));
     }
 
+    /** Sends one frame without waiting for the write (callable from an event loop, e.g. a periodic timer). */
+    void sendNow(String... lines) {
+      ws.writeTextMessage(String.join("\n", lines));
+    }
+
     void close(int code, String reason) {
       Await.result(ws.close((short) code, reason));
     }

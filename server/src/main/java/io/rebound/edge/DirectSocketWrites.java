@@ -40,7 +40,11 @@ final class DirectSocketWrites {
 
   /**
    * Swaps the socket's outbound queue for the direct one. Call on the socket's event loop before the
-   * first write. Returns whether it did; a connection that keeps its queue works exactly as before.
+   * first write and after the handshake was accepted (a {@code webSocketHandshakeHandler} that calls
+   * {@code accept()}, as EdgeVerticle does): without one, Vert.x writes the 101 after the
+   * {@code webSocketHandler} returns, and a swap under that pending handshake closed the connection
+   * ("Connection closed while handshake in process", seen on the first handshake of a cold JVM).
+   * Returns whether it did; a connection that keeps its queue works exactly as before.
    */
   static boolean install(ServerWebSocket ws) {
     if (!enabled) return false;

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.net.impl.VertxConnection;
@@ -40,6 +41,7 @@ class DirectSocketWritesTest {
   void start() {
     vertx = Vertx.vertx();
     server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setStrictThreadMode(true))
+        .webSocketHandshakeHandler(ServerWebSocketHandshake::accept) // the 101 goes out before the swap, as in EdgeVerticle
         .webSocketHandler(ws -> {
           installed = DirectSocketWrites.install(ws);
           accepted.complete(ws);

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,9 @@ class OutboundFramingTest {
   void start() {
     vertx = Vertx.vertx();
     server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setStrictThreadMode(true))
+        // As EdgeVerticle does: accept first, so the 101 has gone out through Vert.x's own queue before
+        // DirectSocketWrites swaps it (swapping it under a pending handshake broke the first handshake of a cold JVM).
+        .webSocketHandshakeHandler(ServerWebSocketHandshake::accept)
         .webSocketHandler(ws -> {
           DirectSocketWrites.install(ws);
           Context context = vertx.getOrCreateContext();
