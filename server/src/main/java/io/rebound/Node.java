@@ -82,11 +82,12 @@ public final class Node {
     verifier.prefetch(); // not awaited: readiness does not depend on the identity provider
     var services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
         engines.syncPositions());
-    HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
+    ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
+    HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
-        .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry::collect, metrics)), 1))
+        .compose(v -> deploy(() -> new ApiVerticle(api), 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
         .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
             config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
