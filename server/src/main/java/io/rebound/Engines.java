@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.rebound.bus.Addresses;
 import io.rebound.engine.Broadcaster;
 import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.engine.hazelcast.ClusterRejoins;
 import io.rebound.engine.hazelcast.ClusterSafety;
 import io.rebound.engine.redis.RedisBroadcaster;
 import io.rebound.config.BrokerConfig;
@@ -67,8 +68,15 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
           new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, () -> {}));
       case HAZELCAST -> {
         HazelcastPresence presence = new HazelcastPresence(hz, vertx);
-        yield Future.succeededFuture(
-            new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), presence, new ClusterSafety(hz), presence::close));
+        // A member that was cut off from the cluster missed the other side's fan-out: once it has merged back, the
+        // edges re-read their channels from history (Hub.resync), as after a Redis pub/sub reconnect.
+        ClusterRejoins rejoins = ClusterRejoins.listen(hz,
+            () -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true)));
+        yield Future.succeededFuture(new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), presence,
+            new ClusterSafety(hz), () -> {
+              rejoins.close();
+              presence.close();
+            }));
       }
       // Redis pub/sub loses what is published while the subscriber connection is down: after every
       // resubscription the edges re-read their channels from history (Hub.resync).
@@ -96,13 +104,14 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     return new RedisHistoryOptions(r.address(), r.connectTimeout(), r.commandTimeout(), r.poolSize(), RedisHistoryOptions.DEFAULT_KEY_PREFIX);
   }
 
-  /** Adds {@code cluster: {members, safe}} to a health answer when clustered. */
+  /** Adds {@code cluster: {members, safe, quorum}} to a health answer when clustered. */
   Future<ObjectNode> describeCluster(Vertx vertx, ObjectNode health) {
     if (cluster == null) return Future.succeededFuture(health);
     return cluster.status(vertx).map(s -> {
       ObjectNode c = health.putObject("cluster");
       c.put("members", s.members());
       c.put("safe", s.safe());
+      c.put("quorum", s.quorum());
       return health;
     });
   }

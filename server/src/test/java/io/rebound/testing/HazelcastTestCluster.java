@@ -27,11 +27,16 @@ public final class HazelcastTestCluster implements AutoCloseable {
 
   private final String clusterName = "rebound-test-" + UUID.randomUUID();
   private final int basePort = ProcessCluster.freeHazelcastRange();
+  private final int size;
   private final List<Node> nodes = new ArrayList<>();
+
+  private HazelcastTestCluster(int size) {
+    this.size = size;
+  }
 
   /** Starts {@code size} nodes one after the other (so they join in a known order) and waits for all to see each other. */
   public static HazelcastTestCluster start(int size) {
-    HazelcastTestCluster cluster = new HazelcastTestCluster();
+    HazelcastTestCluster cluster = new HazelcastTestCluster(size);
     for (int i = 0; i < size; i++) cluster.startNode();
     Await.until("cluster of " + size, java.time.Duration.ofSeconds(60),
         () -> cluster.nodes.stream().allMatch(n -> n.hz().getCluster().getMembers().size() == size));
@@ -46,7 +51,11 @@ public final class HazelcastTestCluster implements AutoCloseable {
     return List.copyOf(nodes);
   }
 
-  /** The repo's cluster.xml with the test overrides; a new Config per member (Vert.x adds a member attribute). */
+  /**
+   * The repo's cluster.xml with the test overrides; a new Config per member (Vert.x adds a member attribute). The
+   * split-brain protection minimum is lowered to the cluster's size when it is smaller (a one-member test cluster
+   * would otherwise refuse all history).
+   */
   public Config memberConfig() {
     Path xml = RepoFiles.path("cluster.xml");
     if (!Files.exists(xml)) throw new IllegalStateException("run from the repo top level: " + xml.toAbsolutePath() + " is missing");
@@ -60,6 +69,8 @@ public final class HazelcastTestCluster implements AutoCloseable {
     config.getNetworkConfig().setPort(basePort).setPortAutoIncrement(true).setPortCount(10);
     config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
         .setMembers(List.of("127.0.0.1")); // no port: the whole range basePort..+9 is tried
+    config.getSplitBrainProtectionConfigs().values()
+        .forEach(p -> p.setMinimumClusterSize(Math.min(p.getMinimumClusterSize(), size)));
     config.setProperty("hazelcast.partition.count", "71");
     config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     config.setProperty("hazelcast.phone.home.enabled", "false");

@@ -27,6 +27,7 @@ public final class HistorySerializerFactory implements DataSerializableFactory {
   static final int READ_OUTCOME = 7;
   public static final int SYNC_POSITION = 8;
   public static final int SYNC_ADVANCE_PROCESSOR = 9;
+  static final int STREAM_MERGE_POLICY = 10;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -40,6 +41,7 @@ public final class HistorySerializerFactory implements DataSerializableFactory {
       case READ_OUTCOME -> new ReadOutcome();
       case SYNC_POSITION -> new StoredSyncPosition();
       case SYNC_ADVANCE_PROCESSOR -> new AdvanceSyncProcessor();
+      case STREAM_MERGE_POLICY -> new StreamMergePolicy();
       default -> throw new IllegalArgumentException("unknown rebound history type id " + typeId);
     };
   }
