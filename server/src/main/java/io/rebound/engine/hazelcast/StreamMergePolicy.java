@@ -4,7 +4,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.spi.merge.SplitBrainMergePolicy;
-import com.hazelcast.spi.merge.SplitBrainMergeTypes.MapMergeTypes;
+import com.hazelcast.spi.merge.MergingEntry;
 import io.rebound.core.Epochs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
  * epoch. Hazelcast's default ({@code PutIfAbsentMergePolicy}) would keep the joined side's copy as it is, so a reader
  * of the other side could be handed another publication at an offset it already had.
  *
- * <p>Runs on the partition thread of the key's owner in the joined cluster; stateless. Every decision other than
+ * <p>Needs only the key and the values ({@link MergingEntry}), so the map needs no per-entry statistics. Runs on the
+ * partition thread of the key's owner in the joined cluster; stateless. Every decision other than
  * keeping the existing copy is logged ({@code event=history_merge}), once per stream.
  */
-public final class StreamMergePolicy implements SplitBrainMergePolicy<StoredStream, MapMergeTypes<Object, StoredStream>, Object>,
+public final class StreamMergePolicy implements SplitBrainMergePolicy<StoredStream, MergingEntry<Object, StoredStream>, Object>,
     IdentifiedDataSerializable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamMergePolicy.class);
@@ -28,7 +29,7 @@ public final class StreamMergePolicy implements SplitBrainMergePolicy<StoredStre
   public StreamMergePolicy() {}
 
   @Override
-  public Object merge(MapMergeTypes<Object, StoredStream> merging, MapMergeTypes<Object, StoredStream> existing) {
+  public Object merge(MergingEntry<Object, StoredStream> merging, MergingEntry<Object, StoredStream> existing) {
     StoredStream theirs = merging.getValue();
     StoredStream ours = existing == null ? null : existing.getValue();
     StreamMerge.Result r = StreamMerge.decide(theirs, ours, System.currentTimeMillis(), Epochs::next);
