@@ -3,12 +3,10 @@ package io.rebound.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hazelcast.internal.serialization.SerializationService;
-import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
-import com.hazelcast.internal.util.HashUtil;
 import io.rebound.auth.JwtSigner;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
+import io.rebound.testing.HazelcastPartitions;
 import io.rebound.testing.NodeProcess;
 import io.rebound.testing.NumberedPublisher;
 import io.rebound.testing.ProcessCluster;
@@ -27,9 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +50,7 @@ class DoubleFailureIT {
   private static final int PARTITIONS = 71; // ProcessCluster's hazelcast.partition.count
   private static final Duration PATIENCE = Duration.ofMinutes(3);
 
-  private final List<String> channels = channelPerPartition("chat:df-" + Long.toHexString(System.nanoTime()) + "-", PARTITIONS);
+  private final List<String> channels = HazelcastPartitions.channelPerPartition("chat:df-" + Long.toHexString(System.nanoTime()) + "-", PARTITIONS);
   private final Recorder recorder = new Recorder();
   private final List<RecordingClient> clients = new ArrayList<>();
   private final List<TcpProxy> proxies = new ArrayList<>();
@@ -87,17 +83,6 @@ class DoubleFailureIT {
     return cluster.nodes().stream().filter(NodeProcess::isAlive).map(NodeProcess::api).toList();
   }
 
-  /** For each partition id, one channel whose Hazelcast key falls in it (the member's String serialisation and hash). */
-  static List<String> channelPerPartition(String prefix, int partitions) {
-    SerializationService ss = new DefaultSerializationServiceBuilder().build();
-    Map<Integer, String> byPartition = new TreeMap<>();
-    for (int i = 0; byPartition.size() < partitions; i++) {
-      String channel = prefix + i;
-      byPartition.putIfAbsent(HashUtil.hashToIndex(ss.toData(channel).getPartitionHash(), partitions), channel);
-    }
-    return List.copyOf(byPartition.values());
-  }
-
   @Test
   void twoMembersKilledTogetherLoseStreamsOnlyExplicitly() throws Exception {
     List<Integer> ports = cluster.ports();
@@ -116,7 +101,7 @@ class DoubleFailureIT {
         () -> clients.stream().allMatch(RecordingClient::allSubscribed));
 
     publisher.publish(channels, "a", 1, 5, PATIENCE).get(2, TimeUnit.MINUTES);
-    Await.until("every client received a5 on every channel", Duration.ofSeconds(60), () -> caughtUp("a5"));
+    awaitCaughtUp("a5", Duration.ofSeconds(60));
 
     // Publications keep coming while two members die at the same moment.
     CompletableFuture<Void> during = publisher.publish(channels, "b", 1, 5, PATIENCE);
@@ -132,7 +117,7 @@ class DoubleFailureIT {
     cluster.awaitMembers(3, false);
     during.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     publisher.publish(channels, "c", 1, 5, PATIENCE).get(2, TimeUnit.MINUTES);
-    Await.until("every client received c5 on every channel", Duration.ofSeconds(90), () -> caughtUp("c5"));
+    awaitCaughtUp("c5", Duration.ofSeconds(90));
     for (RecordingClient c : clients) assertThat(c.problems()).isEmpty();
 
     Set<String> reset = new HashSet<>();
@@ -165,6 +150,18 @@ class DoubleFailureIT {
 
   private boolean caughtUp(String last) {
     return clients.stream().allMatch(c -> c.caughtUp(channel -> last));
+  }
+
+  /** Waits until every client has {@code last} as its last publication on every channel; says who is behind if not. */
+  private void awaitCaughtUp(String last, Duration timeout) {
+    try {
+      Await.until("every client received " + last + " on every channel", timeout, () -> caughtUp(last));
+    } catch (AssertionError e) {
+      List<String> behind = new ArrayList<>();
+      clients.forEach(c -> behind.addAll(c.behind(channel -> last)));
+      throw new AssertionError(e.getMessage() + "; behind (" + behind.size() + "): "
+          + behind.subList(0, Math.min(20, behind.size())), e);
+    }
   }
 
   private HistorySnapshot history(String channel) {

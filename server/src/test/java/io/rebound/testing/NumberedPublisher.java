@@ -105,3 +105,4 @@ public final class NumberedPublisher implements AutoCloseable {
     pool.shutdownNow();
   }
 }
+

@@ -98,6 +98,18 @@ public final class RecordingClient implements AutoCloseable {
     return true;
   }
 
+  /** The channels whose last publication handed over is not {@code lastPayload.apply(channel)}, each with what it is. */
+  public List<String> behind(java.util.function.Function<String, String> lastPayload) {
+    List<String> out = new ArrayList<>();
+    for (Channel c : channels) {
+      var last = c.log.lastReceived();
+      if (last == null || !last.payload().equals(lastPayload.apply(c.name))) {
+        out.add(c.log.name() + " at " + (last == null ? "nothing" : last.payload() + "@" + last.offset()) + (c.subscribed ? "" : " (not subscribed)"));
+      }
+    }
+    return out;
+  }
+
   /** Subscriptions ended for good, or subscribe results without a position: each one a broken test setup. */
   public List<String> problems() {
     return List.copyOf(problems);

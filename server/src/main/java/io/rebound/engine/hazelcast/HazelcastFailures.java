@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutionException;
  * Turns the two Hazelcast failures a partitioned or degraded cluster produces into messages a publisher can act on
  * (the API answers them as {@code 100 "history engine unavailable: …"}, a temporary error): a member on the minority
  * side of a split refuses history reads and appends (split-brain protection), and an append whose backup did not
- * confirm it is not acknowledged ({@code hazelcast.invocation.fail.on.indeterminate.operation.state}). Anything else
+ * confirm it is not acknowledged ({@code hazelcast.operation.fail.on.indeterminate.state}). Anything else
  * passes unchanged.
  */
 final class HazelcastFailures {
