@@ -27,6 +27,8 @@ public final class NumberedPublisher implements AutoCloseable {
   private final ExecutorService pool;
   private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
   private final AtomicInteger attempts = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean held;
 
   /**
    * @param targets the APIs to try, in order of preference, asked again before every attempt (nodes come and go)
@@ -61,8 +63,9 @@ public final class NumberedPublisher implements AutoCloseable {
     String body = "{\"channel\":\"" + channel + "\",\"idempotency_key\":\"" + payload + "\",\"data\":{\"n\":\"" + payload + "\"}}";
     long deadline = System.nanoTime() + patience.toNanos();
     for (int attempt = 0; ; attempt++) {
-      List<ApiClient> apis = targets.get();
+      List<ApiClient> apis = held ? List.of() : targets.get();
       if (!apis.isEmpty()) {
+        inFlight.incrementAndGet();
         ApiClient api = apis.get(attempt % apis.size());
         attempts.incrementAndGet();
         String failure;
@@ -76,6 +79,8 @@ public final class NumberedPublisher implements AutoCloseable {
           failure = r.error() != null ? r.error().path("code").asInt() + " " + r.error().path("message").asText() : r.status() + " " + r.text();
         } catch (Throwable e) { // connection refused, timeout: the node is down or cut off
           failure = "no answer: " + e.getMessage();
+        } finally {
+          inFlight.decrementAndGet();
         }
         errors.computeIfAbsent(failure, f -> new AtomicInteger()).incrementAndGet();
       }
@@ -87,6 +92,19 @@ public final class NumberedPublisher implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /**
+   * Holds ({@code true}) or resumes publishing: while held no attempt is started (the publications wait, their patience
+   * runs on); {@link #idle()} says when the attempts in flight have ended.
+   */
+  public void hold(boolean hold) {
+    held = hold;
+  }
+
+  /** Whether no attempt is in flight. */
+  public boolean idle() {
+    return inFlight.get() == 0;
   }
 
   /** Every error answer or failure seen, with how often. */

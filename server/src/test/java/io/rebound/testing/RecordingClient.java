@@ -31,6 +31,7 @@ public final class RecordingClient implements AutoCloseable {
     final String name;
     final Recorder.Subscriber log;
     volatile boolean subscribed;
+    volatile String position = ""; // "epoch:offset" of the last subscribe result or publication
 
     Channel(String name, Recorder.Subscriber log) {
       this.name = name;
@@ -50,12 +51,14 @@ public final class RecordingClient implements AutoCloseable {
         return;
       }
       log.subscribed(e.wasRecovering(), e.recovered(), p.offset(), p.epoch());
+      position = p.epoch() + ":" + p.offset();
       subscribed = true;
     }
 
     @Override
     public void onPublication(Publication p) {
       log.received(p.offset(), p.data().path("n").asText());
+      position = position.substring(0, position.lastIndexOf(':') + 1) + p.offset();
     }
 
     @Override
@@ -96,6 +99,11 @@ public final class RecordingClient implements AutoCloseable {
       if (last == null || !last.payload().equals(lastPayload.apply(c.name))) return false;
     }
     return true;
+  }
+
+  /** Whether every channel is at {@code top.apply(channel)} ({@code "epoch:offset"}) by its last subscribe result or publication. */
+  public boolean at(java.util.function.Function<String, String> top) {
+    return channels.stream().allMatch(c -> c.position.equals(top.apply(c.name)));
   }
 
   /** The channels whose last publication handed over is not {@code lastPayload.apply(channel)}, each with what it is. */

@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * Turns the two Hazelcast failures a partitioned or degraded cluster produces into messages a publisher can act on
  * (the API answers them as {@code 100 "history engine unavailable: …"}, a temporary error): a member on the minority
- * side of a split refuses history reads and appends (split-brain protection), and an append whose backup did not
- * confirm it is not acknowledged ({@code hazelcast.operation.fail.on.indeterminate.state}). Anything else
+ * side of a split refuses history reads and appends (split-brain protection), and an append whose owner or backup did
+ * not confirm it in time is not acknowledged ({@code hazelcast.operation.fail.on.indeterminate.state}). Anything else
  * passes unchanged.
  */
 final class HazelcastFailures {
@@ -32,8 +32,9 @@ final class HazelcastFailures {
       return Future.failedFuture(new IllegalStateException(minorityMessage(), e));
     }
     if (e instanceof IndeterminateOperationStateException) {
-      return Future.failedFuture(new IllegalStateException("not confirmed by the backup member (unreachable or too slow): the"
-          + " append may or may not be stored; retry with the same idempotency_key", e));
+      return Future.failedFuture(new IllegalStateException("not confirmed: the member holding the stream or its backup did not"
+          + " answer in time (unreachable, or it left the cluster); the append may or may not be stored, retry with the same"
+          + " idempotency_key", e));
     }
     return Future.failedFuture(cause);
   }
