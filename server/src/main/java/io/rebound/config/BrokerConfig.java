@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param defaults the channel options given at top level, for channels without a namespace
  * @param namespaces {@code namespaces}: options by namespace name, in file order
  * @param client the {@code client_*} connection options
+ * @param limits node-wide limits: history memory, publication size, batch length
+ * @param admin the {@code admin*} options of the admin web page
  */
 public record BrokerConfig(
     int port,
@@ -35,7 +37,9 @@ public record BrokerConfig(
     RedisOptions redis,
     ChannelOptions defaults,
     Map<String, ChannelOptions> namespaces,
-    ClientOptions client) {
+    ClientOptions client,
+    LimitOptions limits,
+    AdminOptions admin) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -59,6 +63,9 @@ public record BrokerConfig(
     redis = redis == null ? RedisOptions.DEFAULTS : redis;
     defaults = defaults == null ? ChannelOptions.DEFAULTS : defaults;
     client = client == null ? ClientOptions.DEFAULTS : client;
+    limits = limits == null ? LimitOptions.defaults(client) : limits;
+    limits.checkAgainst(client);
+    admin = admin == null ? AdminOptions.DISABLED : admin;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -72,6 +79,11 @@ public record BrokerConfig(
     }
     if (apiKey.isEmpty() && !apiInsecure) {
       throw new ConfigException("api_key", "api_key is required (or set api_insecure: true)");
+    }
+    if (admin.enabled() && !admin.secret().isEmpty() && admin.secret().equals(tokenHmacSecretKey)) {
+      // An admin token would then also be a valid connection token (for user "admin"), and a leaked
+      // connection-token secret would open the admin page.
+      throw ConfigException.at("admin_secret", "must differ from token_hmac_secret_key");
     }
   }
 
@@ -107,7 +119,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client);
+        historyEngine, redis, defaults, namespaces, client, limits, admin);
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */

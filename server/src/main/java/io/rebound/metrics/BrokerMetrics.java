@@ -1,6 +1,7 @@
 package io.rebound.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -8,8 +9,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Every meter the node exposes on {@code GET /metrics}, named in one place (documented in README.md).
@@ -20,6 +24,8 @@ public final class BrokerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong subscriptions = new AtomicLong();
+  private final Counter connectionsOpened = counter("rebound_connections_opened_total", "WebSocket connections accepted (before the connect command)");
+  private final Counter connectionsClosed = counter("rebound_connections_closed_total", "Connections ended, by the client, the network or the server (see rebound_disconnects_total for the server's codes)");
   private final Counter connectsAccepted = counter("rebound_connects_total", "Connections that completed the connect command");
   private final Counter publications = counter("rebound_publications_total", "Publications accepted (API and client publish)");
   private final Counter deliveries = counter("rebound_deliveries_total", "Publication pushes written to connections");
@@ -31,11 +37,14 @@ public final class BrokerMetrics {
   private final Counter insufficientState = counter("rebound_insufficient_state_total", "Subscriptions told to resubscribe because continuity could not be proven");
   private final Counter resumes = counter("rebound_sessions_resumed_total", "Dropped sessions resumed on a new connection (docs/EXTENSIONS.md)");
   private final Counter resumesRefused = counter("rebound_session_resumes_refused_total", "Resume requests answered resumed:false (unknown session, window over, messages evicted)");
+  private final Counter resumeWindowsExpired = counter("rebound_session_resume_windows_expired_total", "Detached resumable sessions whose resume window ran out before a connection resumed them");
   private final Counter discontinuities = counter("rebound_discontinuities_total", "Discontinuity pushes sent to subscriptions that stayed attached");
   private final Counter malformed = counter("rebound_malformed_commands_total", "Client frames rejected as malformed");
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
+  private volatile LongSupplier[] historyMemorySources;
+  private final ConcurrentHashMap<String, Counter> refusedByReason = new ConcurrentHashMap<>();
 
   // Cluster gauges: registered on the first sample, so a node without a cluster does not export a misleading 0.
   private final AtomicLong clusterMembers = new AtomicLong();
@@ -66,8 +75,16 @@ public final class BrokerMetrics {
     return registry;
   }
 
-  public void connectionOpened() { connections.incrementAndGet(); }
-  public void connectionClosed() { connections.decrementAndGet(); }
+  public void connectionOpened() {
+    connections.incrementAndGet();
+    connectionsOpened.increment();
+  }
+
+  public void connectionClosed() {
+    connections.decrementAndGet();
+    connectionsClosed.increment();
+  }
+
   public long connections() { return connections.get(); }
   public void connected() { connectsAccepted.increment(); }
   public void subscribed() { subscriptions.incrementAndGet(); }
@@ -80,13 +97,63 @@ public final class BrokerMetrics {
   public void recoveryRefused() { recoveriesRefused.increment(); }
   public double recoveriesSucceeded() { return recoveriesSucceeded.count(); }
   public double recoveriesRefused() { return recoveriesRefused.count(); }
+
+  /**
+   * A recovery answered {@code recovered:false}, with why ({@code trimmed}, {@code epoch_changed},
+   * {@code ahead}, {@code over_limit}): counted in the total and by reason.
+   */
+  public void recoveryRefused(String reason) {
+    recoveriesRefused.increment();
+    refusedByReason.computeIfAbsent(reason, r -> Counter.builder("rebound_recoveries_refused_by_reason_total").tag("reason", r)
+        .description("Recoveries answered with recovered:false, by reason").register(registry)).increment();
+  }
   public void slowDisconnect() { slowDisconnects.increment(); }
   public void gapFilled() { gapFills.increment(); }
   public void insufficientState() { insufficientState.increment(); }
   public void resumed() { resumes.increment(); }
   public void resumeRefused() { resumesRefused.increment(); }
+  public void resumeWindowExpired() { resumeWindowsExpired.increment(); }
   public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
+
+  /**
+   * The memory engine's history budget: {@code rebound_history_memory_bytes} (held now), {@code
+   * rebound_history_memory_limit_bytes} and {@code rebound_history_streams_evicted_total}.
+   */
+  public void historyMemory(LongSupplier heldBytes, LongSupplier limitBytes, LongSupplier evictedStreams) {
+    // Micrometer holds a gauge's or function counter's object weakly, and these suppliers have no
+    // other owner: kept here, or they would be collected and scraped as NaN.
+    historyMemorySources = new LongSupplier[] {heldBytes, limitBytes, evictedStreams};
+    Gauge.builder("rebound_history_memory_bytes", heldBytes, s -> s.getAsLong())
+        .description("Bytes of history the memory engine holds (estimate of their heap)").register(registry);
+    Gauge.builder("rebound_history_memory_limit_bytes", limitBytes, s -> s.getAsLong())
+        .description("history_memory_limit: above it least-recently-used streams are evicted").register(registry);
+    FunctionCounter.builder("rebound_history_streams_evicted_total", evictedStreams, s -> s.getAsLong())
+        .description("Streams evicted to keep history within history_memory_limit").register(registry);
+  }
+
+  // Cumulative readings for samplers (the admin page's per-second series): totals since start.
+  public double connectionsOpenedTotal() { return connectionsOpened.count(); }
+  public double connectionsClosedTotal() { return connectionsClosed.count(); }
+  public double publicationsTotal() { return publications.count(); }
+  public double deliveriesTotal() { return deliveries.count(); }
+  public double recoveriesAttempted() { return recoveriesAttempted.count(); }
+  public double resumesTotal() { return resumes.count(); }
+  public double resumesRefusedTotal() { return resumesRefused.count(); }
+
+  /** Server-initiated disconnects so far, by close code. */
+  public Map<Integer, Double> disconnectsByCode() {
+    Map<Integer, Double> out = new HashMap<>();
+    disconnects.forEach((code, counter) -> out.put(code, counter.count()));
+    return out;
+  }
+
+  /** Refused recoveries so far, by reason (only those counted with {@link #recoveryRefused(String)}). */
+  public Map<String, Double> recoveriesRefusedByReason() {
+    Map<String, Double> out = new HashMap<>();
+    refusedByReason.forEach((reason, counter) -> out.put(reason, counter.count()));
+    return out;
+  }
 
   public void disconnect(int code) {
     disconnects.computeIfAbsent(code, c -> Counter.builder("rebound_disconnects_total").tag("code", String.valueOf(c))

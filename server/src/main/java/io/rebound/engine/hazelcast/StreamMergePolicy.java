@@ -52,12 +52,12 @@ public final class StreamMergePolicy implements SplitBrainMergePolicy<StoredStre
 
   @Override
   public int getFactoryId() {
-    return HistorySerializerFactory.FACTORY_ID;
+    return EngineSerializerFactory.FACTORY_ID;
   }
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.STREAM_MERGE_POLICY;
+    return EngineSerializerFactory.STREAM_MERGE_POLICY;
   }
 
   @Override

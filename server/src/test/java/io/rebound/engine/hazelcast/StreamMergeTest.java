@@ -35,7 +35,7 @@ class StreamMergeTest {
   /** The same stream with more appended (a copy, so both sides can be held at once). */
   private StoredStream copy(StoredStream s) {
     InternalSerializationService ss = new DefaultSerializationServiceBuilder()
-        .addDataSerializableFactory(HistorySerializerFactory.FACTORY_ID, new HistorySerializerFactory()).build();
+        .addDataSerializableFactory(EngineSerializerFactory.FACTORY_ID, new EngineSerializerFactory()).build();
     return ss.toObject(ss.toData(s));
   }
 
