@@ -12,7 +12,7 @@ public final class Addresses {
    */
   public static final long SEND_TIMEOUT_MS = 10_000;
   /** Node-local request options: {@link #SEND_TIMEOUT_MS}. */
-  public static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS);
+  public static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS).setLocalOnly(true);
 
   /** Backend door: request/reply {@code {method, params}} → {@code {result}} or {@code {error}}. Cluster-visible. */
   public static final String API = "rebound.api";
