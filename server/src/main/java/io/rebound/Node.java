@@ -18,6 +18,9 @@ import io.rebound.history.HistoryVerticle;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.engine.PresenceStore;
 import io.rebound.recovery.RecoveryVerticle;
+import io.rebound.webhook.LifecycleListener;
+import io.rebound.webhook.WebhookService;
+import io.rebound.webhook.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +49,7 @@ public final class Node {
   private final EdgeRegistry registry = new EdgeRegistry();
   private volatile boolean draining;
   private volatile boolean wasSafe;
+  private LifecycleListener lifecycle = LifecycleListener.NONE;
 
   /** How long a shutdown spreads the closing of connections over (they reconnect elsewhere meanwhile). */
   public static final long DRAIN_PERIOD_MS = 3_000;
@@ -81,9 +85,14 @@ public final class Node {
         engines.syncPositions());
     HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    // Deployed before the edges, so undeployed after them: the disconnects of their last sessions go out.
+    WebhookService webhooks = config.webhooks().enabled()
+        ? new WebhookService(config.name(), config.webhooks(), metrics, Engines.webhookLedger(config, vertx)) : null;
+    lifecycle = webhooks == null ? LifecycleListener.NONE : webhooks;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
         .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry::collect, metrics)), 1))
+        .compose(v -> webhooks == null ? Future.<Void>succeededFuture() : deploy(() -> new WebhookVerticle(webhooks), 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
         .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
             config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
@@ -124,6 +133,11 @@ public final class Node {
 
   public BrokerMetrics metrics() {
     return metrics;
+  }
+
+  /** What this node's sessions report their lifecycle to (the webhooks, or nothing when they are off). */
+  public LifecycleListener lifecycle() {
+    return lifecycle;
   }
 
   public int port() {

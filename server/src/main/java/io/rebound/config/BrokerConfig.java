@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param defaults the channel options given at top level, for channels without a namespace
  * @param namespaces {@code namespaces}: options by namespace name, in file order
  * @param client the {@code client_*} connection options
+ * @param webhooks the {@code webhook_*} lifecycle webhook options
  */
 public record BrokerConfig(
     int port,
@@ -35,7 +36,8 @@ public record BrokerConfig(
     RedisOptions redis,
     ChannelOptions defaults,
     Map<String, ChannelOptions> namespaces,
-    ClientOptions client) {
+    ClientOptions client,
+    WebhookOptions webhooks) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -59,6 +61,7 @@ public record BrokerConfig(
     redis = redis == null ? RedisOptions.DEFAULTS : redis;
     defaults = defaults == null ? ChannelOptions.DEFAULTS : defaults;
     client = client == null ? ClientOptions.DEFAULTS : client;
+    webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -113,7 +116,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client);
+        historyEngine, redis, defaults, namespaces, client, webhooks);
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */
