@@ -28,10 +28,11 @@ public final class RedisSessionLedger implements SessionLedger {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionLedger.class);
 
-  /** Sets the heartbeat; answers whether a survivor has claimed this node (it was taken for dead). */
+  /** Sets the heartbeat; answers whether it was still there (0: it had expired, survivors may have taken this node for dead). */
   private static final String HEARTBEAT = """
+      local alive = redis.call('exists', KEYS[1])
       redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
-      return redis.call('exists', KEYS[2])
+      return alive
       """;
 
   private final RedisOptions redis;
@@ -42,7 +43,7 @@ public final class RedisSessionLedger implements SessionLedger {
   private RedisWebhookLink link;
   private RedisDeadNodes watch;
   private long heartbeatTimer = -1;
-  private boolean declaredDead;
+  private boolean beating; // a heartbeat has been written since start
 
   /** @param ttl {@code webhook_node_ttl} */
   public RedisSessionLedger(RedisOptions redis, Duration ttl) {
@@ -68,18 +69,27 @@ public final class RedisSessionLedger implements SessionLedger {
   }
 
   private Future<Void> heartbeat() {
-    Future<Void> beat = link.send(Request.cmd(Command.EVAL).arg(HEARTBEAT).arg(2).arg(keys.alive(id)).arg(keys.claim(id))
-            .arg(host.nodeName()).arg(ttl.toMillis()))
-        .map(claimed -> {
-          if (claimed != null && claimed.toInteger() == 1 && !declaredDead) {
-            declaredDead = true;
-            LOG.error("event=webhook_declared_dead node={} id={}: this node missed its heartbeat for webhook_node_ttl ({} ms) "
-                + "and a survivor reported its sessions as disconnected", host.nodeName(), id, ttl.toMillis());
-          }
+    Future<Void> beat = link.send(Request.cmd(Command.EVAL).arg(HEARTBEAT).arg(1).arg(keys.alive(id)).arg(host.nodeName()).arg(ttl.toMillis()))
+        .map(alive -> {
+          if (beating && alive != null && alive.toInteger() == 0) lapsed();
+          beating = true;
           return null;
         });
     link.send(Request.cmd(Command.SADD).arg(keys.nodes()).arg(id));
     return beat;
+  }
+
+  /**
+   * This node's heartbeat expired while it was alive (cut off from Redis, or paused, for longer than
+   * the TTL): a survivor may have reported its sessions as lost and deleted their records. The
+   * records are written again so that a later death is still reported; the backend has heard "node
+   * lost" for sessions that in fact go on (and will ignore their real disconnect: same id).
+   */
+  private void lapsed() {
+    LOG.error("event=webhook_heartbeat_lapsed node={} id={} ttl_ms={}: this node was silent in Redis for longer than webhook_node_ttl; "
+        + "a survivor may have reported its sessions as disconnected (reason \"node lost\") although they are still connected",
+        host.nodeName(), id, ttl.toMillis());
+    host.rewriteAll();
   }
 
   @Override
