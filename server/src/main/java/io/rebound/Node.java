@@ -81,14 +81,14 @@ public final class Node {
     HistoryEngine history = engines.history();
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
-    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
-        engines.syncPositions());
-    HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
-    int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     // Deployed before the edges, so undeployed after them: the disconnects of their last sessions go out.
     WebhookService webhooks = config.webhooks().enabled()
         ? new WebhookService(config.name(), config.webhooks(), metrics, Engines.webhookLedger(config, vertx)) : null;
     lifecycle = webhooks == null ? LifecycleListener.NONE : webhooks;
+    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
+        engines.syncPositions(), lifecycle);
+    HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
+    int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
         .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry::collect, metrics)), 1))

@@ -279,6 +279,7 @@ public final class ClientSession {
     state = State.CONNECTED;
     edge.connected(this);
     services.metrics().connected();
+    services.lifecycle().connected(user, clientId);
     long now = System.currentTimeMillis();
     long ping = options().pingInterval().toMillis();
     // First ping at a random point in (interval/2, interval], so a mass reconnect does not ping in lockstep.
@@ -690,7 +691,7 @@ public final class ClientSession {
     if (state == State.CLOSED) return;
     services.metrics().disconnect(reason.code());
     LOG.debug("event=disconnect {} code={} reason=\"{}\"", describe(), reason.code(), reason.reason());
-    release();
+    release(reason);
     if (out != null) out.close();
     transport.close(reason);
   }
@@ -711,13 +712,15 @@ public final class ClientSession {
       detach(false);
       return;
     }
-    release();
+    release(io.rebound.webhook.WebhookEvent.CONNECTION_CLOSED);
     if (out != null) out.close();
   }
 
-  private void release() {
+  private void release(Disconnect reason) {
     State was = state;
     state = State.CLOSED;
+    // Before the subscriptions are dropped: the disconnect ends them, they are not unsubscribes.
+    if (was == State.CONNECTED || was == State.DETACHED) services.lifecycle().disconnected(user, clientId, reason);
     if (resume != null) edge.registry().removeResumable(resume.id, this);
     if (subs != null) {
       for (Subscription sub : new ArrayList<>(subs.values())) subscribeCommands.drop(sub);

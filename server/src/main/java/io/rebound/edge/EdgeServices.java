@@ -17,6 +17,7 @@ import io.rebound.protocol.ProtocolException;
 import io.rebound.recovery.RecoveryRequest;
 import io.rebound.recovery.RecoveryResult;
 import io.rebound.engine.SyncPositionStore;
+import io.rebound.webhook.LifecycleListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -32,11 +33,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an edge's sessions need from the rest of the node, reached over the node-local event bus:
- * recovery, history, the publish API, presence; and, called directly, the users' sync positions.
+ * recovery, history, the publish API, presence; and, called directly, the users' sync positions and
+ * the lifecycle listener (webhooks).
  * Replies arrive on the edge's own event loop.
  */
 public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
-    SyncPositionStore syncPositions, ConnectionLimits limits) {
+    SyncPositionStore syncPositions, ConnectionLimits limits, LifecycleListener lifecycle) {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeServices.class);
 

@@ -5,6 +5,7 @@ import io.rebound.config.BrokerConfig;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.SyncPositionStore;
+import io.rebound.webhook.LifecycleListener;
 import io.vertx.core.Vertx;
 
 /** Builds the services shared by a node's edges (the record itself stays package-private). */
@@ -12,8 +13,8 @@ public final class EdgeServicesFactory {
   private EdgeServicesFactory() {}
 
   public static EdgeServices create(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
-      SyncPositionStore syncPositions) {
+      SyncPositionStore syncPositions, LifecycleListener lifecycle) {
     return new EdgeServices(vertx, config, verifier, metrics, presence, syncPositions,
-        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()));
+        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()), lifecycle);
   }
 }

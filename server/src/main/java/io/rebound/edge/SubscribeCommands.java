@@ -248,6 +248,7 @@ final class SubscribeCommands {
    * with more backlog, start pacing it), then announce presence.
    */
   void activate(Subscription sub) {
+    session.services().lifecycle().subscribed(session.user, session.clientId, sub.name());
     if (sub.syncing) {
       sub.state = Subscription.State.SUBSCRIBED;
       sub.sync = new UserSync(session, sub);
@@ -359,6 +360,7 @@ final class SubscribeCommands {
   /** Removes {@code sub} from the session, the hub and presence, announcing the leave. */
   void drop(Subscription sub) {
     if (session.subs == null || session.subs.remove(sub.name()) == null) return;
+    session.services().lifecycle().unsubscribed(session.user, session.clientId, sub.name()); // ignored unless it was subscribed
     if (sub.sync != null) sub.sync.cancel();
     sub.syncing = false;
     session.edge.hub().remove(sub.name(), session);
