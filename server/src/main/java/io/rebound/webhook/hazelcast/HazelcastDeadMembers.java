@@ -166,6 +166,7 @@ final class HazelcastDeadMembers {
       return null;
     }).onComplete(ar -> {
       reports.remove(mapName);
+      seenLeaving.remove(mapName.substring(HazelcastSessionLedger.MAP_PREFIX.length()));
       if (ar.failed()) LOG.warn("event=webhook_dead_member_cleanup_failed map={} error=\"{}\"", mapName, ar.cause().getMessage());
     });
   }
