@@ -89,7 +89,7 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     }
   }
 
-  private static HazelcastInstance hazelcast(Vertx vertx) {
+  static HazelcastInstance hazelcast(Vertx vertx) {
     ClusterManager manager = ((VertxInternal) vertx).clusterManager();
     return manager instanceof HazelcastClusterManager hcm ? hcm.getHazelcastInstance() : null;
   }

@@ -47,6 +47,7 @@ public final class Node {
   private final List<String> deployments = new ArrayList<>();
   private final boolean ownsVertx;
   private final EdgeRegistry registry = new EdgeRegistry();
+  private ClusterMetrics clusterMetrics;
   private volatile boolean draining;
   private volatile boolean wasSafe;
   private LifecycleListener lifecycle = LifecycleListener.NONE;
@@ -87,13 +88,15 @@ public final class Node {
     lifecycle = webhooks == null ? LifecycleListener.NONE : webhooks;
     var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
         engines.syncPositions(), lifecycle);
-    HttpApi http = new HttpApi(config, metrics::scrape, this::health, this::ready);
+    ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
+    HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
-        .compose(v -> deploy(() -> new ApiVerticle(vx -> new ApiService(vx, config, broadcaster, presence, registry::collect, metrics)), 1))
+        .compose(v -> deploy(() -> new ApiVerticle(api), 1))
         .compose(v -> webhooks == null ? Future.<Void>succeededFuture() : deploy(() -> new WebhookVerticle(webhooks), 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
+        .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
         .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
             config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
   }
@@ -158,6 +161,7 @@ public final class Node {
   /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
   public Future<Void> close() {
     draining = true;
+    if (clusterMetrics != null) clusterMetrics.stop();
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();

@@ -1,76 +1,83 @@
 package io.rebound.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.bus.Addresses;
 import io.rebound.bus.ApiReply;
 import io.rebound.bus.ApiRequest;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.rebound.bus.Addresses;
+import io.rebound.bus.Errors;
 import io.rebound.bus.LocalCodec;
 import io.rebound.codec.CommandDecoder;
+import io.rebound.codec.Replies;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The backend's door on the event bus: {@link Addresses#API} (cluster-visible, JSON {@code {method,
- * params}} → {@code {result}} | {@code {error}}) for JVM backends, and {@link Addresses#API_LOCAL}
- * ({@link ApiRequest} → {@link ApiReply}) for this node's edges and HTTP API.
+ * The {@link ApiService}'s doors on the event bus, on this verticle's one event loop (deploy one
+ * instance: the service is confined to it):
+ *
+ * <ul>
+ *   <li>{@link Addresses#API_LOCAL}: {@link ApiRequest} → {@link ApiReply}, node-local objects, for
+ *       this node's edges (client publishes) and its HTTP API;
+ *   <li>{@link Addresses#API}: cluster-visible, for JVM backends, Vert.x JSON {@code {method, params}}
+ *       → {@code {"result":…}} or {@code {"error":{code,message}}}, the same envelope as HTTP. JSON
+ *       crosses this door once each way: the params are decoded from their text (keeping {@code
+ *       data} as raw text, like HTTP), the answer is the envelope's encoding.
+ * </ul>
+ *
+ * <p>Every request gets an answer, whatever its body: a malformed one is 107, never a timeout.
  */
 public final class ApiVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
-  private final Function<io.vertx.core.Vertx, ApiService> serviceFactory;
-  private ApiService service;
+  private final ApiService service;
 
-  public ApiVerticle(Function<io.vertx.core.Vertx, ApiService> serviceFactory) {
-    this.serviceFactory = serviceFactory;
+  public ApiVerticle(ApiService service) {
+    this.service = service;
   }
 
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx, ApiRequest.class);
     LocalCodec.register(vertx, ApiReply.class);
-    service = serviceFactory.apply(vertx);
     service.start();
     vertx.eventBus().<ApiRequest>localConsumer(Addresses.API_LOCAL, msg -> service.call(msg.body()).onComplete(ar -> {
       if (ar.succeeded()) msg.reply(ApiReply.ok(ar.result()));
-      else msg.reply(ApiReply.failed(asProtocol(ar.cause())));
+      else msg.reply(ApiReply.failed(Errors.toProtocol(ar.cause())));
     }));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.API, msg -> {
-      JsonObject body = msg.body();
-      String method = body == null ? null : body.getString("method");
-      if (method == null) {
-        msg.reply(error(ErrorCode.BAD_REQUEST.exception("method required")));
-        return;
-      }
-      CommandDecoder.Params params;
-      try {
-        JsonObject p = body.getJsonObject("params", new JsonObject());
-        params = CommandDecoder.decodeParams(p.encode());
-      } catch (RuntimeException e) {
-        msg.reply(error(ErrorCode.BAD_REQUEST.exception("params must be an object")));
-        return;
-      }
-      service.call(new ApiRequest(method, params.params(), params.rawData(), null)).onComplete(ar -> {
-        if (ar.succeeded()) msg.reply(new JsonObject().put("result", new JsonObject(ar.result().toString())));
-        else msg.reply(error(asProtocol(ar.cause())));
-      });
-    }).completion();
+    return vertx.eventBus().<Object>consumer(Addresses.API, this::door).completion();
   }
 
-  private static ProtocolException asProtocol(Throwable t) {
-    if (t instanceof ProtocolException pe) return pe;
-    LOG.error("internal API error", t);
-    return ErrorCode.INTERNAL.exception();
+  private void door(Message<Object> msg) {
+    ApiRequest request;
+    try {
+      request = decode(msg.body());
+    } catch (ProtocolException e) {
+      msg.reply(toBus(ApiReplies.error(e)));
+      return;
+    }
+    service.call(request).onComplete(ar -> msg.reply(toBus(ar.succeeded()
+        ? ApiReplies.wrap("result", ar.result())
+        : ApiReplies.error(Errors.toProtocol(ar.cause())))));
   }
 
-  private static JsonObject error(ProtocolException e) {
-    return new JsonObject().put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()));
+  /** {@code {method, params}} as an {@link ApiRequest}; 107 for anything else. */
+  static ApiRequest decode(Object body) {
+    if (!(body instanceof JsonObject json)) throw ErrorCode.BAD_REQUEST.exception("body must be a JSON object {method, params}");
+    String method = json.getString("method");
+    if (method == null) throw ErrorCode.BAD_REQUEST.exception("method required");
+    CommandDecoder.Params params;
+    try {
+      params = CommandDecoder.decodeParams(json.getJsonObject("params", new JsonObject()).encode());
+    } catch (RuntimeException e) {
+      throw ErrorCode.BAD_REQUEST.exception("params must be an object");
+    }
+    return new ApiRequest(method, params.params(), params.rawData(), null);
   }
 
+  private static JsonObject toBus(ObjectNode envelope) {
+    return new JsonObject(Replies.encode(envelope));
+  }
 }

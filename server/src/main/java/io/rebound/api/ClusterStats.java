@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Node statistics for the {@code info} and {@code channels} API across the cluster. Each node
@@ -28,7 +29,7 @@ final class ClusterStats {
   private final Supplier<Future<NodeStats>> nodeStats;
   private final String node;
   // Names come from config and may repeat (one file, several --port); the uid tells processes apart.
-  private final String uid = java.util.UUID.randomUUID().toString();
+  private final String uid = UUID.randomUUID().toString();
   private final long startedAt = System.currentTimeMillis();
 
   ClusterStats(Vertx vertx, Supplier<Future<NodeStats>> nodeStats, String node) {

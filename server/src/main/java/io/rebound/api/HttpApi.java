@@ -1,20 +1,18 @@
 package io.rebound.api;
 
-import io.rebound.bus.ApiReply;
-import io.rebound.bus.ApiRequest;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.bus.Addresses;
-import io.rebound.config.BrokerConfig;
-import io.rebound.codec.Replies;
+import io.rebound.bus.ApiReply;
+import io.rebound.bus.ApiRequest;
 import io.rebound.codec.CommandDecoder;
+import io.rebound.codec.Replies;
+import io.rebound.config.BrokerConfig;
 import io.rebound.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +41,20 @@ public final class HttpApi {
   /** Kubernetes probe paths (k8s/statefulset.yaml points at these; K8sManifestsIT checks it). */
   public static final String READY_PATH = "/health/ready";
   public static final String LIVE_PATH = "/health/live";
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setSendTimeout(15_000);
 
   private final BrokerConfig config;
+  private final Set<String> methods;
   private final Supplier<String> metrics;
   private final Supplier<Future<JsonNode>> health;
   private final Supplier<Future<Boolean>> ready;
 
-  public HttpApi(BrokerConfig config, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
+  /**
+   * @param methods the API's method names ({@link ApiService#methods()}): {@code POST /api/<other>} is
+   *     404 before its body is read, as with Centrifugo's per-method routes
+   */
+  public HttpApi(BrokerConfig config, Set<String> methods, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
     this.config = config;
+    this.methods = Set.copyOf(methods);
     this.metrics = metrics;
     this.health = health;
     this.ready = ready;
@@ -104,11 +108,12 @@ public final class HttpApi {
 
   private void method(Vertx vertx, RoutingContext rc) {
     String method = rc.pathParam("method");
-    if (!ApiService.METHODS.contains(method)) {
+    if (!methods.contains(method)) {
       fail(rc, 404, ErrorCode.METHOD_NOT_FOUND.code, "unknown API method: " + method);
       return;
     }
-    String body = rc.body().length() == 0 ? "{}" : rc.body().asString();
+    String body = bodyText(rc);
+    if (body.isEmpty()) body = "{}";
     CommandDecoder.Params params;
     try {
       params = CommandDecoder.decodeParams(body);
@@ -122,7 +127,7 @@ public final class HttpApi {
 
   /** cent.js pipeline: newline-delimited {@code {"method","params"}} lines, one reply line each. */
   private void legacy(Vertx vertx, RoutingContext rc) {
-    String[] lines = rc.body().asString().split("\n");
+    String[] lines = bodyText(rc).split("\n");
     List<Future<JsonNode>> replies = new ArrayList<>();
     Future<?> previous = Future.succeededFuture();
     for (String line : lines) {
@@ -152,19 +157,24 @@ public final class HttpApi {
     });
   }
 
-  /** Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. */
+  /** The request body as text; empty when there is none (Vert.x then has no body buffer at all). */
+  private static String bodyText(RoutingContext rc) {
+    String text = rc.body().asString();
+    return text == null ? "" : text;
+  }
+
+  /**
+   * Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. The API
+   * verticle bounds its own engine requests by {@link Addresses#SEND_TIMEOUT_MS} and answers their
+   * failures; this request's timeout (the same constant) is the backstop for an answer that never
+   * comes (a blocked API loop, a store future that never completes): 100, temporary, never a hang.
+   */
   private static Future<JsonNode> call(Vertx vertx, ApiRequest req) {
-    return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, req, LOCAL).map(Message::body)
-        .map(reply -> {
-          ObjectNode out = Replies.object();
-          if (reply.error() != null) out.putObject("error").put("code", reply.error().code()).put("message", reply.error().getMessage());
-          else out.set("result", reply.result());
-          return (JsonNode) out;
-        })
+    return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, req, Addresses.REQUEST).map(Message::body)
+        .map(reply -> (JsonNode) ApiReplies.envelope(reply))
         .recover(e -> {
-          ObjectNode out = Replies.object();
-          out.putObject("error").put("code", ErrorCode.INTERNAL.code).put("message", "internal server error");
-          return Future.succeededFuture(out);
+          LOG.warn("event=api_unanswered method={} error=\"{}\"", req.method(), e.toString());
+          return Future.succeededFuture(ApiReplies.error(ErrorCode.INTERNAL.exception()));
         });
   }
 
@@ -174,8 +184,6 @@ public final class HttpApi {
 
   private static void fail(RoutingContext rc, int status, int code, String message) {
     if (rc.response().ended()) return;
-    ObjectNode body = Replies.object();
-    body.putObject("error").put("code", code).put("message", message);
-    json(rc, status, body);
+    json(rc, status, ApiReplies.error(code, message));
   }
 }

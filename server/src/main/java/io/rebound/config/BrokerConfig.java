@@ -99,13 +99,7 @@ public record BrokerConfig(
    * top-level channel options, and Java forbids a static method with the same signature.)
    */
   public static BrokerConfig defaultConfig() {
-    // Kept as a JSON resource so the embedded default reads like any other config file (and is one).
-    try (var in = BrokerConfig.class.getResourceAsStream("/rebound-default.json")) {
-      if (in == null) throw new IllegalStateException("rebound-default.json missing from the jar");
-      return ConfigLoader.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return ConfigLoader.embeddedDefault(Map.of());
   }
 
   /** The options of namespace {@code name}, or null when no such namespace is configured. */

@@ -40,17 +40,64 @@ public final class ConfigLoader {
 
   /** The configuration in {@code file}. */
   public static BrokerConfig load(Path file) {
+    return load(file, Map.of());
+  }
+
+  /** The configuration in {@code file} with the {@code REBOUND_*} overrides of {@code env} ({@link EnvOverrides}). */
+  public static BrokerConfig load(Path file, Map<String, String> env) {
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
       throw ConfigException.located("", "cannot read config file " + file + ": " + e);
     }
-    return parse(text);
+    return parse(text, env);
+  }
+
+  /** The embedded default configuration ({@code rebound-default.json}) with the overrides of {@code env}. */
+  public static BrokerConfig embeddedDefault(Map<String, String> env) {
+    // Kept as a JSON resource so the embedded default reads like any other config file (and is one).
+    try (var in = ConfigLoader.class.getResourceAsStream("/rebound-default.json")) {
+      if (in == null) throw new IllegalStateException("rebound-default.json missing from the jar");
+      return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), env);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The overrides {@code env} holds; throws a ConfigException naming an unknown {@code REBOUND_*} variable. */
+  public static EnvOverrides overrides(Map<String, String> env) {
+    return EnvOverrides.from(env, TOP_KEYS);
+  }
+
+  /** Whether {@code key} is a top-level config key. */
+  public static boolean isTopLevelKey(String key) {
+    return TOP_KEYS.contains(key);
+  }
+
+  /** Every top-level config key (each can also come from {@code REBOUND_<KEY>}). */
+  public static Set<String> topLevelKeys() {
+    return TOP_KEYS;
   }
 
   /** The configuration in {@code jsonText}. */
   public static BrokerConfig parse(String jsonText) {
+    return parse(jsonText, Map.of());
+  }
+
+  /** The configuration in {@code jsonText} with the {@code REBOUND_*} overrides of {@code env} ({@link EnvOverrides}). */
+  public static BrokerConfig parse(String jsonText, Map<String, String> env) {
+    EnvOverrides overrides = overrides(env);
+    JsonNode root = tree(jsonText);
+    if (root.isObject()) overrides.applyTo((com.fasterxml.jackson.databind.node.ObjectNode) root);
+    try {
+      return read(root);
+    } catch (ConfigException e) {
+      throw overrides.attribute(e);
+    }
+  }
+
+  private static JsonNode tree(String jsonText) {
     JsonNode root;
     try {
       root = JSON.readTree(jsonText);
@@ -60,6 +107,10 @@ public final class ConfigLoader {
       throw ConfigException.located("", "malformed JSON" + where + ": " + e.getOriginalMessage());
     }
     if (root == null || root.isMissingNode()) throw ConfigException.located("", "the config is empty");
+    return root;
+  }
+
+  private static BrokerConfig read(JsonNode root) {
     JsonFields f = new JsonFields(root, "", TOP_KEYS);
     int port = f.integer("port", BrokerConfig.DEFAULT_PORT);
     String name = f.string("name", null);

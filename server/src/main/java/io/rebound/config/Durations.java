@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the duration forms accepted in the config file. */
-final class Durations {
+/** Parses the duration forms accepted in the config file (also used by the command line: {@code gentoken --ttl}). */
+public final class Durations {
 
-  static final String HINT = "(use e.g. \"600s\", \"10m\", \"1h\", \"250ms\")";
+  public static final String HINT = "(use e.g. \"600s\", \"10m\", \"1h\", \"250ms\")";
 
   // Go-style sums such as "1h30m": Centrifugo configs are written this way, so we accept the same
   // spelling for the units that make sense for a broker (no ns/us, no fractions).
@@ -20,7 +20,7 @@ final class Durations {
    * The duration spelled by {@code text} ("250ms", "600s", "10m", "1h", "1h30m" or "0"), or
    * {@code null} when it is not a duration (including overflow).
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     if (text.equals("0")) return Duration.ZERO;
     if (!WHOLE.matcher(text).matches()) return null;
     try {

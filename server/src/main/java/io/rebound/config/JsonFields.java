@@ -41,6 +41,8 @@ final class JsonFields {
     // A read of an undeclared key is a programming error: it would be rejected as unknown in files.
     if (!allowed.contains(key)) throw new IllegalStateException("undeclared config key " + key);
     JsonNode value = node.get(key);
+    // From the environment: typed by the reader; everything but a string reads it as JSON (EnvValue).
+    if (value instanceof EnvValue env) value = env.asJson();
     if (value != null && value.isNull()) throw ConfigException.located(pathOf(key), "null is not allowed (omit the key for the default)");
     return value;
   }
@@ -60,6 +62,7 @@ final class JsonFields {
   }
 
   String string(String key, String def) {
+    if (node.get(key) instanceof EnvValue env) return env.textValue(); // a string from the environment is taken as written
     JsonNode v = get(key);
     if (v == null) return def;
     if (!v.isTextual()) throw wrongType(key, "a string", v);

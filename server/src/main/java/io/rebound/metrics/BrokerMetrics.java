@@ -2,6 +2,10 @@ package io.rebound.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,9 +43,21 @@ public final class BrokerMetrics {
   private final Counter webhookDeadNode = counter("rebound_webhook_dead_node_disconnects_total", "Disconnect events this node queued for sessions of dead nodes");
   private final Counter webhookLedger = counter("rebound_webhook_ledger_failures_total", "Failed writes of webhook session records to the cluster (retried)");
 
+  // Cluster gauges: registered on the first sample, so a node without a cluster does not export a misleading 0.
+  private final AtomicLong clusterMembers = new AtomicLong();
+  private final AtomicLong clusterSafe = new AtomicLong();
+  private final AtomicLong historyOwnedBytes = new AtomicLong();
+  private final AtomicLong historyOwnedStreams = new AtomicLong();
+  private volatile boolean clusterRegistered;
+
   public BrokerMetrics() {
     Gauge.builder("rebound_connections", connections, AtomicLong::get).description("Open client connections").register(registry);
     Gauge.builder("rebound_subscriptions", subscriptions, AtomicLong::get).description("Active channel subscriptions").register(registry);
+    // Heap, CPU, uptime and threads: what a dashboard shows beside the broker's own figures (jvm_*, process_*, system_*).
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   private Counter counter(String name, String help) {
@@ -86,6 +102,30 @@ public final class BrokerMetrics {
   public void replyError(int code) {
     replyErrors.computeIfAbsent(code, c -> Counter.builder("rebound_reply_errors_total").tag("code", String.valueOf(c))
         .description("Error replies to client commands by error code").register(registry)).increment();
+  }
+
+  /**
+   * A sample of the cluster as this member sees it: members, whether one more may leave without losing data (every
+   * partition backed up), and the history streams this member owns with their memory (Hazelcast's entry cost).
+   */
+  public void clusterSample(int members, boolean safe, long ownedStreams, long ownedBytes) {
+    clusterMembers.set(members);
+    clusterSafe.set(safe ? 1 : 0);
+    historyOwnedStreams.set(ownedStreams);
+    historyOwnedBytes.set(ownedBytes);
+    if (clusterRegistered) return;
+    synchronized (this) {
+      if (clusterRegistered) return;
+      Gauge.builder("rebound_cluster_members", clusterMembers, AtomicLong::get)
+          .description("Cluster members as this member sees them (members that disagree: a partition or a split brain)").register(registry);
+      Gauge.builder("rebound_cluster_safe", clusterSafe, AtomicLong::get)
+          .description("1 when every partition has its backups (one more member may leave without losing history), else 0").register(registry);
+      Gauge.builder("rebound_history_owned_streams", historyOwnedStreams, AtomicLong::get)
+          .description("Channel streams whose primary copy this member holds (hazelcast history)").register(registry);
+      Gauge.builder("rebound_history_owned_bytes", historyOwnedBytes, AtomicLong::get).baseUnit("bytes")
+          .description("Memory of the channel streams this member owns, backups excluded (hazelcast history)").register(registry);
+      clusterRegistered = true;
+    }
   }
 
   public void apiRequest(String method) {

@@ -27,7 +27,8 @@ class ConfigLoaderTest {
         .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
   }
 
-  private static final String FULL = """
+  // Package-private: EnvOverridesTest moves each of its keys into the environment.
+  static final String FULL = """
       {
         "port": 9001,
         "name": "node-a",

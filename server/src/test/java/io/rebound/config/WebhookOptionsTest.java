@@ -58,6 +58,19 @@ class WebhookOptionsTest {
   }
 
   @Test
+  void everyKeyCanComeFromTheEnvironment() {
+    WebhookOptions w = ConfigLoader.parse("{\"token_hmac_secret_key\":\"s\",\"api_key\":\"k\"}", Map.of(
+        "REBOUND_WEBHOOK_ENDPOINT", "http://backend:8080/events",
+        "REBOUND_WEBHOOK_BUFFER_SIZE", "500",
+        "REBOUND_WEBHOOK_STATIC_HTTP_HEADERS", "{\"Authorization\": \"Bearer from-env\"}",
+        "REBOUND_WEBHOOK_NODE_TTL", "3s")).webhooks();
+    assertThat(w.endpoint()).isEqualTo("http://backend:8080/events");
+    assertThat(w.bufferSize()).isEqualTo(500);
+    assertThat(w.staticHttpHeaders()).containsExactly(Map.entry("Authorization", "Bearer from-env"));
+    assertThat(w.nodeTtl()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
   void aMisspeltKeyIsNamed() {
     assertRejected("\"webhook_endpont\": \"http://x\"", "webhook_endpont", "unknown key");
   }

@@ -218,6 +218,27 @@ class HttpApiIT {
   }
 
   @Test
+  void anEmptyBodyIsAnEmptyParamsObject() {
+    // cent clients send no body for parameterless methods; Vert.x then has no body buffer at all.
+    ApiClient.Response info = api.post("/api/info", "", "X-API-Key", KEY);
+    assertThat(info.status()).as(info.text()).isEqualTo(200);
+    assertThat(info.result().path("nodes").size()).isEqualTo(1);
+    ApiClient.Response publish = api.post("/api/publish", "", "X-API-Key", KEY);
+    assertThat(publish.status()).isEqualTo(200);
+    assertThat(publish.error().path("code").asInt()).isEqualTo(107);
+    ApiClient.Response legacy = api.post("/api", "", "X-API-Key", KEY);
+    assertThat(legacy.status()).as(legacy.text()).isEqualTo(200);
+    assertThat(legacy.text()).isEmpty();
+  }
+
+  @Test
+  void anUnknownMethodIs404BeforeItsBodyIsRead() {
+    ApiClient.Response unknown = api.call("frobnicate", "{\"channel\":");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.text()).isEqualTo("{\"error\":{\"code\":104,\"message\":\"unknown API method: frobnicate\"}}");
+  }
+
+  @Test
   void legacyNewlineDelimitedRoute() throws Exception {
     String body = "{\"method\":\"publish\",\"params\":{\"channel\":\"news:legacy\",\"data\":{\"p\":1}}}\n"
         + "{\"method\":\"publish\",\"params\":{\"channel\":\"nope:x\",\"data\":{}}}\n"

@@ -3,6 +3,7 @@ package io.rebound.k8s;
 import io.rebound.testing.RepoFiles;
 import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -13,7 +14,9 @@ import com.hazelcast.config.JoinConfig;
 import io.rebound.Node;
 import io.rebound.api.HttpApi;
 import io.rebound.config.BrokerConfig;
+import io.rebound.config.ConfigException;
 import io.rebound.config.ConfigLoader;
+import io.rebound.config.EnvOverrides;
 import io.rebound.config.Engine;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,15 +26,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Parses every manifest in k8s/ and checks the essentials agree with the code and the config: ports,
- * probe endpoints (served by a real node), Hazelcast discovery versus the headless Service, and the
- * wiring between StatefulSet, Services, PDB and RBAC.
+ * probe endpoints (served by a real node), Hazelcast discovery versus the headless Service, the
+ * wiring between StatefulSet, Services, PDB and RBAC, and credentials from the Secret (as REBOUND_*
+ * variables) rather than the ConfigMap.
  */
 class K8sManifestsIT {
 
@@ -73,8 +79,37 @@ class K8sManifestsIT {
     throw new AssertionError("no container port " + name);
   }
 
+  private static String configJson() {
+    return kind("ConfigMap", "rebound-config").path("data").path("config.json").asText();
+  }
+
+  /** The broker's configuration as a pod sees it: config.json with the REBOUND_* variables the StatefulSet sets. */
   private static BrokerConfig brokerConfig() {
-    return ConfigLoader.parse(kind("ConfigMap", "rebound-config").path("data").path("config.json").asText());
+    return ConfigLoader.parse(configJson(), brokerEnv());
+  }
+
+  /**
+   * The REBOUND_* variables of the broker container with their values (literal, or from the Secret). The admin page's
+   * keys exist only in builds that have it: a variable for a key this build does not know yet is left out here (a pod
+   * of such a build would refuse it), and {@link #credentialsComeFromTheSecretNotTheConfigMap} still checks its source.
+   */
+  private static Map<String, String> brokerEnv() {
+    Map<String, String> env = new HashMap<>();
+    for (JsonNode e : container().path("env")) {
+      String name = e.path("name").asText();
+      if (!name.startsWith(EnvOverrides.PREFIX)) continue;
+      String key = name.substring(EnvOverrides.PREFIX.length()).toLowerCase(java.util.Locale.ROOT);
+      if (key.startsWith("admin_") && !ConfigLoader.isTopLevelKey(key)) continue;
+      env.put(name, e.has("value") ? e.path("value").asText() : secretValue(e.path("valueFrom").path("secretKeyRef")));
+    }
+    return env;
+  }
+
+  private static String secretValue(JsonNode ref) {
+    JsonNode secret = kind("Secret", ref.path("name").asText());
+    JsonNode value = secret.path("stringData").path(ref.path("key").asText());
+    assertThat(value.isTextual()).as("Secret %s has key %s", ref.path("name").asText(), ref.path("key").asText()).isTrue();
+    return value.asText();
   }
 
   private static Config hazelcastConfig() {
@@ -83,7 +118,7 @@ class K8sManifestsIT {
 
   @Test
   void everyDocumentIsAKubernetesObject() {
-    assertThat(DOCS).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(DOCS).hasSizeGreaterThanOrEqualTo(10);
     for (JsonNode d : DOCS) {
       if ("Kustomization".equals(d.path("kind").asText())) {
         // Every manifest file is listed (redis.yaml is optional and documented as such).
@@ -94,6 +129,45 @@ class K8sManifestsIT {
       assertThat(d.path("kind").asText()).isNotEmpty();
       assertThat(d.path("metadata").path("name").asText()).isNotEmpty();
     }
+  }
+
+  @Test
+  void credentialsComeFromTheSecretNotTheConfigMap() throws Exception {
+    JsonNode fileKeys = new com.fasterxml.jackson.databind.ObjectMapper().readTree(configJson());
+    for (String key : List.of("token_hmac_secret_key", "api_key", "admin_password", "admin_secret")) {
+      assertThat(fileKeys.has(key)).as("%s must not be in the ConfigMap", key).isFalse();
+    }
+    assertThatThrownBy(() -> ConfigLoader.parse(configJson())).as("config.json alone lacks the credentials")
+        .isInstanceOf(ConfigException.class);
+    JsonNode secret = kind("Secret", "rebound-secrets");
+    assertThat(kustomization().path("resources").toString()).contains("secret.yaml");
+    Map<String, String> fromSecret = new HashMap<>();
+    for (JsonNode e : container().path("env")) {
+      JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+      if (ref.isMissingNode()) continue;
+      assertThat(ref.path("name").asText()).isEqualTo("rebound-secrets");
+      fromSecret.put(e.path("name").asText(), ref.path("key").asText());
+    }
+    assertThat(fromSecret).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "REBOUND_TOKEN_HMAC_SECRET_KEY", "token_hmac_secret_key",
+        "REBOUND_API_KEY", "api_key",
+        "REBOUND_ADMIN_PASSWORD", "admin_password"));
+    // Each variable names the key it overrides (REBOUND_<KEY> = <key>), and the Secret holds exactly what is referenced.
+    fromSecret.forEach((variable, key) -> assertThat(variable).isEqualTo(EnvOverrides.variableOf(key)));
+    assertThat(secret.path("stringData").size()).isEqualTo(fromSecret.size());
+    // The pod's variables are accepted by this build, and they are what the broker ends up with.
+    assertThat(ConfigLoader.overrides(brokerEnv()).variables()).containsAll(brokerEnv().keySet());
+    BrokerConfig c = brokerConfig();
+    assertThat(c.tokenHmacSecretKey()).isEqualTo(secret.path("stringData").path("token_hmac_secret_key").asText());
+    assertThat(c.apiKey()).isEqualTo(secret.path("stringData").path("api_key").asText());
+  }
+
+  @Test
+  void podsAreAnnotatedForPrometheus() {
+    JsonNode annotations = kind("StatefulSet", "rebound").path("spec").path("template").path("metadata").path("annotations");
+    assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+    assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(containerPort("http"));
+    assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
   }
 
   @Test
@@ -172,12 +246,12 @@ class K8sManifestsIT {
     assertThat(c.path("readinessProbe").path("httpGet").path("port").asText()).isEqualTo("http");
 
     // The same config on the memory engine (a one-member test has no Kubernetes to discover).
-    String json = kind("ConfigMap", "rebound-config").path("data").path("config.json").asText().replace("\"hazelcast\"", "\"memory\"");
+    String json = configJson().replace("\"hazelcast\"", "\"memory\"");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Node node = result(Node.start(ConfigLoader.parse(json).withPort(port)), 60);
+    Node node = result(Node.start(ConfigLoader.parse(json, brokerEnv()).withPort(port)), 60);
     try {
       HttpClient http = HttpClient.newHttpClient();
       for (String path : List.of(ready, live)) {

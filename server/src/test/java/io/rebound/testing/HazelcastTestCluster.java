@@ -16,17 +16,17 @@ import java.util.UUID;
 /**
  * Clustered Vert.x nodes with Hazelcast members in this JVM, configured from the repo's
  * {@code cluster.xml} with test overrides: a random cluster name (parallel builds never cross-join),
- * ports 5801-5810 (no clash with a node running on 5701), few partitions and quick failure detection
+ * its own free range of 10 ports (builds running at the same time on this machine must not take each
+ * other's ports, nor a node's on 5701), few partitions and quick failure detection
  * (the machine is small and shared).
  */
 public final class HazelcastTestCluster implements AutoCloseable {
-
-  public static final int BASE_PORT = 5801;
 
   /** One node: its Vert.x and its Hazelcast member. */
   public record Node(Vertx vertx, HazelcastInstance hz) {}
 
   private final String clusterName = "rebound-test-" + UUID.randomUUID();
+  private final int basePort = ProcessCluster.freeHazelcastRange();
   private final List<Node> nodes = new ArrayList<>();
 
   /** Starts {@code size} nodes one after the other (so they join in a known order) and waits for all to see each other. */
@@ -57,9 +57,9 @@ public final class HazelcastTestCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     config.setClusterName(clusterName);
-    config.getNetworkConfig().setPort(BASE_PORT).setPortAutoIncrement(true).setPortCount(10);
+    config.getNetworkConfig().setPort(basePort).setPortAutoIncrement(true).setPortCount(10);
     config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
-        .setMembers(List.of("127.0.0.1")); // no port: the whole range BASE_PORT..+9 is tried
+        .setMembers(List.of("127.0.0.1")); // no port: the whole range basePort..+9 is tried
     config.setProperty("hazelcast.partition.count", "71");
     config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     config.setProperty("hazelcast.phone.home.enabled", "false");

@@ -6,24 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.auth.JwtSigner;
 import io.rebound.testing.Await;
 import io.rebound.testing.NodeProcess;
+import io.rebound.testing.ProcessCluster;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RedisServer;
 import io.rebound.testing.RepoFiles;
 import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +43,7 @@ class WebhookNodeKillIT {
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<RawClient> clients = new ArrayList<>();
   private final Thread reaper = new Thread(() -> nodes.forEach(NodeProcess::close), "webhook-kill-reaper");
+  private ProcessCluster cluster;
   private Vertx vertx;
   private WebhookBackend backend;
   private RedisServer redis;
@@ -64,20 +61,19 @@ class WebhookNodeKillIT {
   void stop() {
     clients.forEach(RawClient::close);
     nodes.forEach(NodeProcess::close);
+    if (cluster != null) cluster.close();
     Runtime.getRuntime().removeShutdownHook(reaper);
     backend.close();
     Await.result(vertx.close(), 30);
     if (redis != null) redis.close();
   }
 
-  private Path config(String engineKeys) throws IOException {
-    Path config = dir.resolve("config.json");
-    Files.writeString(config, """
+  private String configJson(String engineKeys) {
+    return """
         {"token_hmac_secret_key": "%s", "api_key": "%s", %s,
          "webhook_endpoint": "%s", "webhook_timeout": "2s", "webhook_retry_max_backoff": "1s",
          "namespaces": [{"name": "chat", "allow_subscribe_for_client": true}]}
-        """.formatted(SECRET, API_KEY, engineKeys, backend.url()));
-    return config;
+        """.formatted(SECRET, API_KEY, engineKeys, backend.url());
   }
 
   private NodeProcess node(String name, Path config, Path clusterXml) {
@@ -132,23 +128,17 @@ class WebhookNodeKillIT {
   }
 
   @Test
-  void hazelcastAMemberKilledWithFiftyConnectionsHasEachReportedOnce() throws IOException {
-    Path clusterXml = dir.resolve("cluster.xml");
-    Files.writeString(clusterXml, testClusterXml(Files.readString(RepoFiles.path("cluster.xml"))));
-    Path config = config("\"engine\": \"hazelcast\"");
-    NodeProcess first = node("hz-1", config, clusterXml);
-    Await.until("hz-1 up", START, () -> first.healthy(1, false));
-    node("hz-2", config, clusterXml);
-    NodeProcess victim = node("hz-3", config, clusterXml);
-    for (NodeProcess n : nodes) Await.until(n.name() + " sees 3 members", START, () -> n.healthy(3, false));
-
+  void hazelcastAMemberKilledWithFiftyConnectionsHasEachReportedOnce() {
+    cluster = ProcessCluster.start("webhook-kill", 3, configJson("\"engine\": \"hazelcast\""), API_KEY); // 5 s failure detection
+    NodeProcess victim = cluster.node(2);
     killAndExpectEveryDisconnect(victim, fiftyClients(victim), "hazelcast, failure detection 5 s");
   }
 
   @Test
   void redisANodeKilledWithFiftyConnectionsHasEachReportedOnce() throws IOException {
     redis = RedisServer.startVolatile();
-    Path config = config("\"engine\": \"redis\", \"redis_address\": \"" + redis.address() + "\", \"webhook_node_ttl\": \"3s\"");
+    Path config = dir.resolve("config.json");
+    Files.writeString(config, configJson("\"engine\": \"redis\", \"redis_address\": \"" + redis.address() + "\", \"webhook_node_ttl\": \"3s\""));
     Path unusedClusterXml = dir.resolve("cluster.xml");
     Files.writeString(unusedClusterXml, Files.readString(RepoFiles.path("cluster.xml")));
     NodeProcess survivor = node("redis-1", config, unusedClusterXml);
@@ -157,42 +147,5 @@ class WebhookNodeKillIT {
     Await.until("redis-2 up", START, () -> victim.health() != null);
 
     killAndExpectEveryDisconnect(victim, fiftyClients(victim), "redis, webhook_node_ttl 3 s");
-  }
-
-  /** The repo's cluster.xml with a cluster of its own: random name, a free port range, 5 s failure detection. */
-  private static String testClusterXml(String xml) {
-    int port = freeRange();
-    String out = xml.replace("<cluster-name>rebound</cluster-name>", "<cluster-name>rebound-webhook-" + UUID.randomUUID() + "</cluster-name>")
-        .replace(">5701</port>", ">" + port + "</port>")
-        .replace("<property name=\"hazelcast.max.no.heartbeat.seconds\">15</property>",
-            "<property name=\"hazelcast.max.no.heartbeat.seconds\">5</property>")
-        .replace("<property name=\"hazelcast.heartbeat.interval.seconds\">2</property>",
-            "<property name=\"hazelcast.heartbeat.interval.seconds\">1</property>"
-                + "<property name=\"hazelcast.partition.count\">71</property>"
-                + "<property name=\"hazelcast.phone.home.enabled\">false</property>"
-                + "<property name=\"hazelcast.partition.operation.thread.count\">2</property>"
-                + "<property name=\"hazelcast.operation.generic.thread.count\">2</property>"
-                + "<property name=\"hazelcast.io.thread.count\">1</property>"
-                + "<property name=\"hazelcast.event.thread.count\">1</property>");
-    assertThat(out).as("cluster.xml template changed").contains(">" + port + "</port>", "max.no.heartbeat.seconds\">5<", "rebound-webhook-");
-    return out;
-  }
-
-  /** A base port below the ephemeral range whose 10 ports are all free now. */
-  private static int freeRange() {
-    Random random = new Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 10_000 + 10 * random.nextInt(2_000);
-      Set<Integer> taken = new HashSet<>();
-      for (int p = base; p < base + 10; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1"))) {
-          s.setReuseAddress(true);
-        } catch (IOException e) {
-          taken.add(p);
-        }
-      }
-      if (taken.isEmpty()) return base;
-    }
-    throw new IllegalStateException("no free range of 10 ports for Hazelcast");
   }
 }

@@ -1,0 +1,71 @@
+package io.rebound.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.rebound.bus.ApiRequest;
+import io.rebound.codec.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * What the API tells about the cluster: {@code info} (every node's numbers) and {@code channels}
+ * (active channels with their subscriber counts, optionally filtered by a glob), from {@link
+ * ClusterStats}. Called on the API verticle's event loop.
+ */
+final class NodeMethods {
+
+  private final ClusterStats stats;
+
+  NodeMethods(ClusterStats stats) {
+    this.stats = stats;
+  }
+
+  void register(BiConsumer<String, ApiMethod> registry) {
+    registry.accept("info", this::info);
+    registry.accept("channels", this::channels);
+  }
+
+  private Future<JsonNode> channels(ApiRequest req) {
+    Pattern filter = glob(req.params().path("pattern").asText(""));
+    return stats.channels().map(channels -> {
+      ObjectNode result = Replies.object();
+      ObjectNode out = result.putObject("channels");
+      channels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        if (filter == null || filter.matcher(e.getKey()).matches()) out.putObject(e.getKey()).put("num_clients", e.getValue());
+      });
+      return result;
+    });
+  }
+
+  private Future<JsonNode> info(ApiRequest req) {
+    return stats.all().map(nodes -> {
+      ObjectNode result = Replies.object();
+      ArrayNode out = result.putArray("nodes");
+      for (JsonObject n : nodes) {
+        // Snapshots are Vert.x JSON because they live in the cluster's shared map; each is spliced in
+        // as its own encoding (whatever fields that node's version writes), minus the channel list.
+        JsonObject copy = n.copy();
+        copy.remove("channels");
+        out.addRawValue(new RawValue(copy.encode()));
+      }
+      return result;
+    });
+  }
+
+  /** Centrifugo-style glob: {@code *} any run, {@code ?} one character; empty means everything (null). */
+  static Pattern glob(String pattern) {
+    if (pattern.isEmpty()) return null;
+    StringBuilder re = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      if (c == '*') re.append(".*");
+      else if (c == '?') re.append('.');
+      else re.append(Pattern.quote(String.valueOf(c)));
+    }
+    return Pattern.compile(re.toString());
+  }
+}

@@ -1,0 +1,164 @@
+package io.rebound.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.bus.ApiRequest;
+import io.rebound.bus.Errors;
+import io.rebound.channel.ChannelName;
+import io.rebound.channel.Channels;
+import io.rebound.codec.Pushes;
+import io.rebound.codec.Replies;
+import io.rebound.config.BrokerConfig;
+import io.rebound.core.AppendResult;
+import io.rebound.core.Publication;
+import io.rebound.core.StreamPosition;
+import io.rebound.engine.Broadcaster;
+import io.rebound.engine.FanoutMessage;
+import io.rebound.metrics.BrokerMetrics;
+import io.rebound.protocol.ErrorCode;
+import io.rebound.protocol.ProtocolException;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code publish}, {@code broadcast} and {@code batch}: a publication is stored through the history
+ * verticle when its namespace keeps history (then fanned out with its offset), or fanned out at
+ * once, live only. The publication frame is encoded once here, for every subscriber of every node.
+ * Confined to the API verticle's event loop (the idempotency cache is not thread-safe).
+ */
+final class PublishMethods {
+
+  private final BrokerConfig config;
+  private final Broadcaster broadcaster;
+  private final HistoryCalls history;
+  private final BrokerMetrics metrics;
+  private final ApiMethod dispatcher;
+  private final IdempotencyCache unstoredKeys = new IdempotencyCache();
+
+  /** @param dispatcher runs one method by name (the registry), for the commands of a batch */
+  PublishMethods(BrokerConfig config, Broadcaster broadcaster, HistoryCalls history, BrokerMetrics metrics, ApiMethod dispatcher) {
+    this.config = config;
+    this.broadcaster = broadcaster;
+    this.history = history;
+    this.metrics = metrics;
+    this.dispatcher = dispatcher;
+  }
+
+  void register(BiConsumer<String, ApiMethod> registry) {
+    registry.accept("publish", req -> publish(ApiParams.text(req.params(), "channel"), req));
+    registry.accept("broadcast", this::broadcast);
+    registry.accept("batch", this::batch);
+  }
+
+  /** One publication to {@code channel}; the payload is {@code req.rawData()} (exact text) or {@code params.data}. */
+  private Future<JsonNode> publish(String channel, ApiRequest req) {
+    JsonNode params = req.params();
+    ChannelName name = Channels.resolve(channel, config);
+    String rawData = req.rawData();
+    String data = rawData != null ? rawData : (params.has("data") && !params.get("data").isNull() ? params.get("data").toString() : null);
+    if (data == null) throw ErrorCode.BAD_REQUEST.exception("data required");
+    Map<String, String> tags = null;
+    if (params.hasNonNull("tags")) {
+      if (!params.get("tags").isObject()) throw ErrorCode.BAD_REQUEST.exception("tags must be an object of strings");
+      tags = new LinkedHashMap<>();
+      for (var it = params.get("tags").fields(); it.hasNext(); ) {
+        var e = it.next();
+        tags.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    Publication pub = new Publication(0, data, req.publisher(), tags);
+    String idempotencyKey = params.hasNonNull("idempotency_key") ? params.get("idempotency_key").asText() : null;
+    // "sync": false is the Mesa-style name of skip_history: an ephemeral publication, delivered live only.
+    boolean store = name.options().historyEnabled() && !params.path("skip_history").asBoolean(false) && params.path("sync").asBoolean(true);
+    if (!store) {
+      if (idempotencyKey != null && !unstoredKeys.firstUse(name.channel() + "\u0000" + idempotencyKey)) return Future.succeededFuture(Replies.object());
+      metrics.published();
+      broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), 0, "", Pushes.publication(name.channel(), pub)));
+      return Future.succeededFuture(Replies.object());
+    }
+    return history.append(name.channel(), pub, name.options().streamOptions(), idempotencyKey)
+        .map(appended -> {
+          StreamPosition pos = appended.position();
+          if (!appended.duplicate()) metrics.published();
+          // A duplicate is fanned out again: the first attempt may have been stored but never fanned
+          // out (its node died in between, or Hazelcast retried the append on a new partition owner),
+          // and the retry is then the only chance subscribers get it live. Edges drop offsets they
+          // already delivered, so a publication that did go out is not shown twice.
+          // (With engine: redis the fan-out goes through Redis pub/sub and comes back to this node's
+          // edges too: local subscribers wait one Redis round trip, and every node sees one order.)
+          broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), pos.offset(), pos.epoch(),
+              Pushes.publication(name.channel(), pub.withOffset(pos.offset()))));
+          return position(appended);
+        });
+  }
+
+  private static JsonNode position(AppendResult appended) {
+    ObjectNode result = Replies.object();
+    result.put("offset", appended.position().offset());
+    result.put("epoch", appended.position().epoch());
+    return result;
+  }
+
+  /** The same publication to several channels; one {@code {result}} or {@code {error}} per channel, in order. */
+  private Future<JsonNode> broadcast(ApiRequest req) {
+    JsonNode channels = req.params().get("channels");
+    if (channels == null || !channels.isArray() || channels.isEmpty()) throw ErrorCode.BAD_REQUEST.exception("channels required");
+    List<Future<JsonNode>> each = new ArrayList<>();
+    for (JsonNode ch : channels) {
+      Future<JsonNode> one;
+      try {
+        one = publish(ch.asText(), req).map(r -> ApiReplies.wrap("result", r));
+      } catch (ProtocolException e) {
+        one = Future.failedFuture(e);
+      }
+      each.add(one.recover(e -> Future.succeededFuture(ApiReplies.error(Errors.toProtocol(e)))));
+    }
+    return Future.join(each).map(all -> {
+      ObjectNode result = Replies.object();
+      ArrayNode responses = result.putArray("responses");
+      for (Future<JsonNode> f : each) responses.add(f.result());
+      return result;
+    });
+  }
+
+  /**
+   * Several calls in one request, answered {@code {"<method>":result}} or {@code {"error":…}} each,
+   * in order; sequential unless {@code parallel}, so publishes to one channel keep their order.
+   */
+  private Future<JsonNode> batch(ApiRequest req) {
+    JsonNode commands = req.params().get("commands");
+    if (commands == null || !commands.isArray()) throw ErrorCode.BAD_REQUEST.exception("commands required");
+    // Every command is checked before the first one runs: a batch refused as a whole has done
+    // nothing, so the caller can fix it and send it again without publishing twice.
+    List<ApiRequest> calls = new ArrayList<>();
+    for (JsonNode command : commands) {
+      var fields = command.fields();
+      if (!fields.hasNext()) throw ErrorCode.BAD_REQUEST.exception("empty batch command");
+      var entry = fields.next();
+      if (entry.getKey().equals("batch")) throw ErrorCode.BAD_REQUEST.exception("nested batch");
+      calls.add(new ApiRequest(entry.getKey(), entry.getValue(), null, null));
+    }
+    boolean parallel = req.params().path("parallel").asBoolean(false);
+    List<Future<JsonNode>> replies = new ArrayList<>();
+    Future<?> previous = Future.succeededFuture();
+    for (ApiRequest call : calls) {
+      Future<JsonNode> reply = (parallel ? Future.succeededFuture() : previous.transform(ar -> Future.succeededFuture()))
+          .compose(v -> dispatcher.call(call))
+          .map(r -> (JsonNode) ApiReplies.wrap(call.method(), r))
+          .recover(e -> Future.succeededFuture(ApiReplies.error(Errors.toProtocol(e))));
+      replies.add(reply);
+      previous = reply;
+    }
+    return Future.join(replies).map(all -> {
+      ObjectNode result = Replies.object();
+      ArrayNode out = result.putArray("replies");
+      for (Future<JsonNode> f : replies) out.add(f.result());
+      return result;
+    });
+  }
+}

@@ -1,0 +1,102 @@
+package io.rebound.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rebound.bus.Addresses;
+import io.rebound.bus.ApiReply;
+import io.rebound.bus.ApiRequest;
+import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.codec.CommandDecoder;
+import io.rebound.codec.Replies;
+import io.rebound.config.BrokerConfig;
+import io.rebound.config.ConfigLoader;
+import io.rebound.core.NodeStats;
+import io.rebound.engine.FanoutMessage;
+import io.rebound.engine.PresenceStore;
+import io.rebound.engine.memory.MemoryHistory;
+import io.rebound.engine.memory.MemoryPresence;
+import io.rebound.history.HistoryVerticle;
+import io.rebound.metrics.BrokerMetrics;
+import io.rebound.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A node's API without its HTTP server or edges: a real Vert.x (not clustered, no sockets), the
+ * memory history engine behind a real {@link HistoryVerticle}, memory presence, the event-bus
+ * broadcaster, and the {@link ApiService} deployed in its {@link ApiVerticle}. Calls go through
+ * {@link Addresses#API_LOCAL} exactly as HTTP's and the edges' do; fan-out messages and edge control
+ * messages are recorded as the edges would receive them.
+ */
+final class ApiFixture implements AutoCloseable {
+
+  static final String CONFIG = """
+      {"name": "unit", "token_hmac_secret_key": "unit-secret", "api_key": "unit-key", "namespaces": [
+        {"name": "news", "presence": true, "history_size": 10, "history_ttl": "300s"},
+        {"name": "plain"}
+      ]}
+      """;
+
+  final Vertx vertx = Vertx.vertx();
+  final BrokerConfig config = ConfigLoader.parse(CONFIG);
+  final BrokerMetrics metrics = new BrokerMetrics();
+  final List<FanoutMessage> fanouts = new CopyOnWriteArrayList<>();
+  final List<JsonObject> controls = new CopyOnWriteArrayList<>();
+  final ApiService service;
+
+  /** With the memory presence store and this node's statistics as {@code stats}. */
+  ApiFixture(NodeStats stats) {
+    this(new MemoryPresence(), stats, true);
+  }
+
+  /** @param withHistory false: no history verticle answers (the engine's door is down) */
+  ApiFixture(PresenceStore presence, NodeStats stats, boolean withHistory) {
+    EventBusBroadcaster.registerCodec(vertx);
+    vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> fanouts.add(m.body()));
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.EDGE_CONTROL, m -> controls.add(m.body()));
+    service = new ApiService(vertx, config, new EventBusBroadcaster(vertx), presence, () -> Future.succeededFuture(stats), metrics);
+    String history = Await.result(vertx.deployVerticle(new HistoryVerticle(new MemoryHistory())));
+    // Without history: the verticle is gone (as when its deployment failed), its message codecs stay.
+    if (!withHistory) Await.result(vertx.undeploy(history));
+    Await.result(vertx.deployVerticle(new ApiVerticle(service)));
+  }
+
+  static NodeStats stats(Map<String, Integer> channels) {
+    return new NodeStats(3, 2, channels, channels.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** Calls {@code method} with {@code paramsJson} decoded as HTTP decodes a body (payload kept as raw text). */
+  ApiReply call(String method, String paramsJson) {
+    CommandDecoder.Params params = CommandDecoder.decodeParams(paramsJson);
+    return call(new ApiRequest(method, params.params(), params.rawData(), null));
+  }
+
+  ApiReply call(ApiRequest request) {
+    return Await.result(vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, request).map(Message::body));
+  }
+
+  /**
+   * The result of a call that must succeed, as a client reads it: encoded and parsed again (results
+   * splice stored JSON in as raw values, which only the encoding resolves).
+   */
+  JsonNode ok(String method, String paramsJson) {
+    ApiReply reply = call(method, paramsJson);
+    if (reply.error() != null) throw new AssertionError(method + " " + paramsJson + " failed: " + reply.error().code() + " " + reply.error().getMessage());
+    try {
+      return Replies.JSON.readTree(Replies.encode(reply.result()).getBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.close());
+  }
+}
