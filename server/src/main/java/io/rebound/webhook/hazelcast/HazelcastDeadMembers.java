@@ -52,6 +52,11 @@ final class HazelcastDeadMembers {
   private final LedgerHost host;
   /** Members this member saw leave (written on Hazelcast's event thread). */
   private final Set<String> seenLeaving = ConcurrentHashMap.newKeySet();
+  /**
+   * Maps reported and destroyed. Hazelcast may list a destroyed map for a moment, and opening it again
+   * would recreate it; names hold a member uuid, so they never come back (one entry per dead member).
+   */
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
   // Confined to the webhook context.
   private final Map<String, DeadNodeReport> reports = new HashMap<>(); // by map name
   private volatile Set<String> absentLastScan = Set.of(); // only orphanMaps uses it, one scan at a time
@@ -121,7 +126,7 @@ final class HazelcastDeadMembers {
     for (DistributedObject o : hz.getDistributedObjects()) {
       if (!MapService.SERVICE_NAME.equals(o.getServiceName()) || !o.getName().startsWith(HazelcastSessionLedger.MAP_PREFIX)) continue;
       String member = o.getName().substring(HazelcastSessionLedger.MAP_PREFIX.length());
-      if (members.contains(member)) continue;
+      if (members.contains(member) || reported.contains(o.getName())) continue;
       absent.add(o.getName());
       if (seenLeaving.contains(member) || absentLastScan.contains(o.getName())) orphans.add(o.getName());
     }
@@ -148,7 +153,9 @@ final class HazelcastDeadMembers {
       if (stopped || reports.containsKey(mapName)) return null;
       String member = mapName.substring(HazelcastSessionLedger.MAP_PREFIX.length());
       String node = read.records().isEmpty() ? member : read.records().get(0).node();
-      LOG.info("event=webhook_dead_member member={} node={} sessions={}: reporting their disconnects", member, node, read.records().size());
+      if (!read.records().isEmpty()) {
+        LOG.info("event=webhook_dead_member member={} node={} sessions={}: reporting their disconnects", member, node, read.records().size());
+      }
       long started = System.currentTimeMillis();
       DeadNodeReport report = new DeadNodeReport(node, read.records(), host,
           r -> read.map().removeAsync(r.client()),
@@ -160,13 +167,15 @@ final class HazelcastDeadMembers {
   }
 
   private void finished(String mapName, IMap<String, String> map, String node, int sessions, long started) {
-    LOG.info("event=webhook_dead_member_reported node={} sessions={} took_ms={}", node, sessions, System.currentTimeMillis() - started);
+    if (sessions > 0) {
+      LOG.info("event=webhook_dead_member_reported node={} sessions={} took_ms={}", node, sessions, System.currentTimeMillis() - started);
+    }
     host.vertx().executeBlocking(() -> {
       map.destroy();
       return null;
     }).onComplete(ar -> {
       reports.remove(mapName);
-      seenLeaving.remove(mapName.substring(HazelcastSessionLedger.MAP_PREFIX.length()));
+      reported.add(mapName);
       if (ar.failed()) LOG.warn("event=webhook_dead_member_cleanup_failed map={} error=\"{}\"", mapName, ar.cause().getMessage());
     });
   }
