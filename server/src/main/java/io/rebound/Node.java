@@ -2,6 +2,7 @@ package io.rebound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.admin.Admin;
 import io.rebound.api.ApiService;
 import io.rebound.api.ApiVerticle;
 import io.rebound.api.HttpApi;
@@ -23,10 +24,13 @@ import io.rebound.webhook.WebhookService;
 import io.rebound.webhook.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,12 +94,15 @@ public final class Node {
         engines.syncPositions(), lifecycle);
     ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
     HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
+    Admin admin = config.admin().enabled() ? Admin.create(vertx, config, metrics, registry::collect, this::health, this::ready) : null;
+    Function<Vertx, Handler<HttpServerRequest>> routes = admin == null ? http::router : admin.inFrontOf(http::router);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
         .compose(v -> deploy(() -> new ApiVerticle(api), 1))
         .compose(v -> webhooks == null ? Future.<Void>succeededFuture() : deploy(() -> new WebhookVerticle(webhooks), 1))
-        .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), http::router), edges))
+        .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
+        .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))
         .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
         .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
             config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param defaults the channel options given at top level, for channels without a namespace
  * @param namespaces {@code namespaces}: options by namespace name, in file order
  * @param client the {@code client_*} connection options
+ * @param admin the {@code admin*} options of the admin web page
  * @param webhooks the {@code webhook_*} lifecycle webhook options
  */
 public record BrokerConfig(
@@ -37,6 +38,7 @@ public record BrokerConfig(
     ChannelOptions defaults,
     Map<String, ChannelOptions> namespaces,
     ClientOptions client,
+    AdminOptions admin,
     WebhookOptions webhooks) {
 
   public static final int DEFAULT_PORT = 8000;
@@ -61,6 +63,7 @@ public record BrokerConfig(
     redis = redis == null ? RedisOptions.DEFAULTS : redis;
     defaults = defaults == null ? ChannelOptions.DEFAULTS : defaults;
     client = client == null ? ClientOptions.DEFAULTS : client;
+    admin = admin == null ? AdminOptions.DISABLED : admin;
     webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
@@ -75,6 +78,11 @@ public record BrokerConfig(
     }
     if (apiKey.isEmpty() && !apiInsecure) {
       throw new ConfigException("api_key", "api_key is required (or set api_insecure: true)");
+    }
+    if (admin.enabled() && !admin.secret().isEmpty() && admin.secret().equals(tokenHmacSecretKey)) {
+      // An admin token would then also be a valid connection token (for user "admin"), and a leaked
+      // connection-token secret would open the admin page.
+      throw ConfigException.at("admin_secret", "must differ from token_hmac_secret_key");
     }
   }
 
@@ -110,7 +118,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, webhooks);
+        historyEngine, redis, defaults, namespaces, client, admin, webhooks);
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */

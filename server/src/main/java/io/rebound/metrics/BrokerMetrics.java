@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +22,8 @@ public final class BrokerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong subscriptions = new AtomicLong();
+  private final Counter connectionsOpened = counter("rebound_connections_opened_total", "WebSocket connections accepted (before the connect command)");
+  private final Counter connectionsClosed = counter("rebound_connections_closed_total", "Connections ended, by the client, the network or the server (see rebound_disconnects_total for the server's codes)");
   private final Counter connectsAccepted = counter("rebound_connects_total", "Connections that completed the connect command");
   private final Counter publications = counter("rebound_publications_total", "Publications accepted (API and client publish)");
   private final Counter deliveries = counter("rebound_deliveries_total", "Publication pushes written to connections");
@@ -36,6 +40,7 @@ public final class BrokerMetrics {
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> refusedByReason = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> webhookEvents = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> webhookRequests = new ConcurrentHashMap<>();
   private final Counter webhookDelivered = counter("rebound_webhook_events_delivered_total", "Lifecycle webhook events the backend acknowledged");
@@ -72,8 +77,16 @@ public final class BrokerMetrics {
     return registry;
   }
 
-  public void connectionOpened() { connections.incrementAndGet(); }
-  public void connectionClosed() { connections.decrementAndGet(); }
+  public void connectionOpened() {
+    connections.incrementAndGet();
+    connectionsOpened.increment();
+  }
+
+  public void connectionClosed() {
+    connections.decrementAndGet();
+    connectionsClosed.increment();
+  }
+
   public long connections() { return connections.get(); }
   public void connected() { connectsAccepted.increment(); }
   public void subscribed() { subscriptions.incrementAndGet(); }
@@ -86,6 +99,16 @@ public final class BrokerMetrics {
   public void recoveryRefused() { recoveriesRefused.increment(); }
   public double recoveriesSucceeded() { return recoveriesSucceeded.count(); }
   public double recoveriesRefused() { return recoveriesRefused.count(); }
+
+  /**
+   * A recovery answered {@code recovered:false}, with why ({@code trimmed}, {@code epoch_changed},
+   * {@code ahead}, {@code over_limit}): counted in the total and by reason.
+   */
+  public void recoveryRefused(String reason) {
+    recoveriesRefused.increment();
+    refusedByReason.computeIfAbsent(reason, r -> Counter.builder("rebound_recoveries_refused_by_reason_total").tag("reason", r)
+        .description("Recoveries answered with recovered:false, by reason").register(registry)).increment();
+  }
   public void slowDisconnect() { slowDisconnects.increment(); }
   public void gapFilled() { gapFills.increment(); }
   public void insufficientState() { insufficientState.increment(); }
@@ -93,6 +116,29 @@ public final class BrokerMetrics {
   public void resumeRefused() { resumesRefused.increment(); }
   public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
+
+  // Cumulative readings for samplers (the admin page's per-second series): totals since start.
+  public double connectionsOpenedTotal() { return connectionsOpened.count(); }
+  public double connectionsClosedTotal() { return connectionsClosed.count(); }
+  public double publicationsTotal() { return publications.count(); }
+  public double deliveriesTotal() { return deliveries.count(); }
+  public double recoveriesAttempted() { return recoveriesAttempted.count(); }
+  public double resumesTotal() { return resumes.count(); }
+  public double resumesRefusedTotal() { return resumesRefused.count(); }
+
+  /** Server-initiated disconnects so far, by close code. */
+  public Map<Integer, Double> disconnectsByCode() {
+    Map<Integer, Double> out = new HashMap<>();
+    disconnects.forEach((code, counter) -> out.put(code, counter.count()));
+    return out;
+  }
+
+  /** Refused recoveries so far, by reason (only those counted with {@link #recoveryRefused(String)}). */
+  public Map<String, Double> recoveriesRefusedByReason() {
+    Map<String, Double> out = new HashMap<>();
+    refusedByReason.forEach((reason, counter) -> out.put(reason, counter.count()));
+    return out;
+  }
 
   public void disconnect(int code) {
     disconnects.computeIfAbsent(code, c -> Counter.builder("rebound_disconnects_total").tag("code", String.valueOf(c))

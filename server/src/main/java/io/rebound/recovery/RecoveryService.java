@@ -62,6 +62,11 @@ public final class RecoveryService {
     return reads;
   }
 
+  /** Why a recovery was refused, for the metric (the decision itself is RecoveryDecision's). */
+  private static String refusal(RecoveryRequest request, HistoryResult read) {
+    return Continuity.check(request.since(), read, request.maxPublications()).name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   private void startRead(Key key) {
     List<Waiter> batch = waiting.remove(key);
     if (batch == null) return;
@@ -81,7 +86,7 @@ public final class RecoveryService {
         } else {
           RecoveryResult result = RecoveryDecision.decide(w.request().since(), ar.result(), w.request().maxPublications());
           if (result.recovered()) metrics.recoverySucceeded();
-          else metrics.recoveryRefused();
+          else metrics.recoveryRefused(refusal(w.request(), ar.result()));
           w.promise().complete(result);
         }
       }

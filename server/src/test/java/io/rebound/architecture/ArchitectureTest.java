@@ -72,6 +72,17 @@ class ArchitectureTest {
   static final ArchRule coreValueTypesStandAlone = classes().that().resideInAPackage("io.rebound.core..")
       .should().onlyDependOnClassesThat().resideInAnyPackage("io.rebound.core..", "java..");
 
+  /** The admin page hangs off the composition root: nothing of the broker depends on it. */
+  @ArchTest
+  static final ArchRule onlyTheRootImportsAdmin = noClasses().that().resideOutsideOfPackages("io.rebound", "io.rebound.admin..")
+      .should().dependOnClassesThat().resideInAPackage("io.rebound.admin..");
+
+  /** The admin page acts through the server API's event-bus door, never on edges, API internals or engines directly. */
+  @ArchTest
+  static final ArchRule adminGoesThroughTheApiDoor = noClasses().that().resideInAPackage("io.rebound.admin..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.rebound.edge..", "io.rebound.api..", "io.rebound.engine..",
+          "io.rebound.history..", "io.rebound.recovery..");
+
   /** The SDK's whole world: itself, the shared protocol facts, the JDK, Vert.x core, Jackson, slf4j. */
   @ArchTest
   static final ArchRule sdkNeverImportsTheServer = classes().that().resideInAPackage("io.rebound.client..")
