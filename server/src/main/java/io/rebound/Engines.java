@@ -57,7 +57,7 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
       return Future.failedFuture(new IllegalStateException("engine hazelcast needs a clustered Vert.x instance"));
     }
     Future<Storage> storage = switch (config.historyEngine()) {
-      case MEMORY -> Future.succeededFuture(new Storage(new MemoryHistory(), new MemorySyncPositions()));
+      case MEMORY -> Future.succeededFuture(new Storage(new MemoryHistory(config.limits().historyMemoryLimit()), new MemorySyncPositions()));
       case REDIS -> RedisHistory.connect(vertx, redisOptions(config)).compose(h ->
           RedisSyncPositions.connect(vertx, redisOptions(config))
               .map(s -> new Storage(h, s))

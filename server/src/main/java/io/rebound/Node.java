@@ -14,6 +14,7 @@ import io.rebound.edge.EdgeRegistry;
 import io.rebound.edge.EdgeServicesFactory;
 import io.rebound.edge.EdgeVerticle;
 import io.rebound.codec.Replies;
+import io.rebound.engine.HeapBudgeted;
 import io.rebound.engine.HistoryEngine;
 import io.rebound.history.HistoryVerticle;
 import io.rebound.metrics.BrokerMetrics;
@@ -76,6 +77,7 @@ public final class Node {
   public static Future<Node> start(BrokerConfig config, Vertx vertx, boolean ownsVertx) {
     BrokerMetrics metrics = new BrokerMetrics();
     return Engines.create(config, vertx).compose(engines -> {
+      if (engines.history() instanceof HeapBudgeted heap) metrics.historyMemory(heap::heldBytes, heap::memoryLimit, heap::evictedStreams);
       Node node = new Node(vertx, config, metrics, engines, ownsVertx);
       return node.deploy().map(node).recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
     });

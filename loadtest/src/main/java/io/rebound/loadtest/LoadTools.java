@@ -1,11 +1,16 @@
 package io.rebound.loadtest;
 
+import io.rebound.loadtest.fanout.FanoutBenchmark;
+import io.rebound.loadtest.heap.IdleHeap;
+import io.rebound.loadtest.reconnect.MassReconnect;
 import java.util.Arrays;
 
 /**
  * The load tools' jar entry point: {@code java -jar target/rebound-loadtest.jar <tool> [options]}.
  * Each tool is also runnable by its own class name ({@code java -cp target/rebound-loadtest.jar
- * io.rebound.loadtest.MassReconnect …}); this only saves typing the package.
+ * io.rebound.loadtest.reconnect.MassReconnect …}); this only saves typing the package. One package per
+ * tool: {@code fanout} (FanoutBenchmark), {@code reconnect} (MassReconnect), {@code heap} (IdleHeap), and
+ * {@code common} for what they share (clock, latency histogram, order statistics, event-loop hops).
  */
 public final class LoadTools {
   private LoadTools() {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.bus.ApiRequest;
 import io.rebound.bus.Errors;
 import io.rebound.config.BrokerConfig;
+import io.rebound.core.LogSafe;
 import io.rebound.core.NodeStats;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.PresenceStore;
@@ -82,7 +83,7 @@ public final class ApiService {
       result = Future.failedFuture(e);
     }
     return result.recover(cause -> {
-      if (!Errors.expected(cause)) LOG.error("event=api_failure method={}", request.method(), cause);
+      if (!Errors.expected(cause)) LOG.error("event=api_failure method={}", LogSafe.value(request.method()), cause);
       return Errors.failed(cause);
     });
   }

@@ -5,6 +5,7 @@ import io.rebound.bus.Addresses;
 import io.rebound.bus.ApiRequest;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
+import io.rebound.core.Utf8;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.vertx.core.Future;
@@ -24,6 +25,12 @@ import java.util.function.BiConsumer;
  * only place in the API that builds one.
  */
 final class ConnectionMethods {
+
+  /** Close codes an application may use (RFC 6455 §7.4.2: 3000–3999 registered, 4000–4999 private). */
+  static final int MIN_CLOSE_CODE = 3000;
+  static final int MAX_CLOSE_CODE = 4999;
+  /** A close frame's payload is at most 125 bytes, two of them the code. */
+  static final int MAX_REASON_BYTES = 123;
 
   private final EventBus eventBus;
   private final BrokerConfig config;
@@ -45,11 +52,23 @@ final class ConnectionMethods {
     return send(cmd.put("channel", ApiParams.channel(req.params(), config).channel()));
   }
 
+  /**
+   * Closes the user's connections with {@code disconnect.code} (default 3503) and {@code
+   * disconnect.reason}. The code must be one an application may send in a WebSocket close frame,
+   * 3000–4999 (107 otherwise: 0, 1005 or 70000 would make an invalid frame); the reason is cut to the
+   * 123 UTF-8 bytes a close frame can carry, at a code point boundary.
+   */
   private Future<JsonNode> disconnect(ApiRequest req) {
     JsonNode params = req.params();
+    JsonNode given = params.path("disconnect");
+    JsonNode code = given.path("code");
+    if (!code.isMissingNode() && !code.isNull()
+        && (!code.isIntegralNumber() || !code.canConvertToInt() || code.intValue() < MIN_CLOSE_CODE || code.intValue() > MAX_CLOSE_CODE)) {
+      throw ErrorCode.BAD_REQUEST.exception("disconnect code must be an integer in " + MIN_CLOSE_CODE + ".." + MAX_CLOSE_CODE);
+    }
     JsonObject cmd = control("disconnect", params)
-        .put("code", params.path("disconnect").path("code").asInt(Disconnect.FORCE_DISCONNECT.code()))
-        .put("reason", params.path("disconnect").path("reason").asText(Disconnect.FORCE_DISCONNECT.reason()));
+        .put("code", code.isIntegralNumber() ? code.intValue() : Disconnect.FORCE_DISCONNECT.code())
+        .put("reason", Utf8.truncate(given.path("reason").asText(Disconnect.FORCE_DISCONNECT.reason()), MAX_REASON_BYTES));
     JsonArray whitelist = new JsonArray();
     params.path("whitelist").forEach(n -> whitelist.add(n.asText()));
     return send(cmd.put("whitelist", whitelist));

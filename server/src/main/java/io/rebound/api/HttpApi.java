@@ -8,6 +8,7 @@ import io.rebound.bus.ApiRequest;
 import io.rebound.codec.CommandDecoder;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
+import io.rebound.core.LogSafe;
 import io.rebound.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -88,7 +89,7 @@ public final class HttpApi {
     router.route().last().handler(rc -> fail(rc, 404, 404, "not found"));
     router.errorHandler(413, rc -> fail(rc, 413, ErrorCode.BAD_REQUEST.code, "request body too large"));
     router.errorHandler(500, rc -> {
-      LOG.error("event=http_failure path={}", rc.request().path(), rc.failure());
+      LOG.error("event=http_failure path={}", LogSafe.value(rc.request().path()), rc.failure());
       fail(rc, 500, ErrorCode.INTERNAL.code, "internal server error");
     });
     return router;
@@ -118,44 +119,56 @@ public final class HttpApi {
     try {
       params = CommandDecoder.decodeParams(body);
     } catch (CommandDecoder.MalformedCommandException e) {
-      LOG.info("event=bad_api_request method={} remote={} reason=\"{}\"", method, rc.request().remoteAddress(), e.getMessage());
+      LOG.info("event=bad_api_request method={} remote={} reason={}", LogSafe.value(method), rc.request().remoteAddress(), LogSafe.value(e.getMessage()));
       fail(rc, 400, ErrorCode.BAD_REQUEST.code, e.getMessage());
       return;
     }
     call(vertx, new ApiRequest(method, params.params(), params.rawData(), null)).onComplete(ar -> json(rc, 200, ar.result()));
   }
 
-  /** cent.js pipeline: newline-delimited {@code {"method","params"}} lines, one reply line each. */
+  /**
+   * cent.js pipeline: newline-delimited {@code {"method","params"}} lines, run one after another,
+   * answered with one line each, separated by newlines and with none after the last (cent.js parses
+   * every piece of {@code split('\n')}). Every line is parsed before the first runs: a malformed
+   * line, or more than {@code api_batch_max_size} lines, refuses the whole request with nothing applied.
+   */
   private void legacy(Vertx vertx, RoutingContext rc) {
-    String[] lines = bodyText(rc).split("\n");
-    List<Future<JsonNode>> replies = new ArrayList<>();
-    Future<?> previous = Future.succeededFuture();
-    for (String line : lines) {
+    List<LegacyLine> lines = new ArrayList<>();
+    for (String line : bodyText(rc).split("\n")) {
       if (line.isBlank()) continue;
-      Future<JsonNode> reply;
+      JsonNode cmd;
       try {
-        JsonNode cmd = Replies.JSON.readTree(line);
-        String method = cmd.path("method").asText("");
-        JsonNode params = cmd.path("params");
-        JsonNode id = cmd.get("id");
-        ApiRequest req = new ApiRequest(method, params.isObject() ? params : null, null, null);
-        reply = previous.transform(ar -> call(vertx, req)).map(r -> {
-          if (id != null && r instanceof ObjectNode o) o.set("id", id);
-          return r;
-        });
+        cmd = Replies.JSON.readTree(line);
       } catch (Exception e) {
-        fail(rc, 400, ErrorCode.BAD_REQUEST.code, "malformed JSON line");
+        cmd = null;
+      }
+      if (cmd == null || !cmd.isObject()) {
+        fail(rc, 400, ErrorCode.BAD_REQUEST.code, "malformed JSON line " + (lines.size() + 1) + ": nothing was applied");
         return;
       }
-      replies.add(reply);
-      previous = reply;
+      JsonNode params = cmd.path("params");
+      lines.add(new LegacyLine(new ApiRequest(cmd.path("method").asText(""), params.isObject() ? params : null, null, null), cmd.get("id")));
     }
-    Future.join(replies).onComplete(ar -> {
+    int max = config.limits().apiBatchMaxSize();
+    if (lines.size() > max) {
+      fail(rc, 413, ErrorCode.BAD_REQUEST.code, "pipeline too long: " + lines.size() + " lines, api_batch_max_size is " + max + ": nothing was applied");
+      return;
+    }
+    SequentialCalls.run(lines, line -> call(vertx, line.request()).map(r -> {
+      if (line.id() != null && r instanceof ObjectNode o) o.set("id", line.id());
+      return r;
+    })).onComplete(ar -> {
       Buffer out = Buffer.buffer();
-      for (Future<JsonNode> f : replies) out.appendBuffer(Replies.encode(f.result())).appendString("\n");
+      for (JsonNode reply : ar.result()) {
+        if (out.length() > 0) out.appendString("\n");
+        out.appendBuffer(Replies.encode(reply));
+      }
       rc.response().putHeader("Content-Type", "application/json").end(out);
     });
   }
+
+  /** One parsed line of a legacy pipeline, with the {@code id} its reply echoes. */
+  private record LegacyLine(ApiRequest request, JsonNode id) {}
 
   /** The request body as text; empty when there is none (Vert.x then has no body buffer at all). */
   private static String bodyText(RoutingContext rc) {
@@ -173,7 +186,7 @@ public final class HttpApi {
     return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, req, Addresses.REQUEST).map(Message::body)
         .map(reply -> (JsonNode) ApiReplies.envelope(reply))
         .recover(e -> {
-          LOG.warn("event=api_unanswered method={} error=\"{}\"", req.method(), e.toString());
+          LOG.warn("event=api_unanswered method={} error={}", LogSafe.value(req.method()), LogSafe.value(e.toString()));
           return Future.succeededFuture(ApiReplies.error(ErrorCode.INTERNAL.exception()));
         });
   }

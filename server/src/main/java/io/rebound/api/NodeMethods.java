@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.rebound.bus.ApiRequest;
 import io.rebound.codec.Replies;
+import io.rebound.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 
 /**
  * What the API tells about the cluster: {@code info} (every node's numbers) and {@code channels}
@@ -31,12 +31,12 @@ final class NodeMethods {
   }
 
   private Future<JsonNode> channels(ApiRequest req) {
-    Pattern filter = glob(req.params().path("pattern").asText(""));
+    Glob filter = glob(req.params().path("pattern").asText(""));
     return stats.channels().map(channels -> {
       ObjectNode result = Replies.object();
       ObjectNode out = result.putObject("channels");
       channels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-        if (filter == null || filter.matcher(e.getKey()).matches()) out.putObject(e.getKey()).put("num_clients", e.getValue());
+        if (filter == null || filter.matches(e.getKey())) out.putObject(e.getKey()).put("num_clients", e.getValue());
       });
       return result;
     });
@@ -57,15 +57,12 @@ final class NodeMethods {
     });
   }
 
-  /** Centrifugo-style glob: {@code *} any run, {@code ?} one character; empty means everything (null). */
-  static Pattern glob(String pattern) {
+  /** Centrifugo-style glob ({@link Glob}); empty means everything (null); 107 past {@link Glob#MAX_LENGTH} characters. */
+  static Glob glob(String pattern) {
     if (pattern.isEmpty()) return null;
-    StringBuilder re = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      if (c == '*') re.append(".*");
-      else if (c == '?') re.append('.');
-      else re.append(Pattern.quote(String.valueOf(c)));
+    if (pattern.length() > Glob.MAX_LENGTH) {
+      throw ErrorCode.BAD_REQUEST.exception("pattern longer than " + Glob.MAX_LENGTH + " characters");
     }
-    return Pattern.compile(re.toString());
+    return Glob.compile(pattern);
   }
 }

@@ -7,6 +7,7 @@ import io.rebound.bus.ApiRequest;
 import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
 import io.rebound.channel.Channels;
+import io.rebound.codec.JsonLines;
 import io.rebound.codec.Pushes;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
@@ -55,12 +56,17 @@ final class PublishMethods {
     registry.accept("batch", this::batch);
   }
 
-  /** One publication to {@code channel}; the payload is {@code req.rawData()} (exact text) or {@code params.data}. */
+  /**
+   * One publication to {@code channel}; the payload is {@code req.rawData()} (exact text, kept on one
+   * line) or {@code params.data}. 107 when it is larger than {@code publication_size_limit}: no
+   * subscriber's queue could take it.
+   */
   private Future<JsonNode> publish(String channel, ApiRequest req) {
     JsonNode params = req.params();
     ChannelName name = Channels.resolve(channel, config);
     String rawData = req.rawData();
-    String data = rawData != null ? rawData : (params.has("data") && !params.get("data").isNull() ? params.get("data").toString() : null);
+    String data = rawData != null ? JsonLines.oneLine(rawData)
+        : (params.has("data") && !params.get("data").isNull() ? params.get("data").toString() : null);
     if (data == null) throw ErrorCode.BAD_REQUEST.exception("data required");
     Map<String, String> tags = null;
     if (params.hasNonNull("tags")) {
@@ -72,7 +78,13 @@ final class PublishMethods {
       }
     }
     Publication pub = new Publication(0, data, req.publisher(), tags);
-    String idempotencyKey = params.hasNonNull("idempotency_key") ? params.get("idempotency_key").asText() : null;
+    long size = PublicationSize.of(pub);
+    int limit = config.limits().publicationSizeLimit();
+    if (size > limit) {
+      throw ErrorCode.BAD_REQUEST.exception("publication too large: " + size + " bytes, publication_size_limit is " + limit);
+    }
+    String idempotencyKey = IdempotencyScope.scoped(req.publisher(),
+        params.hasNonNull("idempotency_key") ? params.get("idempotency_key").asText() : null);
     // "sync": false is the Mesa-style name of skip_history: an ephemeral publication, delivered live only.
     boolean store = name.options().historyEnabled() && !params.path("skip_history").asBoolean(false) && params.path("sync").asBoolean(true);
     if (!store) {
@@ -128,37 +140,47 @@ final class PublishMethods {
 
   /**
    * Several calls in one request, answered {@code {"<method>":result}} or {@code {"error":…}} each,
-   * in order; sequential unless {@code parallel}, so publishes to one channel keep their order.
+   * in order; sequential unless {@code parallel}, so publishes to one channel keep their order. At
+   * most {@code api_batch_max_size} commands: a longer batch is refused as a whole (107).
    */
   private Future<JsonNode> batch(ApiRequest req) {
     JsonNode commands = req.params().get("commands");
     if (commands == null || !commands.isArray()) throw ErrorCode.BAD_REQUEST.exception("commands required");
+    int max = config.limits().apiBatchMaxSize();
+    if (commands.size() > max) {
+      throw ErrorCode.BAD_REQUEST.exception("batch too long: " + commands.size() + " commands, api_batch_max_size is " + max);
+    }
     // Every command is checked before the first one runs: a batch refused as a whole has done
     // nothing, so the caller can fix it and send it again without publishing twice.
     List<ApiRequest> calls = new ArrayList<>();
     for (JsonNode command : commands) {
+      if (!command.isObject()) throw ErrorCode.BAD_REQUEST.exception("batch command must be an object");
       var fields = command.fields();
       if (!fields.hasNext()) throw ErrorCode.BAD_REQUEST.exception("empty batch command");
       var entry = fields.next();
       if (entry.getKey().equals("batch")) throw ErrorCode.BAD_REQUEST.exception("nested batch");
       calls.add(new ApiRequest(entry.getKey(), entry.getValue(), null, null));
     }
-    boolean parallel = req.params().path("parallel").asBoolean(false);
-    List<Future<JsonNode>> replies = new ArrayList<>();
-    Future<?> previous = Future.succeededFuture();
-    for (ApiRequest call : calls) {
-      Future<JsonNode> reply = (parallel ? Future.succeededFuture() : previous.transform(ar -> Future.succeededFuture()))
-          .compose(v -> dispatcher.call(call))
-          .map(r -> (JsonNode) ApiReplies.wrap(call.method(), r))
-          .recover(e -> Future.succeededFuture(ApiReplies.error(Errors.toProtocol(e))));
-      replies.add(reply);
-      previous = reply;
+    Future<List<JsonNode>> replies;
+    if (req.params().path("parallel").asBoolean(false)) {
+      List<Future<JsonNode>> each = new ArrayList<>(calls.size());
+      for (ApiRequest call : calls) each.add(answer(call));
+      replies = Future.join(each).map(all -> each.stream().map(Future::result).toList());
+    } else {
+      replies = SequentialCalls.run(calls, this::answer);
     }
-    return Future.join(replies).map(all -> {
+    return replies.map(all -> {
       ObjectNode result = Replies.object();
       ArrayNode out = result.putArray("replies");
-      for (Future<JsonNode> f : replies) out.add(f.result());
+      all.forEach(out::add);
       return result;
     });
+  }
+
+  /** One batch command's answer: {@code {"<method>":result}} or {@code {"error":…}}, never a failed future. */
+  private Future<JsonNode> answer(ApiRequest call) {
+    return dispatcher.call(call)
+        .map(r -> (JsonNode) ApiReplies.wrap(call.method(), r))
+        .recover(e -> Future.succeededFuture(ApiReplies.error(Errors.toProtocol(e))));
   }
 }

@@ -3,7 +3,7 @@ package io.rebound.channel;
 /** A channel name that cannot be used, carrying the Centrifugo client error code to reply with. */
 public final class ChannelException extends Exception {
 
-  /** Centrifugo "bad request": the name itself is malformed (empty, too long). */
+  /** Centrifugo "bad request": the name itself is malformed (empty, too long, a control character). */
   public static final int BAD_REQUEST = 107;
   /** Centrifugo "unknown channel": no such namespace, or the name fails its channel_regex. */
   public static final int UNKNOWN_CHANNEL = 102;

@@ -2,6 +2,7 @@ package io.rebound.channel;
 
 import io.rebound.config.BrokerConfig;
 import io.rebound.config.ChannelOptions;
+import io.rebound.core.Utf8;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,12 +28,12 @@ public record ChannelName(String channel, String namespace, ChannelOptions optio
   private static final char PRIVATE_PREFIX = '$';
 
   /**
-   * Resolves {@code channel}: fails with 107 when it is empty or longer than {@link #MAX_LENGTH}
-   * bytes, with 102 when its namespace is unknown or the part after the namespace does not match
-   * the namespace's {@code channel_regex}.
+   * Resolves {@code channel}: fails with 107 when it is empty, longer than {@link #MAX_LENGTH} bytes
+   * or holds a control character, with 102 when its namespace is unknown or the part after the
+   * namespace does not match the namespace's {@code channel_regex}.
    */
   public static ChannelName resolve(String channel, BrokerConfig config) throws ChannelException {
-    if (channel == null || channel.isEmpty() || utf8Length(channel) > MAX_LENGTH) {
+    if (channel == null || channel.isEmpty() || Utf8.length(channel) > MAX_LENGTH || hasControlCharacter(channel)) {
       throw new ChannelException(ChannelException.BAD_REQUEST, "bad request");
     }
     int boundary = channel.indexOf(NAMESPACE_BOUNDARY);
@@ -79,16 +80,15 @@ public record ChannelName(String channel, String namespace, ChannelOptions optio
     return user != null && !user.isEmpty() && allowedUsers.contains(user);
   }
 
-  private static int utf8Length(String s) {
-    // Cheap path: most names are ASCII, where chars and bytes agree.
-    int bytes = 0;
+  /**
+   * C0 controls, DEL and C1 controls. Centrifugo has no rule of its own here (it only asks for ASCII
+   * names); a name that can rewrite a log line or a terminal is malformed, so it gets the answer
+   * Centrifugo gives a malformed name (too long): 107.
+   */
+  private static boolean hasControlCharacter(String s) {
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) bytes += 1;
-      else if (c < 0x800) bytes += 2;
-      else if (Character.isHighSurrogate(c)) { bytes += 4; i++; }
-      else bytes += 3;
+      if (Character.isISOControl(s.charAt(i))) return true;
     }
-    return bytes;
+    return false;
   }
 }

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param defaults the channel options given at top level, for channels without a namespace
  * @param namespaces {@code namespaces}: options by namespace name, in file order
  * @param client the {@code client_*} connection options
+ * @param limits node-wide limits: history memory, publication size, batch length
  * @param admin the {@code admin*} options of the admin web page
  * @param webhooks the {@code webhook_*} lifecycle webhook options
  */
@@ -38,6 +39,7 @@ public record BrokerConfig(
     ChannelOptions defaults,
     Map<String, ChannelOptions> namespaces,
     ClientOptions client,
+    LimitOptions limits,
     AdminOptions admin,
     WebhookOptions webhooks) {
 
@@ -63,6 +65,8 @@ public record BrokerConfig(
     redis = redis == null ? RedisOptions.DEFAULTS : redis;
     defaults = defaults == null ? ChannelOptions.DEFAULTS : defaults;
     client = client == null ? ClientOptions.DEFAULTS : client;
+    limits = limits == null ? LimitOptions.defaults(client) : limits;
+    limits.checkAgainst(client);
     admin = admin == null ? AdminOptions.DISABLED : admin;
     webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
@@ -118,7 +122,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, admin, webhooks);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, webhooks);
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */

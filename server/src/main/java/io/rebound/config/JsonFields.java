@@ -85,6 +85,22 @@ final class JsonFields {
     return d;
   }
 
+  /** A size in bytes given as a whole number or a string with a unit ("512KiB", "64MiB", "500MB"). */
+  long size(String key, long def) {
+    JsonNode v = get(key);
+    if (v == null) return def;
+    long bytes = -1;
+    if (v.isTextual()) {
+      bytes = ByteSizes.parse(v.textValue());
+    } else if (v.isIntegralNumber() && v.canConvertToLong()) {
+      bytes = v.longValue();
+    } else {
+      throw wrongType(key, "a number of bytes or a size string", v);
+    }
+    if (bytes < 0) throw ConfigException.located(pathOf(key), v + " is not a size " + ByteSizes.HINT);
+    return bytes;
+  }
+
   /**
    * Builds a value whose constructor validates with bare key names, re-reporting its failure at
    * this object's path.

@@ -1,6 +1,7 @@
 package io.rebound.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Every meter the node exposes on {@code GET /metrics}, named in one place (documented in README.md).
@@ -40,6 +42,7 @@ public final class BrokerMetrics {
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
+  private volatile LongSupplier[] historyMemorySources;
   private final ConcurrentHashMap<String, Counter> refusedByReason = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> webhookEvents = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> webhookRequests = new ConcurrentHashMap<>();
@@ -116,6 +119,22 @@ public final class BrokerMetrics {
   public void resumeRefused() { resumesRefused.increment(); }
   public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
+
+  /**
+   * The memory engine's history budget: {@code rebound_history_memory_bytes} (held now), {@code
+   * rebound_history_memory_limit_bytes} and {@code rebound_history_streams_evicted_total}.
+   */
+  public void historyMemory(LongSupplier heldBytes, LongSupplier limitBytes, LongSupplier evictedStreams) {
+    // Micrometer holds a gauge's or function counter's object weakly, and these suppliers have no
+    // other owner: kept here, or they would be collected and scraped as NaN.
+    historyMemorySources = new LongSupplier[] {heldBytes, limitBytes, evictedStreams};
+    Gauge.builder("rebound_history_memory_bytes", heldBytes, s -> s.getAsLong())
+        .description("Bytes of history the memory engine holds (estimate of their heap)").register(registry);
+    Gauge.builder("rebound_history_memory_limit_bytes", limitBytes, s -> s.getAsLong())
+        .description("history_memory_limit: above it least-recently-used streams are evicted").register(registry);
+    FunctionCounter.builder("rebound_history_streams_evicted_total", evictedStreams, s -> s.getAsLong())
+        .description("Streams evicted to keep history within history_memory_limit").register(registry);
+  }
 
   // Cumulative readings for samplers (the admin page's per-second series): totals since start.
   public double connectionsOpenedTotal() { return connectionsOpened.count(); }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.auth.JwtSigner;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
+import io.rebound.testing.Ports;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RunningNode;
-import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -163,7 +163,7 @@ class AdminApiIT {
 
   @Test
   void anAdminPortServesThePageApartFromTheNodePort() {
-    int adminPort = TestNode.freePort();
+    int adminPort = Ports.free();
     RunningNode separate = RunningNode.start(config("\"admin_port\": " + adminPort));
     closeAfter.add(separate);
     ApiClient nodePort = new ApiClient(separate.port(), RunningNode.API_KEY);

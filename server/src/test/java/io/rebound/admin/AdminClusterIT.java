@@ -9,8 +9,8 @@ import io.rebound.config.ConfigLoader;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.HazelcastTestCluster;
+import io.rebound.testing.Ports;
 import io.rebound.testing.RawClient;
-import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class AdminClusterIT {
         {"port": %d, "name": "admin-node-%d", "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
          "admin": true, "admin_password": "pw", "admin_secret": "shared-admin-secret",
          "namespaces": [{"name": "chat", "history_size": 10, "history_ttl": "60s", "allow_subscribe_for_client": true}]}
-        """.formatted(TestNode.freePort(), i + 1, SECRET, API_KEY);
+        """.formatted(Ports.free(), i + 1, SECRET, API_KEY);
   }
 
   @BeforeAll

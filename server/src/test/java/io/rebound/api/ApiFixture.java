@@ -11,6 +11,7 @@ import io.rebound.config.BrokerConfig;
 import io.rebound.config.ConfigLoader;
 import io.rebound.core.NodeStats;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.memory.MemoryHistory;
 import io.rebound.engine.memory.MemoryPresence;
@@ -44,7 +45,7 @@ final class ApiFixture implements AutoCloseable {
       """;
 
   final Vertx vertx = Vertx.vertx();
-  final BrokerConfig config = ConfigLoader.parse(CONFIG);
+  final BrokerConfig config;
   final BrokerMetrics metrics = new BrokerMetrics();
   final List<FanoutMessage> fanouts = new CopyOnWriteArrayList<>();
   final List<JsonObject> controls = new CopyOnWriteArrayList<>();
@@ -57,13 +58,23 @@ final class ApiFixture implements AutoCloseable {
 
   /** @param withHistory false: no history verticle answers (the engine's door is down) */
   ApiFixture(PresenceStore presence, NodeStats stats, boolean withHistory) {
+    this(CONFIG, new MemoryHistory(), presence, stats, withHistory);
+  }
+
+  /** With {@code configJson} instead of {@link #CONFIG} and {@code history} as the node's history engine. */
+  ApiFixture(String configJson, HistoryEngine history) {
+    this(configJson, history, new MemoryPresence(), stats(Map.of()), true);
+  }
+
+  private ApiFixture(String configJson, HistoryEngine history, PresenceStore presence, NodeStats stats, boolean withHistory) {
+    config = ConfigLoader.parse(configJson);
     EventBusBroadcaster.registerCodec(vertx);
     vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> fanouts.add(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.EDGE_CONTROL, m -> controls.add(m.body()));
     service = new ApiService(vertx, config, new EventBusBroadcaster(vertx), presence, () -> Future.succeededFuture(stats), metrics);
-    String history = Await.result(vertx.deployVerticle(new HistoryVerticle(new MemoryHistory())));
+    String deployment = Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
     // Without history: the verticle is gone (as when its deployment failed), its message codecs stay.
-    if (!withHistory) Await.result(vertx.undeploy(history));
+    if (!withHistory) Await.result(vertx.undeploy(deployment));
     Await.result(vertx.deployVerticle(new ApiVerticle(service)));
   }
 

@@ -56,6 +56,17 @@ class ChannelNameTest {
     assertThatThrownBy(() -> ChannelName.resolve("nope:room", CONFIG)).hasMessage("unknown channel");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"chat:a\nINFO forged", "chat:a\r", "a\u0000b", "tab\there", "esc\u001b[31m", "del\u007f", "c1\u0085"})
+  void controlCharactersAre107(String channel) {
+    assertThat(codeOf(channel)).isEqualTo(107);
+  }
+
+  @Test
+  void printableUnicodeIsAllowed() throws ChannelException {
+    assertThat(ChannelName.resolve("chat:日本語 room 😀", CONFIG).namespace()).isEqualTo("chat");
+  }
+
   @Test
   void emptyOrTooLongIs107() {
     assertThat(codeOf("")).isEqualTo(107);

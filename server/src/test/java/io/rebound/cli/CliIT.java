@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.auth.JwtSigner;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
+import io.rebound.testing.Ports;
 import io.rebound.testing.SdkClient;
-import io.rebound.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class CliIT {
     assertThat(check.out()).contains("is valid: engine memory");
     JsonNode generated = JSON.readTree(Files.readString(config));
 
-    int port = TestNode.freePort();
+    int port = Ports.free();
     Process node = JarRun.start("generated-node", Map.of("REBOUND_API_KEY", "key-from-env"), "--config", config.toString(), "--port", Integer.toString(port));
     try (SdkClient sdk = awaitNodeThenConnect(node, port, config)) {
       ApiClient api = new ApiClient(port, "key-from-env");
@@ -108,7 +108,7 @@ class CliIT {
 
   @Test
   void anUnknownReboundVariableStopsTheNodeNamingIt() throws Exception {
-    JarRun.Result r = JarRun.run(Map.of("REBOUND_FORCE_RECOVRY", "true"), "--port", Integer.toString(TestNode.freePort()));
+    JarRun.Result r = JarRun.run(Map.of("REBOUND_FORCE_RECOVRY", "true"), "--port", Integer.toString(Ports.free()));
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("REBOUND_FORCE_RECOVRY: unknown environment variable", "did you mean REBOUND_FORCE_RECOVERY?");
   }

@@ -3,12 +3,12 @@ package io.rebound.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.client.ClientProtocolTest.Recorder;
-import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
-import io.rebound.testing.RunningNode;
+import io.rebound.testing.Closer;
+import io.rebound.testing.NodeExtension;
 import io.rebound.testing.TcpProxy;
+import io.rebound.testing.UniqueName;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,12 +17,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The client side of the protocol extensions (docs/EXTENSIONS.md) against a real node: session resume in both
@@ -46,44 +43,24 @@ class ReboundClientExtensionsIT {
       }
       """;
 
-  static Vertx vertx;
-  static RunningNode node;
-  static ApiClient api;
-  final List<ReboundClient> clients = new ArrayList<>();
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
+  @RegisterExtension final Closer open = new Closer();
+  @RegisterExtension final UniqueName name = new UniqueName();
   TcpProxy proxy;
   String ch;
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = RunningNode.start(CONFIG);
-    api = new ApiClient(node.port(), RunningNode.API_KEY);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-    Await.result(vertx.close());
-  }
-
   @BeforeEach
-  void setUp(TestInfo info) {
-    ch = "rec:" + info.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
-    proxy = TcpProxy.start(vertx, List.of(node.port()));
-  }
-
-  @AfterEach
-  void tearDown() {
-    for (ReboundClient c : clients) Await.result(c.closeAsync());
-    proxy.close();
+  void setUp() {
+    ch = name.in("rec");
+    proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
   }
 
   ReboundClient client(String url, String user, ReboundClientOptions o, Recorder rec) {
-    ReboundClient c = ReboundClient.create(vertx, o.url(url).token(node.token(user))
+    ReboundClient c = ReboundClient.create(node.clients(), o.url(url).token(node.token(user))
         .minReconnectDelay(Duration.ofMillis(50)).maxReconnectDelay(Duration.ofMillis(300))).addListener(rec);
     c.newSubscription(ch).addListener(rec).subscribe();
     c.connect();
-    clients.add(c);
+    open.add(() -> Await.result(c.closeAsync()));
     Await.until(user + " subscribed", WAIT, () -> rec.subscribed.size() == 1);
     return c;
   }
@@ -126,7 +103,7 @@ class ReboundClientExtensionsIT {
     client(node.wsUrl(), "watcher", new ReboundClientOptions(), watcherRec);
     Recorder rec = new Recorder();
     ReboundClient c = client(proxy.wsUrl(), "alice", new ReboundClientOptions(), rec);
-    double resumedBefore = api.metric("rebound_sessions_resumed_total");
+    double resumedBefore = node.http().metric("rebound_sessions_resumed_total");
 
     int serverPubs = 150;
     int clientPubs = 150;
@@ -147,7 +124,7 @@ class ReboundClientExtensionsIT {
     assertThat(rec.connected).extracting(ConnectedEvent::resumed).containsExactly(false, true);
     assertThat(rec.connected.get(1).client()).isEqualTo(rec.connected.get(0).client());
     assertThat(rec.subscribed).extracting(SubscribedEvent::resumed).containsExactly(false, true);
-    assertThat(api.metric("rebound_sessions_resumed_total")).isEqualTo(resumedBefore + 1);
+    assertThat(node.http().metric("rebound_sessions_resumed_total")).isEqualTo(resumedBefore + 1);
   }
 
   @Test
@@ -156,7 +133,7 @@ class ReboundClientExtensionsIT {
     client(node.wsUrl(), "watcher", new ReboundClientOptions(), watcherRec);
     Recorder rec = new Recorder();
     ReboundClient c = client(proxy.wsUrl(), "alice", new ReboundClientOptions().resumeWindow(Duration.ofMillis(1000)), rec);
-    double resumedBefore = api.metric("rebound_sessions_resumed_total");
+    double resumedBefore = node.http().metric("rebound_sessions_resumed_total");
     for (int n = 1; n <= 10; n++) node.api("publish", Map.of("channel", ch, "data", Map.of("n", n)));
     Await.until("10 publications", WAIT, () -> rec.pubs.size() == 10);
 
@@ -183,14 +160,14 @@ class ReboundClientExtensionsIT {
     assertThat(values(rec.pubs, "n")).containsExactlyElementsOf(oneTo(20));
     assertThat(values(watcherRec.pubs, "k")).as("resent with their idempotency keys: applied once, in order")
         .containsExactlyElementsOf(oneTo(40));
-    assertThat(api.metric("rebound_sessions_resumed_total")).isEqualTo(resumedBefore);
+    assertThat(node.http().metric("rebound_sessions_resumed_total")).isEqualTo(resumedBefore);
   }
 
   @Test
   void discontinuityIsSurfacedAndUntilAttachHistoryReturnsExactlyTheMissingRange() {
     Recorder rec = new Recorder();
     ReboundClient c = client(proxy.wsUrl(), "alice", new ReboundClientOptions().discontinuity(true), rec);
-    double before = api.metric("rebound_discontinuities_total");
+    double before = node.http().metric("rebound_discontinuities_total");
     proxy.stallDownstream(); // the client's downlink congests: the server's queue for it overflows
     int total = 400;
     String payload = "x".repeat(48 * 1024);
@@ -201,7 +178,7 @@ class ReboundClientExtensionsIT {
       }
       node.api("batch", Map.of("commands", commands));
     }
-    Await.until("the server dropped publications", WAIT, () -> api.metric("rebound_discontinuities_total") > before);
+    Await.until("the server dropped publications", WAIT, () -> node.http().metric("rebound_discontinuities_total") > before);
     proxy.resumeDownstream();
     Await.until("the last publication", WAIT, () -> {
       StreamPosition p = c.subscription(ch).position();

@@ -4,22 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.client.ClientProtocolTest.Recorder;
 import io.rebound.testing.Await;
+import io.rebound.testing.Closer;
+import io.rebound.testing.NodeExtension;
 import io.rebound.testing.RunningNode;
 import io.rebound.testing.TcpProxy;
+import io.rebound.testing.UniqueName;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Java client against a real node over real WebSockets: round trip, per-channel recovery across a TCP cut,
@@ -42,43 +40,19 @@ class ReboundClientIT {
       }
       """;
 
-  static Vertx vertx;
-  static RunningNode node;
-  final List<ReboundClient> clients = new ArrayList<>();
-  final List<AutoCloseable> closeables = new ArrayList<>();
-  String ch;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = RunningNode.start(CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-    Await.result(vertx.close());
-  }
-
-  @BeforeEach
-  void channel(TestInfo info) {
-    ch = info.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    for (ReboundClient c : clients) Await.result(c.closeAsync());
-    for (AutoCloseable c : closeables) c.close();
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
+  @RegisterExtension final Closer open = new Closer();
+  @RegisterExtension final UniqueName name = new UniqueName();
 
   ReboundClientOptions options(String url) {
     return new ReboundClientOptions().url(url).token(node.token("alice"))
         .minReconnectDelay(Duration.ofMillis(50)).maxReconnectDelay(Duration.ofMillis(300));
   }
 
+  /** A client closed (and waited for) after the test. */
   ReboundClient client(ReboundClientOptions o, Recorder rec) {
-    ReboundClient c = ReboundClient.create(vertx, o).addListener(rec);
-    clients.add(c);
+    ReboundClient c = ReboundClient.create(node.clients(), o).addListener(rec);
+    open.add(() -> Await.result(c.closeAsync()));
     return c;
   }
 
@@ -86,7 +60,7 @@ class ReboundClientIT {
   void connectSubscribePublishRoundTrip() {
     Recorder rec = new Recorder();
     ReboundClient sub = client(options(node.wsUrl()), rec);
-    Subscription s = sub.newSubscription("rec:" + ch).addListener(rec);
+    Subscription s = sub.newSubscription(name.in("rec")).addListener(rec);
     s.subscribe();
     sub.connect();
     Await.until("subscribed", WAIT, () -> rec.subscribed.size() == 1);
@@ -96,36 +70,35 @@ class ReboundClientIT {
 
     ReboundClient pub = client(options(node.wsUrl()).token(node.token("bob")), new Recorder());
     pub.connect();
-    for (int i = 1; i <= 5; i++) Await.result(pub.publish("rec:" + ch, Map.of("n", i)));
+    for (int i = 1; i <= 5; i++) Await.result(pub.publish(name.in("rec"), Map.of("n", i)));
     Await.until("5 publications", WAIT, () -> rec.pubs.size() == 5);
     assertThat(rec.offsets()).containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(rec.pubs).extracting(p -> p.data().path("n").asInt()).containsExactly(1, 2, 3, 4, 5);
     assertThat(rec.pubs.get(0).info().user()).isEqualTo("bob");
     assertThat(s.position().offset()).isEqualTo(5);
 
-    HistoryResult h = Await.result(sub.history("rec:" + ch, HistoryOptions.since(new StreamPosition(2, s.position().epoch()), 10)));
+    HistoryResult h = Await.result(sub.history(name.in("rec"), HistoryOptions.since(new StreamPosition(2, s.position().epoch()), 10)));
     assertThat(h.publications()).extracting(Publication::offset).containsExactly(3L, 4L, 5L);
     assertThat(h.top()).isEqualTo(s.position());
     assertThat(Await.result(s.presenceStats()).numClients()).isEqualTo(1);
     assertThat(Await.result(s.presence())).containsKey(sub.clientId());
-    Throwable denied = Await.failure(pub.publish("nons:" + ch, Map.of("n", 0)));
+    Throwable denied = Await.failure(pub.publish(name.in("nons"), Map.of("n", 0)));
     assertThat(denied).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) denied).code()).isEqualTo(102);
   }
 
   @Test
   void recoversEveryPublicationOnceInOrderAfterTheTcpConnectionIsCut() {
-    TcpProxy proxy = TcpProxy.start(vertx, List.of(node.port()));
-    closeables.add(proxy);
+    TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
     Recorder rec = new Recorder();
     ReboundClient c = client(options(proxy.wsUrl()).resumeWindow(Duration.ZERO), rec);
-    Subscription s = c.newSubscription("rec:" + ch).addListener(rec);
+    Subscription s = c.newSubscription(name.in("rec")).addListener(rec);
     s.subscribe();
     c.connect();
     Await.until("subscribed", WAIT, () -> rec.subscribed.size() == 1);
     int total = 300;
     for (int i = 1; i <= total; i++) {
-      node.publish("rec:" + ch, i);
+      node.publish(name.in("rec"), i);
       if (i == 100) {
         proxy.hold();
         proxy.dropAll();
@@ -146,9 +119,8 @@ class ReboundClientIT {
 
   @Test
   void serverSideSubscriptionsRecoverThroughConnectSubs() {
-    TcpProxy proxy = TcpProxy.start(vertx, List.of(node.port()));
-    closeables.add(proxy);
-    String channel = "srv:" + ch;
+    TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
+    String channel = name.in("srv");
     String token = node.sign(Map.of("sub", "carol", "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of(channel)));
     Recorder rec = new Recorder();
     ReboundClient c = client(options(proxy.wsUrl()).token(token).resumeWindow(Duration.ZERO), rec);
@@ -169,7 +141,7 @@ class ReboundClientIT {
 
   @Test
   void givesUpWhenTheServerIsGoneForLongerThanTheReconnectTimeout() {
-    RunningNode doomed = RunningNode.start(CONFIG);
+    RunningNode doomed = RunningNode.start(CONFIG); // closed by the test itself
     Recorder rec = new Recorder();
     ReboundClient c = client(new ReboundClientOptions().url(doomed.wsUrl()).token(doomed.token("dave"))
         .minReconnectDelay(Duration.ofMillis(100)).maxReconnectDelay(Duration.ofMillis(400))
@@ -178,14 +150,14 @@ class ReboundClientIT {
     Await.until("connected", WAIT, () -> c.state() == ClientState.CONNECTED);
     doomed.close();
     Await.until("reconnecting", WAIT, () -> c.state() == ClientState.RECONNECTING);
-    Future<Void> pending = c.publish("rec:" + ch, Map.of("n", 1)); // waits in the buffer while reconnecting
+    Future<Void> pending = c.publish(name.in("rec"), Map.of("n", 1)); // waits in the buffer while reconnecting
     Await.until("gave up", WAIT, () -> !rec.gaveUp.isEmpty());
     assertThat(c.state()).isEqualTo(ClientState.GAVE_UP);
     GaveUpEvent g = rec.gaveUp.get(0);
     assertThat(g.afterMs()).isBetween(1900L, 5000L);
     assertThat(g.attempts()).isGreaterThan(1);
     assertThat(Await.failure(pending)).isInstanceOf(ClientClosedException.class).hasMessageContaining("gave up");
-    assertThat(Await.failure(c.publish("rec:" + ch, 2))).isInstanceOf(ClientClosedException.class);
+    assertThat(Await.failure(c.publish(name.in("rec"), 2))).isInstanceOf(ClientClosedException.class);
     assertThat(rec.reconnecting.get(0).code()).isEqualTo(3001); // shutdown: reconnect
     // the delays grew (jittered, within the ceilings) until the client gave up
     for (int i = 0; i < rec.reconnecting.size(); i++) {
@@ -195,11 +167,10 @@ class ReboundClientIT {
 
   @Test
   void aFullRecoveryBufferFailsPublishAndTheQueuedOnesAreSentOnceConnected() {
-    TcpProxy proxy = TcpProxy.start(vertx, List.of(node.port()));
-    closeables.add(proxy);
+    TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
     Recorder rec = new Recorder();
     ReboundClient watcher = client(options(node.wsUrl()), rec);
-    watcher.newSubscription("rec:" + ch).addListener(rec).subscribe();
+    watcher.newSubscription(name.in("rec")).addListener(rec).subscribe();
     watcher.connect();
     Await.until("watcher subscribed", WAIT, () -> rec.subscribed.size() == 1);
 
@@ -207,8 +178,8 @@ class ReboundClientIT {
     ReboundClient c = client(options(proxy.wsUrl()).recoveryBufferSize(3), new Recorder());
     c.connect();
     List<Future<Void>> queued = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) queued.add(c.publish("rec:" + ch, Map.of("n", i)));
-    Throwable full = Await.failure(c.publish("rec:" + ch, Map.of("n", 4)));
+    for (int i = 1; i <= 3; i++) queued.add(c.publish(name.in("rec"), Map.of("n", i)));
+    Throwable full = Await.failure(c.publish(name.in("rec"), Map.of("n", 4)));
     assertThat(full).isInstanceOf(RecoveryBufferFullException.class);
     assertThat(Await.result(c.pendingCommands())).isEqualTo(3);
     proxy.release();
@@ -245,7 +216,7 @@ class ReboundClientIT {
     Await.until("refreshed", WAIT, () -> calls.get() >= 2);
     long past = System.currentTimeMillis() + 3500; // beyond exp (2 s) + client_expired_close_delay (1 s)
     Await.until("the expiry has passed", WAIT, () -> System.currentTimeMillis() > past);
-    Await.result(c.publish("rec:" + ch, Map.of("still", "here")));
+    Await.result(c.publish(name.in("rec"), Map.of("still", "here")));
     assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
     assertThat(c.clientId()).isEqualTo(id);
     assertThat(rec.connected).hasSize(1);

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.client.ClientProtocolTest.Recorder;
 import io.rebound.testing.Await;
-import io.rebound.testing.RunningNode;
-import io.vertx.core.Vertx;
+import io.rebound.testing.NodeExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Offline user sync through the Java client: a server-side personal channel, with and without {@code sync(false)}. */
 class ReboundClientSyncIT {
@@ -23,24 +21,11 @@ class ReboundClientSyncIT {
         "allow_user_limited_channels": true, "user_sync": true, "sync_batch_size": 5, "sync_interval": "50ms"}]}
       """;
 
-  static Vertx vertx;
-  static RunningNode node;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = RunningNode.start(CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-    Await.result(vertx.close());
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
 
   private static ReboundClient connect(String user, boolean sync, Recorder rec) {
     String token = node.sign(Map.of("sub", user, "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of("personal:#" + user)));
-    ReboundClient c = ReboundClient.create(vertx, new ReboundClientOptions()
+    ReboundClient c = ReboundClient.create(node.clients(), new ReboundClientOptions()
         .url(node.wsUrl()).token(token).sync(sync)).addListener(rec);
     c.connect();
     Await.until("server-side subscription", WAIT, () -> rec.serverSubscribed.size() == 1);

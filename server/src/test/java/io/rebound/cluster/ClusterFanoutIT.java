@@ -3,19 +3,16 @@ package io.rebound.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rebound.Node;
-import io.rebound.auth.JwtSigner;
-import io.rebound.config.ConfigLoader;
 import io.rebound.core.AppendResult;
 import io.rebound.core.Publication;
 import io.rebound.core.StreamOptions;
 import io.rebound.engine.hazelcast.HazelcastHistory;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
-import io.rebound.testing.HazelcastTestCluster;
+import io.rebound.testing.ClientVertx;
+import io.rebound.testing.Closer;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.RawClient;
-import io.rebound.testing.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,10 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three full broker nodes with {@code engine: hazelcast} in one JVM (three clustered Vert.x
@@ -41,81 +36,37 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFanoutIT {
 
-  private static final String SECRET = "cluster-fanout-secret-long-enough";
-  private static final String API_KEY = "cluster-fanout-key";
-  private static final JwtSigner SIGNER = new JwtSigner(SECRET);
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  private static HazelcastTestCluster cluster;
-  private static final List<Node> nodes = new ArrayList<>();
-  private static final List<ApiClient> apis = new ArrayList<>();
-  private static Vertx clientVertx;
-  private final List<RawClient> clients = new ArrayList<>();
 
   private static String config(int i) {
     return """
-        {"port": %d, "name": "node-%d", "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
+        {"name": "node-%d", "engine": "hazelcast",
          "namespaces": [{"name": "chat", "history_size": 1000, "history_ttl": "600s", "force_recovery": true,
                          "presence": true, "allow_subscribe_for_client": true, "allow_publish_for_client": true,
                          "allow_presence_for_client": true},
                         {"name": "personal", "history_size": 100, "history_ttl": "600s",
                          "allow_user_limited_channels": true, "user_sync": true}]}
-        """.formatted(TestNode.freePort(), i + 1, SECRET, API_KEY);
+        """.formatted(i + 1);
   }
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = HazelcastTestCluster.start(3);
-    for (int i = 0; i < 3; i++) {
-      Node node = Await.result(Node.start(ConfigLoader.parse(config(i)), cluster.node(i).vertx(), false), 60);
-      nodes.add(node);
-      apis.add(new ApiClient(node.port(), API_KEY));
-    }
-    clientVertx = Vertx.vertx();
-    for (ApiClient api : apis) {
-      Await.until("health shows 3 members", WAIT,
-          () -> api.get("/health").body().path("cluster").path("members").asInt() == 3);
-    }
-  }
+  @RegisterExtension static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3).withBrokers(ClusterFanoutIT::config);
+  @RegisterExtension static final ClientVertx clients = new ClientVertx();
+  @RegisterExtension final Closer open = new Closer();
 
-  @AfterAll
-  static void stopCluster() {
-    for (Node node : nodes) {
-      try {
-        Await.result(node.close(), 30);
-      } catch (AssertionError ignored) {
-        // the cluster close below still releases its Vert.x
-      }
-    }
-    if (clientVertx != null) Await.result(clientVertx.close(), 30);
-    if (cluster != null) cluster.close();
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.forEach(RawClient::close);
-    clients.clear();
+  /** The HTTP API of the broker on member {@code i} (0-based). */
+  private static ApiClient api(int i) {
+    return cluster.broker(i).http();
   }
 
   /** A connected client on node {@code i} (0-based) subscribed to {@code channel}. */
   private RawClient subscriber(int i, String user, String channel) {
-    RawClient c = RawClient.connected(clientVertx, nodes.get(i).port(), SIGNER.connectionToken(user, 3600));
-    clients.add(c);
-    JsonNode reply = c.call(2, "subscribe", "{\"channel\":\"" + channel + "\"}");
-    assertThat(reply.has("subscribe")).as("subscribe on node %d: %s", i + 1, reply).isTrue();
+    RawClient c = open.add(RawClient.connected(clients.get(), cluster.broker(i).port(), cluster.broker(i).token(user)));
+    c.subscribe(2, channel);
     return c;
   }
 
   private static Predicate<JsonNode> pubOn(String channel) {
-    return n -> n.has("push") && channel.equals(n.path("push").path("channel").asText()) && n.path("push").has("pub");
-  }
-
-  private static Predicate<JsonNode> unsubscribeOn(String channel) {
-    return n -> n.has("push") && channel.equals(n.path("push").path("channel").asText()) && n.path("push").has("unsubscribe");
-  }
-
-  private static List<Long> offsets(RawClient c, String channel) {
-    return c.received().stream().filter(pubOn(channel)).map(n -> n.path("push").path("pub").path("offset").asLong()).toList();
+    return n -> RawClient.isPush(n, channel, "pub");
   }
 
   private static String channel() {
@@ -126,7 +77,7 @@ class ClusterFanoutIT {
   void apiPublishOnNode1ReachesSubscribersOnEveryNode() {
     String ch = channel();
     List<RawClient> subs = List.of(subscriber(0, "u1", ch), subscriber(1, "u2", ch), subscriber(2, "u3", ch));
-    JsonNode result = apis.get(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"hello\":\"cluster\"}}");
+    JsonNode result = api(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"hello\":\"cluster\"}}");
     assertThat(result.path("offset").asLong()).isEqualTo(1);
     for (int i = 0; i < subs.size(); i++) {
       JsonNode pub = subs.get(i).push(ch, "pub");
@@ -148,7 +99,7 @@ class ClusterFanoutIT {
     try {
       List<Future<List<Long>>> publishers = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        ApiClient api = apis.get(i);
+        ApiClient api = api(i);
         int node = i;
         publishers.add(pool.submit(() -> {
           List<Long> assigned = new ArrayList<>();
@@ -168,13 +119,13 @@ class ClusterFanoutIT {
     }
     // A last publication after all the others: once a subscriber has it, anything before it (a
     // duplicate, a late straggler) has been delivered too.
-    long last = apis.get(1).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"last\":true}}").path("offset").asLong();
+    long last = api(1).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"last\":true}}").path("offset").asLong();
     assertThat(last).isEqualTo(3L * perNode + 1);
     List<Long> expected = LongStream.rangeClosed(1, last).boxed().toList();
     for (RawClient c : subs) {
       c.awaitCount("the last publication", 1, pubOn(ch).and(n -> n.path("push").path("pub").path("offset").asLong() == last), WAIT);
-      assertThat(c.received().stream().filter(unsubscribeOn(ch)).toList()).as("no resubscribe request").isEmpty();
-      assertThat(offsets(c, ch)).as("offsets in order, no gap, no duplicate").containsExactlyElementsOf(expected);
+      assertThat(c.received().stream().filter(n -> RawClient.isPush(n, ch, "unsubscribe")).toList()).as("no resubscribe request").isEmpty();
+      assertThat(c.pubOffsets(ch)).as("offsets in order, no gap, no duplicate").containsExactlyElementsOf(expected);
     }
   }
 
@@ -197,7 +148,7 @@ class ClusterFanoutIT {
     List<RawClient> subs = List.of(subscriber(0, "u1", ch), subscriber(1, "u2", ch), subscriber(2, "u3", ch));
     JsonObject request = new JsonObject().put("method", "publish")
         .put("params", new JsonObject().put("channel", ch).put("data", new JsonObject().put("via", "event-bus")));
-    JsonObject reply = Await.result(nodes.get(2).vertx().eventBus().<JsonObject>request("rebound.api", request)).body();
+    JsonObject reply = Await.result(cluster.broker(2).node().vertx().eventBus().<JsonObject>request("rebound.api", request)).body();
     assertThat(reply.containsKey("error")).as("%s", reply).isFalse();
     assertThat(reply.getJsonObject("result").getLong("offset")).as("%s", reply).isEqualTo(1L);
     for (RawClient c : subs) assertThat(c.push(ch, "pub").path("data").path("via").asText()).isEqualTo("event-bus");
@@ -215,25 +166,26 @@ class ClusterFanoutIT {
     List<RawClient> subs = List.of(subscriber(0, "u1", ch), subscriber(1, "u2", ch), subscriber(2, "u3", ch));
     HazelcastHistory engine = HazelcastHistory.create(cluster.node(0).hz(), cluster.node(0).vertx());
     try {
-      // The first attempt, as the dead publisher left it: stored on node 1, never broadcast.
+      // The first attempt, as the dead publisher left it: stored on node 1, never broadcast. The
+      // engine holds the key as the API scopes it for a backend publish ("api:" + key).
       AppendResult first = Await.result(engine.append(ch, Publication.of("{\"attempt\":1}"),
-          StreamOptions.of(1000, Duration.ofSeconds(600)), "key-1"));
+          StreamOptions.of(1000, Duration.ofSeconds(600)), "api:key-1"));
       assertThat(first.position().offset()).isEqualTo(1);
     } finally {
       Await.result(engine.close());
     }
-    JsonNode retry = apis.get(1).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"attempt\":1},\"idempotency_key\":\"key-1\"}");
+    JsonNode retry = api(1).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"attempt\":1},\"idempotency_key\":\"key-1\"}");
     assertThat(retry.path("offset").asLong()).as("the retry finds the first append: %s", retry).isEqualTo(1);
     for (RawClient c : subs) {
       JsonNode pub = c.push(ch, "pub");
       assertThat(pub.path("offset").asLong()).isEqualTo(1);
     }
     // Exactly once: a second retry (already delivered) must not show up again.
-    apis.get(2).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"attempt\":1},\"idempotency_key\":\"key-1\"}");
-    long last = apis.get(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"last\":true}}").path("offset").asLong();
+    api(2).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"attempt\":1},\"idempotency_key\":\"key-1\"}");
+    long last = api(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"last\":true}}").path("offset").asLong();
     for (RawClient c : subs) {
       c.awaitCount("the last publication", 1, pubOn(ch).and(n -> n.path("push").path("pub").path("offset").asLong() == last), WAIT);
-      assertThat(offsets(c, ch)).containsExactly(1L, 2L);
+      assertThat(c.pubOffsets(ch)).containsExactly(1L, 2L);
     }
   }
 
@@ -243,13 +195,14 @@ class ClusterFanoutIT {
     subscriber(0, "alice", ch);
     subscriber(1, "bob", ch);
     subscriber(1, "bob", ch); // the same user twice: two clients, one user
-    for (ApiClient api : apis) {
+    for (int i = 0; i < 3; i++) {
+      ApiClient api = api(i);
       Await.until("presence_stats from every node counts both nodes", WAIT, () -> {
         JsonNode s = api.ok("presence_stats", "{\"channel\":\"" + ch + "\"}");
         return s.path("num_clients").asInt() == 3 && s.path("num_users").asInt() == 2;
       });
     }
-    JsonNode presence = apis.get(2).ok("presence", "{\"channel\":\"" + ch + "\"}").path("presence");
+    JsonNode presence = api(2).ok("presence", "{\"channel\":\"" + ch + "\"}").path("presence");
     List<String> users = new ArrayList<>();
     presence.forEach(info -> users.add(info.path("user").asText()));
     assertThat(users).containsExactlyInAnyOrder("alice", "bob", "bob");
@@ -262,9 +215,9 @@ class ClusterFanoutIT {
     subscriber(1, "u2", ch);
     subscriber(2, "u3", ch);
     // Node statistics are shared every 2 s: wait for a snapshot that includes these subscribers.
-    Await.until("channels on node 1 counts the subscribers of all 3 nodes", WAIT, () -> apis.get(0)
+    Await.until("channels on node 1 counts the subscribers of all 3 nodes", WAIT, () -> api(0)
         .ok("channels", "{\"pattern\":\"" + ch + "\"}").path("channels").path(ch).path("num_clients").asInt() == 3);
-    JsonNode info = apis.get(0).ok("info", "{}");
+    JsonNode info = api(0).ok("info", "{}");
     List<String> names = new ArrayList<>();
     info.path("nodes").forEach(n -> names.add(n.path("name").asText()));
     assertThat(names).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
@@ -274,24 +227,22 @@ class ClusterFanoutIT {
   void aUsersSyncPositionIsSharedByTheWholeCluster() {
     String user = "sync-" + System.nanoTime();
     String ch = "personal:#" + user;
-    String token = SIGNER.sign(java.util.Map.of("sub", user, "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of(ch)));
-    for (int i = 1; i <= 3; i++) apis.get(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"n\":" + i + "}}");
+    String token = cluster.broker(0).sign(java.util.Map.of("sub", user, "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of(ch)));
+    for (int i = 1; i <= 3; i++) api(0).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"n\":" + i + "}}");
 
-    RawClient onNode2 = RawClient.connected(clientVertx, nodes.get(1).port(), token);
-    clients.add(onNode2);
+    RawClient onNode2 = open.add(RawClient.connected(clients.get(), cluster.broker(1).port(), token));
     JsonNode first = onNode2.reply(1).path("connect").path("subs").path(ch);
     assertThat(first.path("publications")).hasSize(3);
     onNode2.awaitPings(1, WAIT); // answered: everything before it is acknowledged, in the cluster-wide map
-    io.rebound.engine.hazelcast.HazelcastSyncPositions positions = io.rebound.engine.hazelcast.HazelcastSyncPositions.create(cluster.node(2).hz(), clientVertx);
+    io.rebound.engine.hazelcast.HazelcastSyncPositions positions = io.rebound.engine.hazelcast.HazelcastSyncPositions.create(cluster.node(2).hz(), clients.get());
     Await.until("position 3 stored", WAIT, () -> {
       io.rebound.core.StreamPosition p = Await.result(positions.get(ch, user));
       return p != null && p.offset() == 3;
     });
     onNode2.close();
 
-    apis.get(2).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"n\":4}}");
-    RawClient onNode3 = RawClient.connected(clientVertx, nodes.get(2).port(), token);
-    clients.add(onNode3);
+    api(2).ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"n\":4}}");
+    RawClient onNode3 = open.add(RawClient.connected(clients.get(), cluster.broker(2).port(), token));
     JsonNode second = onNode3.reply(1).path("connect").path("subs").path(ch);
     assertThat(second.path("recovered").asBoolean()).isTrue();
     assertThat(second.path("publications")).hasSize(1);

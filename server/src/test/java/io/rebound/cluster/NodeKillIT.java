@@ -1,30 +1,22 @@
 package io.rebound.cluster;
 
-import io.rebound.testing.RepoFiles;
 import static io.rebound.testing.SdkClient.is;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.auth.JwtSigner;
-import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
+import io.rebound.testing.ClientVertx;
 import io.rebound.testing.NodeProcess;
+import io.rebound.testing.ProcessCluster;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.SdkClient;
 import io.rebound.testing.TcpProxy;
-import io.rebound.testing.TestNode;
-import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three broker node PROCESSES with {@code engine: hazelcast} behind a TCP proxy (a load balancer):
@@ -52,7 +45,6 @@ class NodeKillIT {
 
   private static final String SECRET = "node-kill-secret-long-enough-for-hs256";
   private static final String API_KEY = "node-kill-key";
-  private final int hzPort = freeHazelcastRange();
   private static final Duration START = Duration.ofSeconds(60);
   private static final Duration RECOVER = Duration.ofSeconds(45);
 
@@ -61,45 +53,27 @@ class NodeKillIT {
   // in flight wait for failure detection and are retried on the new owner (HAZELCAST.md).
   private static final int CHANNELS = 6;
   private final List<String> channels = IntStream.range(0, CHANNELS).mapToObj(i -> "chat:kill-" + i + "-" + UUID.randomUUID()).toList();
-  private final List<NodeProcess> nodes = new ArrayList<>();
+  private ProcessCluster cluster;
+  private List<NodeProcess> nodes;
   private final List<SdkClient> sdks = new ArrayList<>();
-  private Path dir;
-  private Vertx vertx;
+  @RegisterExtension final ClientVertx clients = new ClientVertx(); // per class: the class is PER_CLASS
   private TcpProxy proxy;
-  private Publisher publisher;
+  private RetryingPublisher publisher;
   private SdkClient follower; // stays online through everything, moving from node to node
   private SdkClient away;     // goes offline before the rolling restart, comes back after it
   private final Map<String, String> epochs = new java.util.HashMap<>();
-  private Thread reaper;
   private RawClient bystander; // on node-3 during the kill
 
   @BeforeAll
-  void startCluster() throws IOException {
-    dir = Files.createTempDirectory("rebound-node-kill-");
-    Path clusterXml = dir.resolve("cluster.xml");
-    Files.writeString(clusterXml, testClusterXml(Files.readString(RepoFiles.path("cluster.xml"))));
-    Path config = dir.resolve("config.json");
-    Files.writeString(config, """
+  void startCluster() {
+    cluster = ProcessCluster.start("node", 3, """
         {"token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
          "client_recovery_max_publication_limit": 5000,
          "namespaces": [{"name": "chat", "history_size": 5000, "history_ttl": "600s", "force_recovery": true,
                          "presence": true, "allow_subscribe_for_client": true}]}
-        """.formatted(SECRET, API_KEY));
-    // Children must not outlive a test JVM that is killed or crashes before @AfterAll.
-    reaper = new Thread(() -> nodes.forEach(NodeProcess::close), "node-kill-reaper");
-    Runtime.getRuntime().addShutdownHook(reaper);
-    for (int i = 1; i <= 3; i++) {
-      nodes.add(new NodeProcess("node-" + i, TestNode.freePort(), config, clusterXml, API_KEY));
-    }
-    // Node 1 first: members that start at the same instant may each form a cluster of one (and
-    // would only merge minutes later); the others join the running one, as in a real rollout.
-    nodes.get(0).start();
-    Await.until("node-1 up", START, () -> nodes.get(0).healthy(1, false));
-    nodes.get(1).start();
-    nodes.get(2).start();
-    awaitCluster(3, false);
-    vertx = Vertx.vertx();
-    proxy = TcpProxy.start(vertx, nodes.stream().map(NodeProcess::port).toList());
+        """.formatted(SECRET, API_KEY), API_KEY);
+    nodes = cluster.nodes();
+    proxy = TcpProxy.start(clients.get(), cluster.ports());
   }
 
   @AfterAll
@@ -108,59 +82,7 @@ class NodeKillIT {
     if (bystander != null) bystander.close();
     sdks.forEach(SdkClient::close);
     if (proxy != null) proxy.close();
-    nodes.forEach(NodeProcess::close);
-    if (vertx != null) Await.result(vertx.close(), 30);
-    if (reaper != null) Runtime.getRuntime().removeShutdownHook(reaper);
-  }
-
-  /**
-   * The repo's cluster.xml for this test: a random cluster name, its own range of 10 free ports
-   * (the machine is shared: other builds and benchmarks run Hazelcast members on 5701+, 5801+), and
-   * quick failure detection.
-   */
-  private String testClusterXml(String xml) {
-    int port = hzPort;
-    String out = xml.replace("<cluster-name>rebound</cluster-name>", "<cluster-name>rebound-kill-" + UUID.randomUUID() + "</cluster-name>")
-        .replace(">5701</port>", ">" + port + "</port>")
-        .replace("<property name=\"hazelcast.max.no.heartbeat.seconds\">15</property>",
-            "<property name=\"hazelcast.max.no.heartbeat.seconds\">5</property>")
-        .replace("<property name=\"hazelcast.heartbeat.interval.seconds\">2</property>",
-            "<property name=\"hazelcast.heartbeat.interval.seconds\">1</property>"
-                + "<property name=\"hazelcast.partition.count\">71</property>"
-                + "<property name=\"hazelcast.phone.home.enabled\">false</property>"
-                + "<property name=\"hazelcast.partition.operation.thread.count\">2</property>"
-                + "<property name=\"hazelcast.operation.generic.thread.count\">2</property>"
-                + "<property name=\"hazelcast.io.thread.count\">1</property>"
-                + "<property name=\"hazelcast.event.thread.count\">1</property>");
-    assertThat(out).as("cluster.xml template changed: update NodeKillIT.testClusterXml")
-        .contains(">" + port + "</port>", "max.no.heartbeat.seconds\">5<", "partition.count\">71<", "rebound-kill-");
-    return out;
-  }
-
-  /** A base port below the ephemeral range whose 10 ports are all free now. */
-  private static int freeHazelcastRange() {
-    java.util.Random random = new java.util.Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 10_000 + 10 * random.nextInt(2_000);
-      boolean free = true;
-      for (int p = base; p < base + 10 && free; p++) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-          s.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-        }
-      }
-      if (free) return base;
-    }
-    throw new IllegalStateException("no free range of 10 ports for Hazelcast");
-  }
-
-  private void awaitCluster(int members, boolean safe) {
-    for (NodeProcess n : nodes) {
-      if (!n.isAlive()) continue;
-      Await.until(n.name() + " /health shows " + members + " members" + (safe ? ", safe" : ""), START,
-          () -> n.healthy(members, safe));
-    }
+    if (cluster != null) cluster.close();
   }
 
   private SdkClient sdk(String name) {
@@ -251,12 +173,9 @@ class NodeKillIT {
 
     // A bystander on a node that survives: it must see every publication in order, with no
     // "insufficient state", while the cluster loses a member under it.
-    bystander = RawClient.connected(vertx, nodes.get(2).port(), signer.connectionToken("bystander", 3600));
-    for (int i = 0; i < CHANNELS; i++) {
-      JsonNode reply = bystander.call(2 + i, "subscribe", "{\"channel\":\"" + channels.get(i) + "\"}");
-      assertThat(reply.has("subscribe")).as("%s", reply).isTrue();
-    }
-    publisher = new Publisher(List.of(nodes.get(2).api(), nodes.get(1).api(), nodes.get(0).api()), channels);
+    bystander = RawClient.connected(clients.get(), nodes.get(2).port(), signer.connectionToken("bystander", 3600));
+    for (int i = 0; i < CHANNELS; i++) bystander.subscribe(2 + i, channels.get(i));
+    publisher = new RetryingPublisher(List.of(nodes.get(2).api(), nodes.get(1).api(), nodes.get(0).api()), channels);
     publisher.start();
     follower.until("20 live publications", RECOVER, ev -> numbers(follower).size() >= 20);
 
@@ -289,11 +208,9 @@ class NodeKillIT {
       for (String channel : channels) {
         bystander.awaitCount("publication " + last + " on " + channel, 1, n -> isPub(n, channel)
             && n.path("push").path("pub").path("data").path("n").asInt() == last, RECOVER);
-        assertThat(bystander.received().stream().filter(n -> n.has("push") && channel.equals(n.path("push").path("channel").asText())
-            && n.path("push").has("unsubscribe")).toList()).as("no resubscribe request on %s", channel).isEmpty();
-        List<Long> offsets = bystander.received().stream().filter(n -> isPub(n, channel))
-            .map(n -> n.path("push").path("pub").path("offset").asLong()).toList();
-        assertThat(offsets.subList(0, last)).as("bystander on %s", channel)
+        assertThat(bystander.received().stream().filter(n -> RawClient.isPush(n, channel, "unsubscribe")).toList())
+            .as("no resubscribe request on %s", channel).isEmpty();
+        assertThat(bystander.pubOffsets(channel).subList(0, last)).as("bystander on %s", channel)
             .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
       }
     } finally {
@@ -303,7 +220,7 @@ class NodeKillIT {
   }
 
   private static boolean isPub(JsonNode n, String channel) {
-    return n.has("push") && channel.equals(n.path("push").path("channel").asText()) && n.path("push").has("pub");
+    return RawClient.isPush(n, channel, "pub");
   }
 
   @Test
@@ -311,8 +228,8 @@ class NodeKillIT {
   void theKilledNodeRejoinsAndServes() {
     NodeProcess killed = nodes.get(0);
     killed.start();
-    awaitCluster(3, false);
-    try (RawClient c = RawClient.connected(vertx, killed.port(), signer.connectionToken("newcomer", 3600))) {
+    cluster.awaitMembers(3, false);
+    try (RawClient c = RawClient.connected(clients.get(), killed.port(), signer.connectionToken("newcomer", 3600))) {
       String channel = channels.get(0);
       JsonNode sub = c.call(2, "subscribe", "{\"channel\":\"" + channel + "\"}").path("subscribe");
       assertThat(sub.path("epoch").asText()).as("the rejoined node reads the same stream: %s", sub).isEqualTo(epochs.get(channel));
@@ -327,7 +244,7 @@ class NodeKillIT {
   @Test
   @Order(3)
   void rollingRestartKeepsHistoryAndEpoch() {
-    awaitCluster(3, true);
+    cluster.awaitMembers(3, true);
     int before = publisher.published();
     away.until("away is up to date before going offline", RECOVER, ev -> numbers(away).contains(before));
     int awayMark = away.mark();
@@ -339,7 +256,7 @@ class NodeKillIT {
       boolean followerWasHere = connectionsOn(n) > 0;
       n.stop();
       n.start();
-      awaitCluster(3, true);
+      cluster.awaitMembers(3, true);
       if (followerWasHere) awaitRecovered(follower, followerMark);
     }
 
@@ -363,85 +280,6 @@ class NodeKillIT {
           if (s.path("wasRecovering").asBoolean()) assertThat(s.path("recovered").asBoolean()).as("%s", s).isTrue();
         }
       }
-    }
-  }
-
-  /**
-   * Publishes {@code {"n": 1}}, {@code {"n": 2}}, ... to every channel (one {@code batch} call per
-   * {@code n}) about 20 times a second through a node's HTTP API. A call that fails, or in which any
-   * publish fails, is retried with the same idempotency keys on the next node until all succeed, so
-   * every {@code n} is stored exactly once per channel and in order, even when a retry follows an
-   * append that did happen.
-   */
-  private static final class Publisher {
-    private final List<ApiClient> apis;
-    private final List<String> channels;
-    private final AtomicInteger published = new AtomicInteger();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
-
-    Publisher(List<ApiClient> apis, List<String> channels) {
-      this.apis = apis;
-      this.channels = channels;
-      this.thread = new Thread(this::run, "node-kill-publisher");
-      this.thread.setDaemon(true);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    int published() {
-      if (failure != null) throw new AssertionError("publisher failed", failure);
-      return published.get();
-    }
-
-    void stop() {
-      running = false;
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private void run() {
-      try {
-        int node = 0;
-        for (int n = 1; running; n++) {
-          StringBuilder body = new StringBuilder("{\"commands\":[");
-          for (int i = 0; i < channels.size(); i++) {
-            if (i > 0) body.append(',');
-            body.append("{\"publish\":{\"channel\":\"").append(channels.get(i)).append("\",\"data\":{\"n\":").append(n)
-                .append("},\"idempotency_key\":\"n-").append(n).append("\"}}");
-          }
-          body.append("]}");
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-          while (true) {
-            try {
-              ApiClient.Response r = apis.get(node).call("batch", body.toString());
-              if (r.status() == 200 && r.result() != null && allPublished(r.result())) break;
-            } catch (AssertionError transientFailure) {
-              // connection refused or timed out: retried with the same idempotency key
-            }
-            node = (node + 1) % apis.size();
-            if (System.nanoTime() > deadline) throw new AssertionError("publication " + n + " not accepted within 60 s");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // retry pacing
-          }
-          published.set(n);
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // publishing rate, not a wait for anything
-        }
-      } catch (Throwable t) {
-        failure = t;
-      }
-    }
-
-    private boolean allPublished(JsonNode result) {
-      JsonNode replies = result.path("replies");
-      if (replies.size() != channels.size()) return false;
-      for (JsonNode r : replies) if (!r.path("publish").has("offset")) return false;
-      return true;
     }
   }
 }

@@ -3,18 +3,14 @@ package io.rebound.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
+import io.rebound.testing.NodeExtension;
 import io.rebound.testing.RawClient;
-import io.rebound.testing.RunningNode;
 import io.rebound.testing.StreamTamper;
-import io.rebound.testing.TcpProxy;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Discontinuity signalling (docs/EXTENSIONS.md §3) over the raw protocol: an overflowing outbound
@@ -33,58 +29,24 @@ class DiscontinuityIT {
       """;
   private static final String PAYLOAD = "x".repeat(16 * 1024);
 
-  private static RunningNode node;
-  private static Vertx clients;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    node = RunningNode.start(CONFIG);
-    clients = Vertx.vertx();
-    api = new ApiClient(node.port(), RunningNode.API_KEY);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (clients != null) Await.result(clients.close());
-    if (node != null) node.close();
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
 
   // ---- helpers ---------------------------------------------------------------------------------
 
   private static RawClient connect(boolean discontinuity, String user, int receiveBuffer) {
-    RawClient c = RawClient.open(clients, node.port(), receiveBuffer);
+    RawClient c = node.open(receiveBuffer);
     JsonNode r = c.call(1, "connect", "{\"token\":\"" + node.token(user) + "\"" + (discontinuity ? ",\"discontinuity\":true" : "") + "}");
     assertThat(r.has("connect")).as("connect reply %s", r).isTrue();
     return c;
   }
 
-  private static JsonNode subscribe(RawClient c, long id, String channel) {
-    JsonNode r = c.call(id, "subscribe", "{\"channel\":\"" + channel + "\"}");
-    assertThat(r.has("subscribe")).as("subscribe reply %s", r).isTrue();
-    return r.path("subscribe");
-  }
-
   /** Publishes {@code count} publications with one batch call; returns their offsets. */
   private static List<Long> publishBatch(String channel, int count, String payload) {
-    StringBuilder b = new StringBuilder("{\"commands\":[");
-    for (int i = 0; i < count; i++) {
-      if (i > 0) b.append(',');
-      b.append("{\"publish\":{\"channel\":\"").append(channel).append("\",\"data\":{\"n\":").append(i);
-      if (payload != null) b.append(",\"p\":\"").append(payload).append('"');
-      b.append("}}}");
-    }
-    JsonNode replies = api.ok("batch", b.append("]}").toString()).path("replies");
-    List<Long> offsets = new ArrayList<>();
-    for (JsonNode r : replies) {
-      assertThat(r.has("publish")).as("batch reply %s", r).isTrue();
-      offsets.add(r.path("publish").path("offset").asLong());
-    }
-    return offsets;
+    return node.http().publishBatch(channel, 0, count, payload);
   }
 
   private static boolean on(JsonNode m, String channel, String kind) {
-    return m.has("push") && channel.equals(m.path("push").path("channel").asText()) && m.path("push").has(kind);
+    return RawClient.isPush(m, channel, kind);
   }
 
   private static long pubOffset(JsonNode m) {
@@ -191,14 +153,14 @@ class DiscontinuityIT {
   void overflowDropsPublicationsInsteadOfClosingAndHistoryReturnsExactlyWhatWasDropped() {
     String ch = "hist:overflow";
     try (RawClient c = connect(true, "ovf", 4096)) {
-      JsonNode sub = subscribe(c, 2, ch);
+      JsonNode sub = c.subscribe(2, ch);
       String epoch = sub.path("epoch").asText();
       long start = sub.path("offset").asLong(0);
       c.pause();
-      double before = api.metric("rebound_discontinuities_total");
+      double before = node.http().metric("rebound_discontinuities_total");
       List<Long> published = new ArrayList<>();
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while (api.metric("rebound_discontinuities_total") <= before) {
+      while (node.http().metric("rebound_discontinuities_total") <= before) {
         assertThat(System.nanoTime()).as("the queue overflowed before 20s of publishing").isLessThan(deadline);
         published.addAll(publishBatch(ch, 20, PAYLOAD));
       }
@@ -230,11 +192,11 @@ class DiscontinuityIT {
   void overflowWithoutTheExtensionStillClosesWith3008() {
     String ch = "hist:overflow-plain";
     try (RawClient c = connect(false, "ovf-plain", 4096)) {
-      subscribe(c, 2, ch);
+      c.subscribe(2, ch);
       c.pause();
-      double before = api.metric("rebound_slow_consumer_disconnects_total");
+      double before = node.http().metric("rebound_slow_consumer_disconnects_total");
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while (api.metric("rebound_slow_consumer_disconnects_total") <= before) {
+      while (node.http().metric("rebound_slow_consumer_disconnects_total") <= before) {
         assertThat(System.nanoTime()).as("the queue overflowed before 20s of publishing").isLessThan(deadline);
         publishBatch(ch, 20, PAYLOAD);
       }
@@ -250,8 +212,8 @@ class DiscontinuityIT {
   void unfillableGapKeepsTheSubscriptionAndHistoryReturnsExactlyTheMissingRange() {
     String ch = "hist:gap";
     try (RawClient d = connect(true, "gap-d", 0); RawClient plain = connect(false, "gap-plain", 0)) {
-      JsonNode sub = subscribe(d, 2, ch);
-      subscribe(plain, 2, ch);
+      JsonNode sub = d.subscribe(2, ch);
+      plain.subscribe(2, ch);
       String epoch = sub.path("epoch").asText();
       long start = sub.path("offset").asLong(0);
       List<Long> published = new ArrayList<>(publishBatch(ch, 3, null));
@@ -299,43 +261,35 @@ class DiscontinuityIT {
   @Test
   void gapWhileDetachedReachesAResumingClientAsADiscontinuity() {
     String ch = "hist:gap-detached";
-    try (TcpProxy proxy = TcpProxy.start(clients, List.of(node.port()));
-        RawClient first = RawClient.open(clients, proxy.port())) {
-      JsonNode connected = first.call(1, "connect", "{\"token\":\"" + node.token("gap-r") + "\",\"discontinuity\":true,\"resume_window\":30000}").path("connect");
-      JsonNode sub = subscribe(first, 2, ch);
+    try (ResumableSession s = ResumableSession.connect(node, "gap-r", 30_000, ",\"discontinuity\":true")) {
+      JsonNode sub = s.subscribe(ch);
       String epoch = sub.path("epoch").asText();
       long start = sub.path("offset").asLong(0);
       List<Long> published = new ArrayList<>(publishBatch(ch, 3, null));
-      first.awaitCount("3 publications", 3, m -> on(m, ch, "pub"));
-      proxy.dropAll();
-      first.awaitClose();
+      s.current().awaitCount("3 publications", 3, m -> on(m, ch, "pub"));
+      s.cut();
 
-      double before = api.metric("rebound_discontinuities_total");
+      double before = node.http().metric("rebound_discontinuities_total");
       try (StreamTamper tamper = StreamTamper.holdPositionedReads(node.node(), ch)) {
         published.add(StreamTamper.appendWithoutFanout(node.node(), ch, "{\"hidden\":true}"));
         published.addAll(publishBatch(ch, 1100, null));
         Await.until("the detached session re-attached", java.time.Duration.ofSeconds(10),
-            () -> api.metric("rebound_discontinuities_total") > before);
+            () -> node.http().metric("rebound_discontinuities_total") > before);
       }
       published.addAll(publishBatch(ch, 5, null));
       long last = published.get(published.size() - 1);
 
-      try (RawClient second = RawClient.open(clients, proxy.port())) {
-        JsonNode resumed = second.call(1, "connect", "{\"token\":\"" + node.token("gap-r") + "\",\"discontinuity\":true,\"resume_window\":30000,"
-            + "\"resume\":{\"session\":\"" + connected.path("session").asText() + "\",\"received\":" + (first.count() - 1) + "}}").path("connect");
-        assertThat(resumed.path("resumed").asBoolean()).as("resumed in %s", resumed).isTrue();
-        awaitPosition(second, ch, last);
-        assertThat(second.call(3, "ping", "{}").has("ping")).isTrue();
+      s.resumeAccepted();
+      RawClient second = s.current();
+      awaitPosition(second, ch, last);
+      assertThat(second.call(3, "ping", "{}").has("ping")).isTrue();
 
-        List<Long> live = new ArrayList<>();
-        List<JsonNode> stream = new ArrayList<>(first.received());
-        stream.addAll(second.received());
-        List<Gap> gaps = walk(stream, ch, start, epoch, "gap", live);
-        assertThat(gaps).hasSize(1);
-        long[] id = {4};
-        List<Long> missing = offsets(readUntilAttach(second, id, ch, epoch, gaps.get(0).since(), 100));
-        assertExactlyOnce(live, missing, published);
-      }
+      List<Long> live = new ArrayList<>();
+      List<Gap> gaps = walk(s.stream(), ch, start, epoch, "gap", live);
+      assertThat(gaps).hasSize(1);
+      long[] id = {4};
+      List<Long> missing = offsets(readUntilAttach(second, id, ch, epoch, gaps.get(0).since(), 100));
+      assertExactlyOnce(live, missing, published);
     }
   }
 
@@ -349,7 +303,7 @@ class DiscontinuityIT {
       JsonNode refused = c.call(2, "history", "{\"channel\":\"" + ch + "\",\"until_attach\":true,\"limit\":10}");
       assertThat(refused.path("error").path("code").asInt()).as("reply %s", refused).isEqualTo(107);
 
-      JsonNode sub = subscribe(c, 3, ch);
+      JsonNode sub = c.subscribe(3, ch);
       String epoch = sub.path("epoch").asText();
       long attach = sub.path("offset").asLong();
       assertThat(attach).isEqualTo(before.get(9));

@@ -3,27 +3,20 @@ package io.rebound.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rebound.Node;
 import io.rebound.auth.JwtSigner;
-import io.rebound.testing.ApiClient;
-import io.rebound.testing.Await;
+import io.rebound.testing.NodeExtension;
 import io.rebound.testing.RawClient;
-import io.rebound.testing.TestNode;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client protocol over a real socket, frame by frame, against one node. */
 class RawProtocolIT {
 
-  private static final String SECRET = "raw-secret";
   private static final String CONFIG = """
-      {"port": PORT, "token_hmac_secret_key": "raw-secret", "api_key": "raw-key",
-       "client_ping_interval": "2s", "client_pong_timeout": "1s", "client_stale_close_delay": "1s",
+      {"client_ping_interval": "2s", "client_pong_timeout": "1s", "client_stale_close_delay": "1s",
        "client_channel_limit": 3, "websocket_message_size_limit": 4096,
        "client_recovery_max_publication_limit": 20, "client_history_max_publication_limit": 50,
        "namespaces": [
@@ -36,40 +29,7 @@ class RawProtocolIT {
        ]}
       """;
 
-  private static Node node;
-  private static Vertx clients;
-  private static ApiClient api;
-  private static final JwtSigner SIGNER = new JwtSigner(SECRET);
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(CONFIG);
-    clients = Vertx.vertx();
-    api = new ApiClient(node.port(), "raw-key");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (clients != null) Await.result(clients.close());
-    if (node != null) Await.result(node.close());
-  }
-
-  private static String token(String user) {
-    return SIGNER.connectionToken(user, 3600);
-  }
-
-  private static RawClient user(String name) {
-    return RawClient.connected(clients, node.port(), token(name));
-  }
-
-  private static RawClient open() {
-    return RawClient.open(clients, node.port());
-  }
-
-  private static void subscribe(RawClient c, long id, String channel) {
-    JsonNode r = c.call(id, "subscribe", "{\"channel\":\"" + channel + "\"}");
-    assertThat(r.has("subscribe")).as("subscribe reply %s", r).isTrue();
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
 
   private static int errorCode(JsonNode reply) {
     assertThat(reply.has("error")).as("error reply expected: %s", reply).isTrue();
@@ -80,8 +40,8 @@ class RawProtocolIT {
 
   @Test
   void connectReplyHasClientPingPongAndExpiry() {
-    try (RawClient c = open()) {
-      JsonNode r = c.call(1, "connect", "{\"token\":\"" + token("alice") + "\",\"name\":\"js\",\"flag\":1}").path("connect");
+    try (RawClient c = node.open()) {
+      JsonNode r = c.call(1, "connect", "{\"token\":\"" + node.token("alice") + "\",\"name\":\"js\",\"flag\":1}").path("connect");
       assertThat(r.path("client").asText()).isNotEmpty();
       assertThat(r.path("ping").asInt()).isEqualTo(2);
       assertThat(r.path("pong").asBoolean()).isTrue();
@@ -92,8 +52,8 @@ class RawProtocolIT {
 
   @Test
   void tokenWithoutExpHasNoExpiry() {
-    try (RawClient c = open()) {
-      JsonNode r = c.call(1, "connect", "{\"token\":\"" + SIGNER.sign(Map.of("sub", "bob")) + "\"}").path("connect");
+    try (RawClient c = node.open()) {
+      JsonNode r = c.call(1, "connect", "{\"token\":\"" + node.sign(Map.of("sub", "bob")) + "\"}").path("connect");
       assertThat(r.path("client").asText()).isNotEmpty();
       assertThat(r.has("expires")).isFalse();
       assertThat(r.has("ttl")).isFalse();
@@ -102,8 +62,8 @@ class RawProtocolIT {
 
   @Test
   void connectAndSubscribeBatchedInOneFrameGetBothReplies() {
-    try (RawClient c = open()) {
-      c.send("{\"connect\":{\"token\":\"" + token("u1") + "\",\"name\":\"js\"},\"id\":1}\n"
+    try (RawClient c = node.open()) {
+      c.send("{\"connect\":{\"token\":\"" + node.token("u1") + "\",\"name\":\"js\"},\"id\":1}\n"
           + "{\"subscribe\":{\"channel\":\"open:batched\",\"flag\":1},\"id\":2}\n");
       assertThat(c.reply(1).has("connect")).isTrue();
       assertThat(c.reply(2).has("subscribe")).isTrue();
@@ -112,7 +72,7 @@ class RawProtocolIT {
 
   @Test
   void noTokenIsClosedWithBadRequest() {
-    try (RawClient c = open()) {
+    try (RawClient c = node.open()) {
       c.send("{\"id\":1,\"connect\":{}}");
       assertThat(c.awaitClose()).isEqualTo((short) 3501);
     }
@@ -121,7 +81,7 @@ class RawProtocolIT {
   @Test
   void invalidSignatureIsClosedWithInvalidToken() {
     String forged = new JwtSigner("another-secret").connectionToken("mallory", 3600);
-    try (RawClient c = open()) {
+    try (RawClient c = node.open()) {
       c.send("{\"id\":1,\"connect\":{\"token\":\"" + forged + "\"}}");
       assertThat(c.awaitClose()).isEqualTo((short) 3500);
       assertThat(c.closeReason()).isEqualTo("invalid token");
@@ -130,8 +90,8 @@ class RawProtocolIT {
 
   @Test
   void expiredTokenGetsErrorReply109() {
-    String expired = SIGNER.sign(Map.of("sub", "late", "exp", System.currentTimeMillis() / 1000 - 60));
-    try (RawClient c = open()) {
+    String expired = node.sign(Map.of("sub", "late", "exp", System.currentTimeMillis() / 1000 - 60));
+    try (RawClient c = node.open()) {
       JsonNode r = c.call(1, "connect", "{\"token\":\"" + expired + "\"}");
       assertThat(errorCode(r)).isEqualTo(109);
     }
@@ -139,7 +99,7 @@ class RawProtocolIT {
 
   @Test
   void commandBeforeConnectIsClosedWithBadRequest() {
-    try (RawClient c = open()) {
+    try (RawClient c = node.open()) {
       c.send("{\"id\":1,\"subscribe\":{\"channel\":\"open:x\"}}");
       assertThat(c.awaitClose()).isEqualTo((short) 3501);
     }
@@ -147,7 +107,7 @@ class RawProtocolIT {
 
   @Test
   void staleConnectionWithoutConnectIsClosed3502() {
-    try (RawClient c = open()) {
+    try (RawClient c = node.open()) {
       assertThat(c.awaitClose(Duration.ofSeconds(6))).isEqualTo((short) 3502);
     }
   }
@@ -156,11 +116,11 @@ class RawProtocolIT {
 
   @Test
   void malformedJsonClosesOnlyThatConnection() {
-    try (RawClient bystander = user("bystander"); RawClient bad = user("bad")) {
-      subscribe(bystander, 2, "open:malformed");
+    try (RawClient bystander = node.connect("bystander"); RawClient bad = node.connect("bad")) {
+      bystander.subscribe(2, "open:malformed");
       bad.send("{\"id\":2,\"subscribe\":{\"channel\":");
       assertThat(bad.awaitClose()).isEqualTo((short) 3501);
-      api.ok("publish", "{\"channel\":\"open:malformed\",\"data\":{\"n\":1}}");
+      node.http().ok("publish", "{\"channel\":\"open:malformed\",\"data\":{\"n\":1}}");
       assertThat(bystander.push("open:malformed", "pub").path("data").path("n").asInt()).isEqualTo(1);
       assertThat(bystander.isClosed()).isFalse();
     }
@@ -168,7 +128,7 @@ class RawProtocolIT {
 
   @Test
   void unknownMethodFieldIsClosedWithBadRequest() {
-    try (RawClient c = user("u-unknown")) {
+    try (RawClient c = node.connect("u-unknown")) {
       c.send("{\"id\":2,\"frobnicate\":{}}");
       assertThat(c.awaitClose()).isEqualTo((short) 3501);
     }
@@ -176,12 +136,12 @@ class RawProtocolIT {
 
   @Test
   void messageLargerThanLimitClosesWith1009AndNodeKeepsServing() {
-    try (RawClient big = user("big")) {
+    try (RawClient big = node.connect("big")) {
       String pad = "x".repeat(5000);
       big.send("{\"id\":2,\"publish\":{\"channel\":\"open:big\",\"data\":\"" + pad + "\"}}");
       assertThat(big.awaitClose()).isEqualTo((short) 1009);
     }
-    try (RawClient after = user("after-big")) {
+    try (RawClient after = node.connect("after-big")) {
       assertThat(after.call(2, "ping", "{}").has("ping")).isTrue();
     }
   }
@@ -190,13 +150,13 @@ class RawProtocolIT {
 
   @Test
   void subscribeErrors() {
-    try (RawClient c = user("subs")) {
+    try (RawClient c = node.connect("subs")) {
       assertThat(errorCode(c.call(2, "subscribe", "{\"channel\":\"nope:x\"}"))).isEqualTo(102);
       assertThat(errorCode(c.call(3, "subscribe", "{\"channel\":\"closed:x\"}"))).isEqualTo(103);
-      subscribe(c, 4, "open:dup");
+      c.subscribe(4, "open:dup");
       assertThat(errorCode(c.call(5, "subscribe", "{\"channel\":\"open:dup\"}"))).isEqualTo(105);
-      subscribe(c, 6, "open:two");
-      subscribe(c, 7, "open:three");
+      c.subscribe(6, "open:two");
+      c.subscribe(7, "open:three");
       assertThat(errorCode(c.call(8, "subscribe", "{\"channel\":\"open:four\"}"))).isEqualTo(106);
       assertThat(c.isClosed()).isFalse();
     }
@@ -209,11 +169,11 @@ class RawProtocolIT {
     String ch = "hist:h1";
     String epoch = null;
     for (int i = 1; i <= 4; i++) {
-      JsonNode r = api.ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":" + i + "}}");
+      JsonNode r = node.http().ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":" + i + "}}");
       assertThat(r.path("offset").asLong()).isEqualTo(i);
       epoch = r.path("epoch").asText();
     }
-    try (RawClient c = user("hist-reader")) {
+    try (RawClient c = node.connect("hist-reader")) {
       JsonNode top = c.call(2, "history", "{\"channel\":\"" + ch + "\"}").path("history");
       assertThat(top.path("publications")).isEmpty();
       assertThat(top.path("offset").asLong()).isEqualTo(4);
@@ -249,9 +209,9 @@ class RawProtocolIT {
 
   @Test
   void presenceAndPresenceStats() {
-    try (RawClient a = user("pa"); RawClient b = user("pb")) {
-      subscribe(a, 2, "open:presence");
-      subscribe(b, 2, "open:presence");
+    try (RawClient a = node.connect("pa"); RawClient b = node.connect("pb")) {
+      a.subscribe(2, "open:presence");
+      b.subscribe(2, "open:presence");
       JsonNode stats = a.call(3, "presence_stats", "{\"channel\":\"open:presence\"}").path("presence_stats");
       assertThat(stats.path("num_clients").asInt()).isEqualTo(2);
       assertThat(stats.path("num_users").asInt()).isEqualTo(2);
@@ -267,7 +227,7 @@ class RawProtocolIT {
 
   @Test
   void rpcIsMethodNotFoundAndPingCommandIsAnswered() {
-    try (RawClient c = user("rpc")) {
+    try (RawClient c = node.connect("rpc")) {
       assertThat(errorCode(c.call(2, "rpc", "{\"method\":\"getUser\",\"data\":{}}"))).isEqualTo(104);
       JsonNode ping = c.call(3, "ping", "{}");
       assertThat(ping.path("ping").isObject()).isTrue();
@@ -277,8 +237,8 @@ class RawProtocolIT {
 
   @Test
   void clientPublishAllowedAndDenied() {
-    try (RawClient sub = user("reader"); RawClient pub = user("writer")) {
-      subscribe(sub, 2, "open:chat");
+    try (RawClient sub = node.connect("reader"); RawClient pub = node.connect("writer")) {
+      sub.subscribe(2, "open:chat");
       JsonNode ok = pub.call(2, "publish", "{\"channel\":\"open:chat\",\"data\":{\"text\":\"hi\",\"n\":1.10}}");
       assertThat(ok.path("publish").isObject()).isTrue();
       JsonNode got = sub.push("open:chat", "pub");
@@ -292,7 +252,7 @@ class RawProtocolIT {
 
   @Test
   void silentClientIsClosedWithNoPongWhileAnsweringClientStaysOpen() {
-    try (RawClient silent = user("silent").autoPong(false); RawClient polite = user("polite")) {
+    try (RawClient silent = node.connect("silent").autoPong(false); RawClient polite = node.connect("polite")) {
       silent.awaitPings(1, Duration.ofSeconds(5));
       assertThat(silent.awaitClose(Duration.ofSeconds(5))).isEqualTo((short) 3012);
       // Two pings answered: the first pong deadline passed without a close.
@@ -304,7 +264,7 @@ class RawProtocolIT {
 
   @Test
   void unsolicitedPongBeforeAnyPingIsBadRequest() {
-    try (RawClient c = user("eager-pong")) {
+    try (RawClient c = node.connect("eager-pong")) {
       c.send("{}");
       assertThat(c.awaitClose()).isEqualTo((short) 3501);
       assertThat(c.pings()).isZero();
@@ -315,12 +275,12 @@ class RawProtocolIT {
 
   @Test
   void joinAndLeavePushes() {
-    try (RawClient watcher = user("watcher")) {
-      subscribe(watcher, 2, "open:room");
+    try (RawClient watcher = node.connect("watcher")) {
+      watcher.subscribe(2, "open:room");
       String joinerClient;
-      try (RawClient joiner = open()) {
-        joinerClient = joiner.call(1, "connect", "{\"token\":\"" + token("joiner") + "\"}").path("connect").path("client").asText();
-        subscribe(joiner, 2, "open:room");
+      try (RawClient joiner = node.open()) {
+        joinerClient = joiner.call(1, "connect", "{\"token\":\"" + node.token("joiner") + "\"}").path("connect").path("client").asText();
+        joiner.subscribe(2, "open:room");
         JsonNode join = watcher.await("join of joiner", n -> n.path("push").path("join").path("info").path("user").asText().equals("joiner"))
             .path("push");
         assertThat(join.path("channel").asText()).isEqualTo("open:room");
@@ -337,8 +297,8 @@ class RawProtocolIT {
   void recoveryFromPositionReturnsMissedPublications() {
     String ch = "hist:rec1";
     String epoch = null;
-    for (int i = 1; i <= 3; i++) epoch = api.ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":" + i + "}}").path("epoch").asText();
-    try (RawClient c = user("recoverer")) {
+    for (int i = 1; i <= 3; i++) epoch = node.http().ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":" + i + "}}").path("epoch").asText();
+    try (RawClient c = node.connect("recoverer")) {
       JsonNode r = c.call(2, "subscribe", "{\"channel\":\"" + ch + "\",\"recover\":true,\"offset\":1,\"epoch\":\"" + epoch + "\",\"flag\":1}").path("subscribe");
       assertThat(r.path("recoverable").asBoolean()).isTrue();
       assertThat(r.path("positioned").asBoolean()).isTrue();
@@ -349,17 +309,17 @@ class RawProtocolIT {
       assertThat(offsets(r.path("publications"))).containsExactly(2L, 3L);
       assertThat(r.path("publications").get(0).path("data").path("i").asInt()).isEqualTo(2);
       // The live stream continues right after the replay.
-      api.ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":4}}");
+      node.http().ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":4}}");
       assertThat(c.push(ch, "pub").path("offset").asLong()).isEqualTo(4);
     }
-    try (RawClient c = user("at-top")) {
+    try (RawClient c = node.connect("at-top")) {
       JsonNode r = c.call(2, "subscribe", "{\"channel\":\"" + ch + "\",\"recover\":true,\"offset\":4,\"epoch\":\"" + epoch + "\"}").path("subscribe");
       assertThat(r.path("recovered").asBoolean()).isTrue();
       assertThat(r.path("was_recovering").asBoolean()).isTrue();
       assertThat(r.path("offset").asLong()).isEqualTo(4);
       assertThat(r.path("publications").size()).isZero();
     }
-    try (RawClient c = user("plain")) {
+    try (RawClient c = node.connect("plain")) {
       JsonNode r = c.call(2, "subscribe", "{\"channel\":\"" + ch + "\"}").path("subscribe");
       assertThat(r.path("recoverable").asBoolean()).isTrue();
       assertThat(r.path("offset").asLong()).isEqualTo(4);
@@ -373,8 +333,8 @@ class RawProtocolIT {
   void recoveryBeyondHistorySizeOrFromOtherEpochIsNotRecovered() {
     String ch = "hist:rec2";
     String epoch = null;
-    for (int i = 1; i <= 10; i++) epoch = api.ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":" + i + "}}").path("epoch").asText();
-    try (RawClient c = user("too-late")) {
+    for (int i = 1; i <= 10; i++) epoch = node.http().ok("publish", "{\"channel\":\"" + ch + "\",\"data\":{\"i\":" + i + "}}").path("epoch").asText();
+    try (RawClient c = node.connect("too-late")) {
       JsonNode r = c.call(2, "subscribe", "{\"channel\":\"" + ch + "\",\"recover\":true,\"offset\":2,\"epoch\":\"" + epoch + "\"}").path("subscribe");
       assertThat(r.path("was_recovering").asBoolean()).isTrue();
       assertThat(r.path("recovered").asBoolean(false)).isFalse();
@@ -382,7 +342,7 @@ class RawProtocolIT {
       assertThat(r.path("offset").asLong()).isEqualTo(10);
       assertThat(r.path("epoch").asText()).isEqualTo(epoch);
     }
-    try (RawClient c = user("other-epoch")) {
+    try (RawClient c = node.connect("other-epoch")) {
       JsonNode r = c.call(2, "subscribe", "{\"channel\":\"" + ch + "\",\"recover\":true,\"offset\":9,\"epoch\":\"stale-epoch\"}").path("subscribe");
       assertThat(r.path("was_recovering").asBoolean()).isTrue();
       assertThat(r.path("recovered").asBoolean(false)).isFalse();

@@ -4,16 +4,16 @@ import static io.rebound.testing.SdkClient.is;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rebound.testing.RedisServer;
+import io.rebound.testing.Closer;
+import io.rebound.testing.RedisExtension;
 import io.rebound.testing.RunningNode;
 import io.rebound.testing.SdkClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Redis engine's promise, seen by the real {@code centrifuge} SDK: every broker node stops, new
@@ -21,17 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class SdkFullRestartIT {
 
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start(true);
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) redis.close();
-  }
+  @RegisterExtension static final RedisExtension redis = RedisExtension.appendOnly();
+  @RegisterExtension final Closer open = new Closer();
 
   private static String config() {
     return """
@@ -48,8 +39,8 @@ class SdkFullRestartIT {
   @Test
   void sdkRecoversAcrossARestartOfEveryNode() {
     String ch = "chat:" + UUID.randomUUID();
-    RunningNode a = RunningNode.start(config());
-    RunningNode b = RunningNode.start(config());
+    RunningNode a = open.add(RunningNode.start(config()));
+    RunningNode b = open.add(RunningNode.start(config()));
     int portA = a.port();
     try (SdkClient c = SdkClient.driver("full-restart", a, a.token("alice"), List.of(ch), false)) {
       c.await("subscribed", is("sub", "subscribed", ch));
@@ -63,21 +54,15 @@ class SdkFullRestartIT {
 
       // New nodes: one takes publications while the client is still away, then one comes back on the
       // address the SDK keeps reconnecting to.
-      RunningNode b2 = RunningNode.start(config());
-      RunningNode a2 = null;
-      try {
-        for (int n = 4; n <= 6; n++) b2.publish(ch, n);
-        a2 = RunningNode.start(config(), portA);
-        c.until("6 publications", Duration.ofSeconds(30), ev -> numbers(c, ch).size() >= 6);
-        List<JsonNode> subs = c.events(is("sub", "subscribed", ch));
-        JsonNode again = subs.get(subs.size() - 1);
-        assertThat(again.path("wasRecovering").asBoolean()).as("%s", again).isTrue();
-        assertThat(again.path("recovered").asBoolean()).as("recovered after a full restart: %s", again).isTrue();
-        assertThat(numbers(c, ch)).containsExactlyElementsOf(IntStream.rangeClosed(1, 6).boxed().toList());
-      } finally {
-        b2.close();
-        if (a2 != null) a2.close();
-      }
+      RunningNode b2 = open.add(RunningNode.start(config()));
+      for (int n = 4; n <= 6; n++) b2.publish(ch, n);
+      open.add(RunningNode.start(config(), portA));
+      c.until("6 publications", Duration.ofSeconds(30), ev -> numbers(c, ch).size() >= 6);
+      List<JsonNode> subs = c.events(is("sub", "subscribed", ch));
+      JsonNode again = subs.get(subs.size() - 1);
+      assertThat(again.path("wasRecovering").asBoolean()).as("%s", again).isTrue();
+      assertThat(again.path("recovered").asBoolean()).as("recovered after a full restart: %s", again).isTrue();
+      assertThat(numbers(c, ch)).containsExactlyElementsOf(IntStream.rangeClosed(1, 6).boxed().toList());
     }
   }
 }

@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.testing.Await;
+import io.rebound.testing.Closer;
+import io.rebound.testing.NodeExtension;
 import io.rebound.testing.SdkClient;
 import io.rebound.testing.RunningNode;
+import io.rebound.testing.UniqueName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End-to-end: a real node driven by the real {@code centrifuge} npm SDK (5.8.0) through {@code
@@ -56,32 +56,13 @@ class SdkRecoveryIT {
       }
       """;
 
-  static RunningNode node;
-  final List<SdkClient> clients = new ArrayList<>();
-  String channelSuffix;
-
-  @BeforeAll
-  static void startNode() {
-    node = RunningNode.start(CONFIG);
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) node.close();
-  }
-
-  @org.junit.jupiter.api.BeforeEach
-  void name(TestInfo info) {
-    channelSuffix = info.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.forEach(SdkClient::close);
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
+  @RegisterExtension final Closer open = new Closer();
+  @RegisterExtension final UniqueName name = new UniqueName();
+  int clientCount;
 
   private String channel(String namespace) {
-    return namespace + ":" + channelSuffix;
+    return name.in(namespace);
   }
 
   private SdkClient client(RunningNode on, String user, List<String> channels) {
@@ -89,9 +70,7 @@ class SdkRecoveryIT {
   }
 
   private SdkClient client(RunningNode on, String token, List<String> channels, boolean askForTokens) {
-    SdkClient c = SdkClient.driver(channelSuffix + "-" + clients.size(), on, token, channels, askForTokens);
-    clients.add(c);
-    return c;
+    return open.add(SdkClient.driver(name.get() + "-" + clientCount++, on, token, channels, askForTokens));
   }
 
   private static JsonNode subscribed(SdkClient c, String scope, String channel, int from) {
@@ -129,7 +108,7 @@ class SdkRecoveryIT {
   @Test
   void publicationsArriveWithOffsets() {
     String ch = channel("rec");
-    SdkClient c = client(node, "alice", List.of(ch));
+    SdkClient c = client(node.running(), "alice", List.of(ch));
     JsonNode sub = subscribed(c, "sub", ch, 0);
     assertThat(sub.path("recoverable").asBoolean()).isTrue();
     assertThat(sub.path("wasRecovering").asBoolean()).isFalse();
@@ -206,9 +185,9 @@ class SdkRecoveryIT {
   void cutWhilePublishingRecoversEveryPublicationExactlyOnceInOrder() throws Exception {
     String ch = channel("rec");
     int total = 300;
-    SdkClient c = client(node, "alice", List.of(ch));
+    SdkClient c = client(node.running(), "alice", List.of(ch));
     subscribed(c, "sub", ch, 0);
-    try (Publisher pub = new Publisher(node, ch)) {
+    try (Publisher pub = new Publisher(node.running(), ch)) {
       pub.allowUpTo(60);
       // Cut while the publisher is running: some publications are in flight around the cut.
       c.until("10 live publications", ev -> numbers(c, "sub", ch).size() >= 10);
@@ -244,7 +223,7 @@ class SdkRecoveryIT {
   @Test
   void historySizeExceededWhileAwayIsNotRecovered() {
     String ch = channel("small");
-    SdkClient c = client(node, "alice", List.of(ch));
+    SdkClient c = client(node.running(), "alice", List.of(ch));
     subscribed(c, "sub", ch, 0);
     for (int i = 1; i <= 3; i++) node.publish(ch, i);
     c.until("3 publications", ev -> numbers(c, "sub", ch).size() >= 3);
@@ -269,7 +248,7 @@ class SdkRecoveryIT {
   @Test
   void historyTtlExpiredWhileAwayIsNotRecovered() {
     String ch = channel("ttl");
-    SdkClient c = client(node, "alice", List.of(ch));
+    SdkClient c = client(node.running(), "alice", List.of(ch));
     JsonNode first = subscribed(c, "sub", ch, 0);
     node.publish(ch, 1);
     node.publish(ch, 2);
@@ -341,9 +320,9 @@ class SdkRecoveryIT {
 
   @Test
   void userLimitedChannelAdmitsOnlyItsUser() {
-    String ch = "personal:" + channelSuffix + "#alice";
-    SdkClient alice = client(node, "alice", List.of(ch));
-    SdkClient bob = client(node, "bob", List.of(ch));
+    String ch = "personal:" + name.get() + "#alice";
+    SdkClient alice = client(node.running(), "alice", List.of(ch));
+    SdkClient bob = client(node.running(), "bob", List.of(ch));
     subscribed(alice, "sub", ch, 0);
     JsonNode refused = bob.await("bob is refused", is("sub", "unsubscribed", ch));
     assertThat(refused.path("code").asInt()).isEqualTo(103);
@@ -359,7 +338,7 @@ class SdkRecoveryIT {
   void tokenWithWrongSecretDisconnectsWithoutReconnect() {
     String bad = new io.rebound.auth.JwtSigner("not-the-node-secret-at-all")
         .connectionToken("alice", 3600);
-    SdkClient c = client(node, bad, List.of(), false);
+    SdkClient c = client(node.running(), bad, List.of(), false);
     JsonNode d = c.await("disconnected", is("client", "disconnected"));
     assertThat(d.path("code").asInt()).isEqualTo(3500);
     int mark = c.mark();
@@ -376,7 +355,7 @@ class SdkRecoveryIT {
   void expiredTokenIsReportedAs109AndGetTokenConnects() {
     long now = System.currentTimeMillis() / 1000;
     String expired = node.sign(Map.of("sub", "alice", "exp", now - 60));
-    SdkClient c = client(node, expired, List.of(), true);
+    SdkClient c = client(node.running(), expired, List.of(), true);
     JsonNode err = c.await("connect error", is("client", "error").and(e -> "connect".equals(e.path("type").asText())));
     assertThat(err.path("error").path("code").asInt()).isEqualTo(109);
     c.await("getToken called", is("client", "getToken"));
@@ -391,7 +370,7 @@ class SdkRecoveryIT {
     String ch = channel("srv");
     String token = node.sign(Map.of("sub", "alice", "exp", System.currentTimeMillis() / 1000 + 3600,
         "channels", List.of(ch)));
-    SdkClient c = client(node, token, List.of(), false);
+    SdkClient c = client(node.running(), token, List.of(), false);
     JsonNode first = subscribed(c, "client", ch, 0);
     assertThat(first.path("recoverable").asBoolean()).isTrue();
     assertThat(first.path("wasRecovering").asBoolean()).isFalse();

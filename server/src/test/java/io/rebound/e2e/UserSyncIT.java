@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.testing.Await;
+import io.rebound.testing.Closer;
+import io.rebound.testing.NodeExtension;
+import io.rebound.testing.Ports;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RedisServer;
 import io.rebound.testing.RunningNode;
 import io.rebound.testing.SdkClient;
-import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -21,10 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Offline user sync (docs/EXTENSIONS.md §1): publications to a user's personal channel made while
@@ -40,27 +40,8 @@ class UserSyncIT {
          "allow_user_limited_channels": true, "user_sync": true, "sync_batch_size": 10, "sync_interval": "150ms"}]}
       """;
 
-  private static RunningNode node;
-  private static Vertx vertx;
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    node = RunningNode.start(CONFIG);
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-    if (vertx != null) Await.result(vertx.close());
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    for (AutoCloseable c : open) c.close();
-    open.clear();
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.of(CONFIG);
+  @RegisterExtension final Closer open = new Closer();
 
   private static String personal(String user) {
     return "personal:#" + user;
@@ -71,14 +52,13 @@ class UserSyncIT {
   }
 
   /** A connection token whose {@code channels} claim subscribes the user to their personal channel (server-side). */
-  private static String token(RunningNode on, String user) {
-    return on.sign(Map.of("sub", user, "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of(personal(user))));
+  private static String token(String user) {
+    return node.sign(Map.of("sub", user, "exp", System.currentTimeMillis() / 1000 + 3600, "channels", List.of(personal(user))));
   }
 
   private RawClient connect(RunningNode on, String user, String extraConnectFields) {
-    RawClient c = RawClient.open(vertx, on.port()).autoPong(false);
-    open.add(c);
-    JsonNode reply = c.call(1, "connect", "{\"token\":\"" + token(on, user) + "\"" + extraConnectFields + "}");
+    RawClient c = open.add(RawClient.open(node.clients(), on.port()).autoPong(false));
+    JsonNode reply = c.call(1, "connect", "{\"token\":\"" + token(user) + "\"" + extraConnectFields + "}");
     assertThat(reply.has("connect")).as("connect reply %s", reply).isTrue();
     return c;
   }
@@ -125,12 +105,12 @@ class UserSyncIT {
     String ch = personal(alice);
     for (int i = 1; i <= 3; i++) node.publish(ch, i);
 
-    RawClient first = connect(node, alice, "");
+    RawClient first = connect(node.running(), alice, "");
     JsonNode sub = subscribeResult(first, alice);
     assertThat(sub.path("recovered").asBoolean()).isTrue();
     assertThat(numbers(sub.path("publications"))).isEqualTo(range(1, 3));
     // Live while connected: an ephemeral publication is delivered, without an offset.
-    publishEphemeral(node, ch, 100);
+    publishEphemeral(node.running(), ch, 100);
     JsonNode live = first.push(ch, "pub");
     assertThat(live.path("data").path("n").asInt()).isEqualTo(100);
     assertThat(live.has("offset")).isFalse();
@@ -140,10 +120,10 @@ class UserSyncIT {
 
     node.publish(ch, 4);
     node.publish(ch, 5);
-    publishEphemeral(node, ch, 6);
+    publishEphemeral(node.running(), ch, 6);
     node.publish(ch, 7);
 
-    RawClient second = connect(node, alice, "");
+    RawClient second = connect(node.running(), alice, "");
     JsonNode again = subscribeResult(second, alice);
     assertThat(again.path("was_recovering").asBoolean()).isTrue();
     assertThat(again.path("recovered").asBoolean()).isTrue();
@@ -157,7 +137,7 @@ class UserSyncIT {
     String ch = personal(bob);
     for (int i = 1; i <= 3; i++) node.publish(ch, i);
 
-    RawClient c = connect(node, bob, ",\"sync\":false");
+    RawClient c = connect(node.running(), bob, ",\"sync\":false");
     JsonNode sub = subscribeResult(c, bob);
     assertThat(sub.has("publications")).isFalse();
     assertThat(sub.has("recovered")).isFalse();
@@ -173,8 +153,7 @@ class UserSyncIT {
     String ch = personal(carol);
     for (int i = 1; i <= 35; i++) node.publish(ch, i);
 
-    FrameClient c = FrameClient.connect(vertx, node.port(), "{\"id\":1,\"connect\":{\"token\":\"" + token(node, carol) + "\"}}");
-    open.add(c);
+    FrameClient c = open.add(FrameClient.connect(node.clients(), node.port(), "{\"id\":1,\"connect\":{\"token\":\"" + token(carol) + "\"}}"));
     JsonNode reply = c.awaitMessage(m -> m.path("id").asLong() == 1);
     JsonNode sub = reply.path("connect").path("subs").path(ch);
     assertThat(numbers(sub.path("publications"))).as("first batch in the subscribe result").isEqualTo(range(1, 10));
@@ -194,8 +173,7 @@ class UserSyncIT {
     String dave = user("dave");
     String ch = personal(dave);
     for (int i = 1; i <= 3; i++) node.publish(ch, i);
-    SdkClient sdk = SdkClient.driver("sync-" + dave, node, token(node, dave), List.of(), false);
-    open.add(sdk);
+    SdkClient sdk = open.add(SdkClient.driver("sync-" + dave, node.running(), token(dave), List.of(), false));
     sdk.until("3 offline publications", ev -> sdk.publications("client", ch).size() >= 3);
     node.publish(ch, 4);
     sdk.until("live publication 4", ev -> sdk.publications("client", ch).size() >= 4);
@@ -207,30 +185,24 @@ class UserSyncIT {
   void theAcknowledgedPositionSurvivesARestartWithTheRedisEngine() {
     try (RedisServer redis = RedisServer.start(true)) {
       String config = CONFIG.replace("{\"client_ping_interval\"", "{\"engine\": \"redis\", \"redis_address\": \"" + redis.address() + "\", \"client_ping_interval\"");
-      int port = TestNode.freePort();
+      int port = Ports.free();
       String erin = user("erin");
       String ch = personal(erin);
-      RunningNode before = RunningNode.start(config, port);
-      try {
+      try (RunningNode before = RunningNode.start(config, port)) {
         for (int i = 1; i <= 3; i++) before.publish(ch, i);
         RawClient c = connect(before, erin, "");
         assertThat(numbers(subscribeResult(c, erin).path("publications"))).isEqualTo(range(1, 3));
         acknowledge(c, 1);
         c.close();
         c.awaitClose();
-      } finally {
-        before.close();
       }
-      RunningNode after = RunningNode.start(config, port);
-      try {
+      try (RunningNode after = RunningNode.start(config, port)) {
         after.publish(ch, 4);
         RawClient c = connect(after, erin, "");
         JsonNode sub = subscribeResult(c, erin);
         assertThat(sub.path("recovered").asBoolean()).isTrue();
         assertThat(numbers(sub.path("publications"))).containsExactly(4);
         c.close();
-      } finally {
-        after.close();
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.rebound.k8s;
 
+import io.rebound.testing.Ports;
 import io.rebound.testing.RepoFiles;
 import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,6 @@ import io.rebound.config.ConfigException;
 import io.rebound.config.ConfigLoader;
 import io.rebound.config.EnvOverrides;
 import io.rebound.config.Engine;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -247,10 +247,7 @@ class K8sManifestsIT {
 
     // The same config on the memory engine (a one-member test has no Kubernetes to discover).
     String json = configJson().replace("\"hazelcast\"", "\"memory\"");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.free();
     Node node = result(Node.start(ConfigLoader.parse(json, brokerEnv()).withPort(port)), 60);
     try {
       HttpClient http = HttpClient.newHttpClient();

@@ -11,9 +11,9 @@ import io.rebound.config.ConfigLoader;
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.HazelcastTestCluster;
+import io.rebound.testing.Ports;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RepoFiles;
-import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -54,7 +54,7 @@ class MonitoringIT {
   static void scrapeABusyNode() throws Exception {
     cluster = HazelcastTestCluster.start(1);
     vertx = cluster.node(0).vertx();
-    int port = TestNode.freePort();
+    int port = Ports.free();
     node = Await.result(Node.start(ConfigLoader.parse("""
         {"port": %d, "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast",
          "namespaces": [{"name": "chat", "history_size": 10, "history_ttl": "60s", "force_recovery": true,

@@ -16,26 +16,37 @@ import java.util.UUID;
 /**
  * Clustered Vert.x nodes with Hazelcast members in this JVM, configured from the repo's
  * {@code cluster.xml} with test overrides: a random cluster name (parallel builds never cross-join),
- * its own free range of 10 ports (builds running at the same time on this machine must not take each
- * other's ports, nor a node's on 5701), few partitions and quick failure detection
- * (the machine is small and shared).
+ * a range of 10 ports of its own ({@link Ports#freeRange}: members of builds running side by side never
+ * scan each other's ports while they join, which slowed joins past a minute on the shared machine), few
+ * partitions and quick failure detection (the machine is small and shared).
  */
 public final class HazelcastTestCluster implements AutoCloseable {
+
+  /** Ports per cluster: members bind the first free one of their cluster's range. */
+  private static final int PORT_RANGE = 10;
 
   /** One node: its Vert.x and its Hazelcast member. */
   public record Node(Vertx vertx, HazelcastInstance hz) {}
 
   private final String clusterName = "rebound-test-" + UUID.randomUUID();
-  private final int basePort = ProcessCluster.freeHazelcastRange();
+  private final int basePort = Ports.freeRange(PORT_RANGE);
   private final List<Node> nodes = new ArrayList<>();
 
-  /** Starts {@code size} nodes one after the other (so they join in a known order) and waits for all to see each other. */
+  /**
+   * Starts {@code size} nodes one after the other (so they join in a known order) and waits for all to
+   * see each other. A test class usually registers a {@link HazelcastClusterExtension} instead.
+   */
   public static HazelcastTestCluster start(int size) {
     HazelcastTestCluster cluster = new HazelcastTestCluster();
-    for (int i = 0; i < size; i++) cluster.startNode();
-    Await.until("cluster of " + size, java.time.Duration.ofSeconds(60),
-        () -> cluster.nodes.stream().allMatch(n -> n.hz().getCluster().getMembers().size() == size));
-    return cluster;
+    try {
+      for (int i = 0; i < size; i++) cluster.startNode();
+      Await.until("cluster of " + size, java.time.Duration.ofSeconds(60),
+          () -> cluster.nodes.stream().allMatch(n -> n.hz().getCluster().getMembers().size() == size));
+      return cluster;
+    } catch (RuntimeException | AssertionError e) {
+      cluster.close(); // the members that did start must not outlive the failed test
+      throw e;
+    }
   }
 
   public Node node(int i) {
@@ -57,9 +68,9 @@ public final class HazelcastTestCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     config.setClusterName(clusterName);
-    config.getNetworkConfig().setPort(basePort).setPortAutoIncrement(true).setPortCount(10);
+    config.getNetworkConfig().setPort(basePort).setPortAutoIncrement(true).setPortCount(PORT_RANGE);
     config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
-        .setMembers(List.of("127.0.0.1")); // no port: the whole range basePort..+9 is tried
+        .setMembers(List.of("127.0.0.1")); // no port: this cluster's range basePort..+9 is tried
     config.setProperty("hazelcast.partition.count", "71");
     config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     config.setProperty("hazelcast.phone.home.enabled", "false");

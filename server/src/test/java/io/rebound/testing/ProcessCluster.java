@@ -2,14 +2,11 @@ package io.rebound.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 
 /**
@@ -40,11 +37,11 @@ public final class ProcessCluster implements AutoCloseable {
     try {
       c = new ProcessCluster(Files.createTempDirectory("rebound-" + name + "-"));
       Path xml = c.dir.resolve("cluster.xml");
-      Files.writeString(xml, clusterXml(Files.readString(RepoFiles.path("cluster.xml")), name, freeHazelcastRange()));
+      Files.writeString(xml, clusterXml(Files.readString(RepoFiles.path("cluster.xml")), name, Ports.freeRange(10)));
       Path config = c.dir.resolve("config.json");
       Files.writeString(config, configJson);
       Runtime.getRuntime().addShutdownHook(c.reaper);
-      for (int i = 1; i <= size; i++) c.nodes.add(new NodeProcess(name + "-" + i, TestNode.freePort(), config, xml, apiKey));
+      for (int i = 1; i <= size; i++) c.nodes.add(new NodeProcess(name + "-" + i, Ports.free(), config, xml, apiKey));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,24 +91,6 @@ public final class ProcessCluster implements AutoCloseable {
       throw new IllegalStateException("cluster.xml changed: update ProcessCluster.clusterXml");
     }
     return out;
-  }
-
-  /** A base port below the ephemeral range whose 10 ports are all free now (builds share the machine). */
-  public static int freeHazelcastRange() {
-    Random random = new Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 10_000 + 10 * random.nextInt(2_000);
-      boolean free = true;
-      for (int p = base; p < base + 10 && free; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1"))) {
-          s.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-        }
-      }
-      if (free) return base;
-    }
-    throw new IllegalStateException("no free range of 10 ports for Hazelcast");
   }
 
   private void killAll() {

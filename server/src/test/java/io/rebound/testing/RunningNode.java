@@ -1,58 +1,85 @@
 package io.rebound.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.Node;
 import io.rebound.auth.JwtSigner;
 import io.rebound.config.ConfigLoader;
+import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A real broker node for black-box tests: started on a free port from a config JSON string (which
- * must not set {@code port}, {@code token_hmac_secret_key} or {@code api_key}: this class owns them),
- * with a small client for {@code POST /api/<method>} and a token signer for its secret.
+ * The one way tests start a real broker node in this JVM: from a config JSON string on a free (or a
+ * given) port, with a known token secret and API key, plus the small clients a black-box test needs —
+ * {@code POST /api/<method>} ({@link #api}, {@link #http()}) and connection tokens ({@link #token}).
+ *
+ * <p>The config must not set {@code port}, {@code token_hmac_secret_key} or {@code api_key}: this
+ * class owns them ({@link #SECRET}, {@link #API_KEY}) so that every test signs and calls the same
+ * way. A class that needs one node for all its tests registers a {@link NodeExtension} instead of
+ * starting and closing one itself:
+ *
+ * <pre>{@code
+ * RunningNode node = RunningNode.start("""
+ *     {"namespaces": [{"name": "chat", "allow_subscribe_for_client": true}]}""");
+ * try (node) {
+ *   node.publish("chat:x", 1);
+ * }
+ * }</pre>
  */
 public final class RunningNode implements AutoCloseable {
 
   public static final String SECRET = "e2e-test-secret-that-is-long-enough";
   public static final String API_KEY = "e2e-api-key";
+  private static final List<String> OWNED_KEYS = List.of("port", "token_hmac_secret_key", "api_key");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JwtSigner SIGNER = new JwtSigner(SECRET);
 
   private final Node node;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final JwtSigner signer = new JwtSigner(SECRET);
+  private final ApiClient http;
+  private boolean closed;
 
   private RunningNode(Node node) {
     this.node = node;
+    this.http = new ApiClient(node.port(), API_KEY);
   }
 
   /** Starts a node from {@code configJson} on a free port; fails the test if it does not start within 30s. */
   public static RunningNode start(String configJson) {
-    return start(configJson, TestNode.freePort());
+    return start(configJson, Ports.free());
   }
 
   /** Starts a node on {@code port}: a node restarted where its clients reconnect to. */
   public static RunningNode start(String configJson, int port) {
+    return new RunningNode(Await.result(Node.start(ConfigLoader.parse(config(configJson, port))), 30));
+  }
+
+  /**
+   * Starts a node on an existing Vert.x instance (a clustered one of a {@link HazelcastTestCluster}),
+   * on a free port. Closing the node leaves that Vert.x running: its owner closes it.
+   */
+  public static RunningNode startOn(Vertx vertx, String configJson) {
+    return new RunningNode(Await.result(Node.start(ConfigLoader.parse(config(configJson, Ports.free())), vertx, false), 60));
+  }
+
+  private static String config(String configJson, int port) {
     ObjectNode config;
     try {
       config = (ObjectNode) JSON.readTree(configJson);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("bad test config: " + e.getMessage(), e);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalArgumentException("bad test config (a JSON object expected): " + e.getMessage(), e);
+    }
+    for (String key : OWNED_KEYS) {
+      if (config.has(key)) throw new IllegalArgumentException("test config sets \"" + key + "\": RunningNode owns it");
     }
     config.put("port", port);
     config.put("token_hmac_secret_key", SECRET);
     config.put("api_key", API_KEY);
-    return new RunningNode(Await.result(Node.start(ConfigLoader.parse(config.toString())), 30));
+    return config.toString();
   }
-
 
   public int port() {
     return node.port();
@@ -63,19 +90,24 @@ public final class RunningNode implements AutoCloseable {
     return node;
   }
 
-  /** The WebSocket endpoint the SDK connects to. */
+  /** The WebSocket endpoint clients connect to. */
   public String wsUrl() {
     return "ws://127.0.0.1:" + port() + "/connection/websocket";
   }
 
   /** A connection token for {@code user} valid for an hour. */
   public String token(String user) {
-    return signer.connectionToken(user, 3600);
+    return SIGNER.connectionToken(user, 3600);
   }
 
-  /** A token with arbitrary claims, signed with this node's secret. */
+  /** A token with arbitrary claims, signed with the nodes' secret. */
   public String sign(Map<String, ?> claims) {
-    return signer.sign(claims);
+    return SIGNER.sign(claims);
+  }
+
+  /** The node's HTTP routes ({@code /api}, {@code /health}, {@code /metrics}) with the API key. */
+  public ApiClient http() {
+    return http;
   }
 
   /** {@code POST /api/<method>} with {@code params}; returns the {@code result}, failing on an API error. */
@@ -85,26 +117,19 @@ public final class RunningNode implements AutoCloseable {
     return reply.path("result");
   }
 
-  /** {@code POST /api/<method>}: the whole JSON reply ({@code result} or {@code error}). */
+  /** {@code POST /api/<method>}: the whole JSON reply ({@code result} or {@code error}), failing on an HTTP error. */
   public JsonNode apiRaw(String method, Map<String, ?> params) {
+    String body;
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/api/" + method))
-          .timeout(Duration.ofSeconds(10))
-          .header("X-API-Key", API_KEY)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(params)))
-          .build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new AssertionError("API " + method + " answered HTTP " + response.statusCode() + ": " + response.body());
-      }
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+      body = JSON.writeValueAsString(params);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
     }
+    ApiClient.Response response = http.call(method, body);
+    if (response.status() != 200 || response.body() == null) {
+      throw new AssertionError("API " + method + " answered HTTP " + response.status() + ": " + response.text());
+    }
+    return response.body();
   }
 
   /** Publishes {@code {"n": n}} to {@code channel}; returns the publish result ({@code offset}, {@code epoch}). */
@@ -112,8 +137,11 @@ public final class RunningNode implements AutoCloseable {
     return api("publish", Map.of("channel", channel, "data", Map.of("n", n)));
   }
 
+  /** Closes the node (a second call does nothing, so a test may close a node its {@link Closer} closes again). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     Await.result(node.close(), 30);
   }
 }

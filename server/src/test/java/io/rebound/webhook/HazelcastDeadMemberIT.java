@@ -9,7 +9,7 @@ import io.rebound.config.ConfigLoader;
 import io.rebound.protocol.Disconnect;
 import io.rebound.testing.Await;
 import io.rebound.testing.HazelcastTestCluster;
-import io.rebound.testing.TestNode;
+import io.rebound.testing.Ports;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ class HazelcastDeadMemberIT {
       String config = """
           {"port": %d, "name": "node-%d", "token_hmac_secret_key": "webhook-secret", "api_key": "k", "engine": "hazelcast",
            "webhook_endpoint": "%s", "webhook_timeout": "1s", "webhook_retry_max_backoff": "500ms"}
-          """.formatted(TestNode.freePort(), i + 1, backend.url());
+          """.formatted(Ports.free(), i + 1, backend.url());
       nodes.add(Await.result(Node.start(ConfigLoader.parse(config), cluster.node(i).vertx(), false), 60));
     }
   }

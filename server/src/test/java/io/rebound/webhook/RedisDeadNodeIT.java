@@ -7,9 +7,9 @@ import io.rebound.Node;
 import io.rebound.config.ConfigLoader;
 import io.rebound.protocol.Disconnect;
 import io.rebound.testing.Await;
+import io.rebound.testing.Ports;
 import io.rebound.testing.RedisServer;
 import io.rebound.testing.TcpProxy;
-import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ class RedisDeadNodeIT {
         {"port": %d, "name": "%s", "token_hmac_secret_key": "webhook-secret", "api_key": "k", "engine": "redis",
          "redis_address": "redis://127.0.0.1:%d", "webhook_endpoint": "%s", "webhook_timeout": "1s",
          "webhook_retry_max_backoff": "500ms", "webhook_node_ttl": "%s"}
-        """.formatted(TestNode.freePort(), name, redisPort, backend.url(), TTL);
+        """.formatted(Ports.free(), name, redisPort, backend.url(), TTL);
     Node n = Await.result(Node.start(ConfigLoader.parse(config)), 60);
     nodes.add(n);
     return n;

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.auth.JwtSigner;
 import io.rebound.testing.Await;
 import io.rebound.testing.NodeProcess;
+import io.rebound.testing.Ports;
 import io.rebound.testing.ProcessCluster;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RedisServer;
 import io.rebound.testing.RepoFiles;
-import io.rebound.testing.TestNode;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +77,7 @@ class WebhookNodeKillIT {
   }
 
   private NodeProcess node(String name, Path config, Path clusterXml) {
-    NodeProcess n = new NodeProcess(name, TestNode.freePort(), config, clusterXml, API_KEY);
+    NodeProcess n = new NodeProcess(name, Ports.free(), config, clusterXml, API_KEY);
     nodes.add(n);
     n.start();
     return n;

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A blocking HTTP client for a node's server API and its other HTTP routes. */
 public final class ApiClient {
@@ -46,6 +48,32 @@ public final class ApiClient {
       throw new AssertionError(method + " " + bodyJson + " failed: " + r.status() + " " + r.text());
     }
     return r.result();
+  }
+
+  /** {@link #publishBatch(String, int, int, String)} of {@code {"n": 0}} … {@code {"n": count-1}}. */
+  public List<Long> publishBatch(String channel, int count) {
+    return publishBatch(channel, 0, count, null);
+  }
+
+  /**
+   * Publishes {@code count} publications {@code {"n": from + i}} to {@code channel} (each with {@code
+   * "p": padding} too, unless it is null) with one {@code batch} call; returns their offsets in
+   * order, failing the test if any of them was not published.
+   */
+  public List<Long> publishBatch(String channel, int from, int count, String padding) {
+    StringBuilder b = new StringBuilder("{\"commands\":[");
+    for (int i = 0; i < count; i++) {
+      if (i > 0) b.append(',');
+      b.append("{\"publish\":{\"channel\":\"").append(channel).append("\",\"data\":{\"n\":").append(from + i);
+      if (padding != null) b.append(",\"p\":\"").append(padding).append('"');
+      b.append("}}}");
+    }
+    List<Long> offsets = new ArrayList<>();
+    for (JsonNode r : ok("batch", b.append("]}").toString()).path("replies")) {
+      if (!r.has("publish")) throw new AssertionError("batch publish to " + channel + " failed: " + r);
+      offsets.add(r.path("publish").path("offset").asLong());
+    }
+    return offsets;
   }
 
   /** POST {@code path} with an optional header (name null for none). */

@@ -119,6 +119,33 @@ public final class RawClient implements AutoCloseable {
     return reply(id);
   }
 
+  /**
+   * Sends {@code {"id":id,"subscribe":{"channel":channel}}}; returns the subscribe result, failing the
+   * test when the reply is anything else (an error, another id).
+   */
+  public JsonNode subscribe(long id, String channel) {
+    JsonNode reply = call(id, "subscribe", "{\"channel\":\"" + channel + "\"}");
+    if (!reply.has("subscribe")) throw new AssertionError("subscribe to " + channel + " failed: " + reply);
+    return reply.path("subscribe");
+  }
+
+  /** Whether {@code message} is a push on {@code channel} whose push has the field {@code kind} (pub, join, unsubscribe…). */
+  public static boolean isPush(JsonNode message, String channel, String kind) {
+    return message.has("push") && channel.equals(message.path("push").path("channel").asText()) && message.path("push").has(kind);
+  }
+
+  /** The offsets of the publication pushes on {@code channel} among {@code messages}, in arrival order. */
+  public static List<Long> pubOffsets(List<JsonNode> messages, String channel) {
+    List<Long> out = new ArrayList<>();
+    for (JsonNode m : messages) if (isPush(m, channel, "pub")) out.add(m.path("push").path("pub").path("offset").asLong());
+    return out;
+  }
+
+  /** The offsets of the publication pushes on {@code channel} received so far, in arrival order. */
+  public List<Long> pubOffsets(String channel) {
+    return pubOffsets(received(), channel);
+  }
+
   /** Whether pings are answered with a pong (default true). */
   public RawClient autoPong(boolean on) {
     autoPong = on;
@@ -132,8 +159,7 @@ public final class RawClient implements AutoCloseable {
 
   /** Waits for a push on {@code channel} whose push has the field {@code kind} (pub, join, leave, unsubscribe…). */
   public JsonNode push(String channel, String kind) {
-    return await("push " + kind + " on " + channel, n -> n.has("push")
-        && channel.equals(n.path("push").path("channel").asText()) && n.path("push").has(kind)).path("push").path(kind);
+    return await("push " + kind + " on " + channel, n -> isPush(n, channel, kind)).path("push").path(kind);
   }
 
   /** Waits until the messages received satisfy {@code count} messages matching {@code filter}; returns them. */

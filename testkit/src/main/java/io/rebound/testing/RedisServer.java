@@ -5,7 +5,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ public final class RedisServer implements AutoCloseable {
 
   private RedisServer(boolean appendOnly) {
     this.appendOnly = appendOnly;
-    this.port = freePort();
+    this.port = Ports.free();
     try {
       this.dir = Files.createTempDirectory("rebound-redis-");
     } catch (IOException e) {
@@ -174,14 +173,6 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private static void deleteContents(Path dir) {
     if (!Files.isDirectory(dir)) return;

@@ -1,20 +1,16 @@
 package io.rebound.engine.memory;
 
+import io.rebound.config.LimitOptions;
 import io.rebound.core.AppendResult;
-import io.rebound.core.Epochs;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
 import io.rebound.core.Publication;
 import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
+import io.rebound.engine.HeapBudgeted;
 import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.Sweepable;
-
 import io.vertx.core.Future;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,23 +21,45 @@ import java.util.function.LongSupplier;
  * compared with in the contract tests. History is lost when the process stops, so a restarted node
  * hands out new epochs and clients learn {@code recovered:false} instead of a wrong replay.
  *
- * <p>Thread-safe: each stream is guarded by its own monitor, held only for in-memory work.
- * {@link #sweep()} must be called periodically to free streams nobody touches any more.
+ * <p><b>Bounded.</b> The streams together hold at most the budget given at construction ({@code
+ * history_memory_limit}, see {@link StreamBudget}): past it, whole least-recently-used streams are
+ * evicted. An evicted stream is gone like an expired one — its clients learn {@code recovered:
+ * false}, and written again it starts at offset 1 of a new epoch. A single stream larger than the
+ * whole budget loses its oldest publications instead (as {@code history_size} would trim them).
+ * Only an append creates a stream: a read of a channel without one answers offset 0 and the epoch
+ * the stream will be created with ({@link GenesisEpochs}) and costs no memory.
+ *
+ * <p>Thread-safe. Locks are taken in one order — the stream map's bin, then a stream's monitor,
+ * then the budget's monitor — and each is held only for in-memory work. {@link #sweep()} must be
+ * called periodically to free streams nobody touches any more.
  */
-public final class MemoryHistory implements HistoryEngine, Sweepable {
+public final class MemoryHistory implements HistoryEngine, Sweepable, HeapBudgeted {
 
   /** Idempotency keys remembered per channel; beyond this the oldest are forgotten early. */
   static final int MAX_IDEMPOTENCY_KEYS = 10_000;
 
-  private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+  private final Map<String, MemoryStream> streams = new ConcurrentHashMap<>();
+  private final GenesisEpochs genesis = new GenesisEpochs();
+  private final StreamBudget budget;
   private final LongSupplier clock;
 
+  /** With the default budget, a quarter of the heap ({@link LimitOptions#defaultHistoryMemoryLimit()}). */
   public MemoryHistory() {
-    this(System::currentTimeMillis);
+    this(LimitOptions.defaultHistoryMemoryLimit());
+  }
+
+  /** @param memoryLimit bytes the streams may hold together ({@code history_memory_limit}) */
+  public MemoryHistory(long memoryLimit) {
+    this(memoryLimit, System::currentTimeMillis);
   }
 
   /** @param clock milliseconds since the epoch; tests drive expiry through it */
   public MemoryHistory(LongSupplier clock) {
+    this(LimitOptions.defaultHistoryMemoryLimit(), clock);
+  }
+
+  public MemoryHistory(long memoryLimit, LongSupplier clock) {
+    this.budget = new StreamBudget(memoryLimit);
     this.clock = clock;
   }
 
@@ -49,31 +67,53 @@ public final class MemoryHistory implements HistoryEngine, Sweepable {
   public Future<AppendResult> append(String channel, Publication publication, StreamOptions options, String idempotencyKey) {
     if (!options.enabled()) return Future.failedFuture(new IllegalArgumentException("history is disabled for " + channel));
     long now = clock.getAsLong();
-    Stream stream = live(channel, now);
-    synchronized (stream) {
-      if (stream.dead) return append(channel, publication, options, idempotencyKey);
-      return Future.succeededFuture(stream.append(publication, options, idempotencyKey, now));
+    while (true) {
+      MemoryStream stream = live(channel, now);
+      AppendResult result;
+      synchronized (stream) {
+        if (stream.dead()) continue; // evicted between the lookup and the lock: look it up again
+        long before = stream.bytes();
+        result = stream.append(publication, options, idempotencyKey, now, MAX_IDEMPOTENCY_KEYS);
+        budget.charge(stream.bytes() - before);
+      }
+      budget.used(channel, stream);
+      keepWithinBudget(stream);
+      return Future.succeededFuture(result);
     }
   }
 
   @Override
   public Future<HistoryResult> read(String channel, HistoryQuery query, StreamOptions options) {
-    long now = clock.getAsLong();
     if (!options.enabled()) return Future.succeededFuture(new HistoryResult(List.of(), StreamPosition.EMPTY));
-    Stream stream = live(channel, now);
-    synchronized (stream) {
-      if (stream.dead) return read(channel, query, options);
-      stream.touchMeta(now, options);
-      return Future.succeededFuture(stream.read(query));
+    long now = clock.getAsLong();
+    while (true) {
+      MemoryStream stream = streams.get(channel);
+      if (stream == null) {
+        // No stream, and none is made: the position a new stream would start from.
+        return Future.succeededFuture(new HistoryResult(List.of(), new StreamPosition(0, genesis.current(channel))));
+      }
+      HistoryResult result = null;
+      synchronized (stream) {
+        if (!stream.dead() && !stream.metaExpired(now)) {
+          budget.charge(stream.expirePublications(now));
+          result = stream.read(query);
+        }
+      }
+      if (result != null) {
+        budget.used(channel, stream);
+        return Future.succeededFuture(result);
+      }
+      // Expired (its bucket must move on before its position is answered) or evicted meanwhile.
+      streams.computeIfPresent(channel, (ch, s) -> keepIfLive(ch, s, now));
     }
   }
 
   @Override
   public Future<Void> remove(String channel) {
-    Stream stream = streams.get(channel);
+    MemoryStream stream = streams.get(channel);
     if (stream != null) {
       synchronized (stream) {
-        stream.publications.clear();
+        if (!stream.dead()) budget.charge(stream.clearPublications());
       }
     }
     return Future.succeededFuture();
@@ -83,99 +123,92 @@ public final class MemoryHistory implements HistoryEngine, Sweepable {
   @Override
   public int sweep() {
     long now = clock.getAsLong();
-    for (Iterator<Map.Entry<String, Stream>> it = streams.entrySet().iterator(); it.hasNext(); ) {
-      Stream stream = it.next().getValue();
-      synchronized (stream) {
-        if (stream.metaExpired(now)) {
-          stream.dead = true;
-          it.remove();
-        } else {
-          stream.expirePublications(now);
-        }
-      }
-    }
+    for (String channel : streams.keySet()) streams.computeIfPresent(channel, (ch, s) -> keepIfLive(ch, s, now));
     return streams.size();
   }
 
-  /** The channel's stream, replacing one whose position has expired (new epoch). */
-  private Stream live(String channel, long now) {
+  @Override
+  public long heldBytes() {
+    return budget.held();
+  }
+
+  @Override
+  public long memoryLimit() {
+    return budget.limit();
+  }
+
+  @Override
+  public long evictedStreams() {
+    return budget.evicted();
+  }
+
+  /** The channel's stream, created if there is none and replacing one whose position has expired (new epoch). */
+  private MemoryStream live(String channel, long now) {
     return streams.compute(channel, (ch, existing) -> {
-      if (existing == null) return new Stream();
-      synchronized (existing) {
-        if (!existing.metaExpired(now)) {
-          existing.expirePublications(now);
-          return existing;
-        }
-        existing.dead = true;
-        return new Stream();
-      }
+      MemoryStream kept = existing == null ? null : keepIfLive(ch, existing, now);
+      if (kept != null) return kept;
+      MemoryStream created = new MemoryStream(ch, genesis.current(ch));
+      budget.charge(created.bytes());
+      return created;
     });
   }
 
-  private static final class Stream {
-    final String epoch = Epochs.next();
-    final ArrayDeque<Publication> publications = new ArrayDeque<>();
-    final LinkedHashMap<String, IdempotentResult> idempotency = new LinkedHashMap<>();
-    long top;
-    long publicationsExpireAt = Long.MAX_VALUE;
-    long metaExpiresAt = Long.MAX_VALUE;
-    boolean dead;
-
-    AppendResult append(Publication publication, StreamOptions options, String idempotencyKey, long now) {
-      if (idempotencyKey != null) {
-        forgetOldKeys(now);
-        IdempotentResult seen = idempotency.get(idempotencyKey);
-        if (seen != null) return new AppendResult(seen.position, true);
+  /**
+   * For the stream map's remapping functions: {@code stream} with its expired publications dropped,
+   * or null (remove it) when it is dead or its position expired — then it is retired first.
+   */
+  private MemoryStream keepIfLive(String channel, MemoryStream stream, long now) {
+    synchronized (stream) {
+      if (stream.dead()) return null;
+      if (stream.metaExpired(now)) {
+        retire(channel, stream, false);
+        return null;
       }
-      top++;
-      publications.addLast(publication.withOffset(top));
-      while (publications.size() > options.size()) publications.removeFirst();
-      publicationsExpireAt = now + options.ttl().toMillis();
-      metaExpiresAt = now + options.metaTtl().toMillis();
-      StreamPosition position = new StreamPosition(top, epoch);
-      if (idempotencyKey != null) {
-        idempotency.put(idempotencyKey, new IdempotentResult(position, now));
-        if (idempotency.size() > MAX_IDEMPOTENCY_KEYS) idempotency.remove(idempotency.keySet().iterator().next());
+      budget.charge(stream.expirePublications(now));
+      return stream;
+    }
+  }
+
+  /**
+   * Over budget after an append to {@code current}: evict least-recently-used streams other than
+   * it, and when it is the only one left, trim its oldest publications.
+   */
+  private void keepWithinBudget(MemoryStream current) {
+    while (budget.over()) {
+      Map.Entry<String, MemoryStream> victim = budget.leastRecentlyUsedExcept(current);
+      if (victim == null) {
+        trimWithinBudget(current);
+        return;
       }
-      return new AppendResult(position, false);
+      evict(victim.getKey(), victim.getValue());
     }
+  }
 
-    HistoryResult read(HistoryQuery query) {
-      List<Publication> out = new ArrayList<>();
-      int limit = query.limit() == HistoryQuery.NO_LIMIT ? Integer.MAX_VALUE : query.limit();
-      if (limit > 0) {
-        Iterator<Publication> it = query.reverse() ? publications.descendingIterator() : publications.iterator();
-        while (it.hasNext() && out.size() < limit) {
-          Publication pub = it.next();
-          if (query.since() == null
-              || (query.reverse() ? pub.offset() < query.since().offset() : pub.offset() > query.since().offset())) {
-            out.add(pub);
-          }
-        }
+  private void evict(String channel, MemoryStream victim) {
+    streams.computeIfPresent(channel, (ch, s) -> {
+      if (s != victim) return s;
+      synchronized (s) {
+        if (!s.dead()) retire(ch, s, true);
       }
-      return new HistoryResult(out, new StreamPosition(top, epoch));
-    }
+      return null;
+    });
+    budget.forget(channel, victim); // a stream already gone must leave the order too, or the loop would pick it again
+  }
 
-    /** A read keeps an otherwise idle stream's position alive, so that its epoch stays stable. */
-    void touchMeta(long now, StreamOptions options) {
-      if (metaExpiresAt == Long.MAX_VALUE || top == 0) metaExpiresAt = now + options.metaTtl().toMillis();
-    }
-
-    boolean metaExpired(long now) {
-      return now >= metaExpiresAt;
-    }
-
-    void expirePublications(long now) {
-      if (now >= publicationsExpireAt) publications.clear();
-    }
-
-    private void forgetOldKeys(long now) {
-      for (Iterator<IdempotentResult> it = idempotency.values().iterator(); it.hasNext(); ) {
-        if (now - it.next().at < IDEMPOTENCY_WINDOW_MS) break;
-        it.remove();
+  private void trimWithinBudget(MemoryStream stream) {
+    synchronized (stream) {
+      while (!stream.dead() && budget.over()) {
+        long freed = stream.trimOldest();
+        if (freed == 0) return;
+        budget.charge(freed);
       }
     }
   }
 
-  private record IdempotentResult(StreamPosition position, long at) {}
+  /** {@code stream} leaves the engine (the caller holds its monitor and removes it from the map). */
+  private void retire(String channel, MemoryStream stream, boolean byEviction) {
+    stream.markDead();
+    budget.release(channel, stream, byEviction);
+    genesis.died(channel, stream.epoch());
+  }
 }

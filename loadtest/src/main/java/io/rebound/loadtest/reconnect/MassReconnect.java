@@ -1,0 +1,288 @@
+package io.rebound.loadtest.reconnect;
+
+import io.rebound.auth.JwtSigner;
+import io.rebound.testing.TcpProxy;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Mass-reconnect load test: C clients behind a TCP balancer, publishing at a fixed rate, then a
+ * disruption (balancer reload, node kill, rolling restart, or an outage longer than history) and a
+ * measurement of how the clients came back: recovered from the broker's history or not, how fast,
+ * with no loss and no duplicate. Writes result.json and report.html.
+ *
+ * <p>{@code java -jar target/rebound-loadtest.jar reconnect [options]} (see {@code --help});
+ * tests call {@link #run(MassReconnectOptions)}.
+ */
+public final class MassReconnect {
+
+  /** Pause between two nodes of a rolling restart once the clients are back (lets the cluster settle). */
+  private static final long ROLLING_PAUSE_MS = 2000;
+
+  private final MassReconnectOptions o;
+  private final BrokerFleet fleet;
+  private final Vertx vertx;
+  private final ReconnectStats stats = new ReconnectStats();
+  private final List<ClientShard> shards = new ArrayList<>();
+  private TcpProxy balancer;
+  private RatePublisher publisher;
+  private Timeline timeline;
+
+  private MassReconnect(MassReconnectOptions o, BrokerFleet fleet, Vertx vertx) {
+    this.o = o;
+    this.fleet = fleet;
+    this.vertx = vertx;
+  }
+
+  public static void main(String[] args) {
+    // Every WebSocket the balancer cuts is logged as "Connection evicted" by Vert.x: 10 000 lines of noise per reload.
+    System.setProperty("org.slf4j.simpleLogger.log.io.vertx.core.http.impl.HttpClientConnectionInternal", "error");
+    // With --resume the broker logs session_detached + session_resumed (INFO) per client: 2 lines per client per
+    // reload. The tool counts resumes and refusals itself; warnings and errors still show.
+    System.setProperty("org.slf4j.simpleLogger.log.io.rebound.edge.ClientSession", "warn");
+    if (List.of(args).contains("--help")) {
+      System.out.print(MassReconnectOptions.usage());
+      return;
+    }
+    MassReconnectOptions options;
+    try {
+      options = MassReconnectOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.print(MassReconnectOptions.usage());
+      System.exit(2);
+      return;
+    }
+    int code;
+    try {
+      MassReconnectResult r = run(options);
+      System.out.println(r.summary());
+      code = options.strict && !r.strictOk() ? 3 : 0;
+      if (code != 0) System.err.println("--strict: lost, duplicates or recovery below 100 %");
+    } catch (Exception e) {
+      System.err.println("error: " + e);
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  /**
+   * Runs one scenario end to end and writes {@code result.json} and {@code report.html} to the
+   * output directory. Blocks the calling thread (must not be a Vert.x thread) until everything is closed.
+   */
+  public static MassReconnectResult run(MassReconnectOptions options) throws Exception {
+    options.validate();
+    checkFileDescriptors(options);
+    BrokerFleet fleet = await(BrokerFleet.start(options), 180);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops + 1));
+    MassReconnect run = new MassReconnect(options, fleet, vertx);
+    try {
+      MassReconnectResult result = run.execute();
+      write(result, options.effectiveOut());
+      return result;
+    } finally {
+      run.close();
+    }
+  }
+
+  private MassReconnectResult execute() throws Exception {
+    balancer = await(TcpProxy.roundRobin(vertx, fleet.addresses()), 10);
+    int port = balancer.port();
+    String prefix = "mr" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+    List<String> channels = new ArrayList<>();
+    for (int i = 0; i < o.clients; i++) channels.add("personal:#" + prefix + "-" + i);
+    channels.add("chat:" + prefix + "-shared");
+    for (int i = 0; i < o.eventLoops; i++) shards.add(new ClientShard(vertx, port, stats, o));
+    rampUp(prefix, channels);
+    publisher = new RatePublisher(vertx, fleet.apiUrls(), fleet::isLive, o.apiKey, channels, o.rate, o.sharedEvery, o.publishInflight);
+    double succeeded0 = await(fleet.counter(publisher.http(), "rebound_recoveries_succeeded_total"), 10);
+    double refused0 = await(fleet.counter(publisher.http(), "rebound_recoveries_refused_total"), 10);
+    double attempted0 = await(fleet.counter(publisher.http(), "rebound_recoveries_attempted_total"), 10);
+    double resumes0 = await(fleet.counter(publisher.http(), "rebound_sessions_resumed_total"), 10);
+    timeline = new Timeline(vertx, stats, publisher);
+    timeline.start();
+    long publishStart = System.nanoTime();
+    publisher.start();
+    log("publishing at %d/s; disruption (%s) in %d s; %s", o.rate, o.scenario.flag(), o.warmupS, o.resume
+        ? "session resume on (window " + o.resumeWindowS + " s, server buffer " + o.effectiveResumeBufferSize() + " messages)"
+        : "session resume off (per-channel recovery)");
+    await(delay(o.warmupS * 1000L).compose(v -> disrupt()), 600);
+    await(delay(o.afterS * 1000L), o.afterS + 10);
+    long[] finalSeq = await(publisher.stop(), 120);
+    double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
+    log("publishing stopped (%d publications); waiting for quiescence", publisher.published.sum());
+    boolean quiesced = await(quiesce(finalSeq), o.quiesceS + 10);
+    ClientShard.Tally tally = await(tally(finalSeq), 30);
+    timeline.stop();
+    double succeeded = await(fleet.counter(publisher.http(), "rebound_recoveries_succeeded_total"), 10) - succeeded0;
+    double refused = await(fleet.counter(publisher.http(), "rebound_recoveries_refused_total"), 10) - refused0;
+    double attempted = await(fleet.counter(publisher.http(), "rebound_recoveries_attempted_total"), 10) - attempted0;
+    double resumes = await(fleet.counter(publisher.http(), "rebound_sessions_resumed_total"), 10) - resumes0;
+    List<Timeline.Sample> samples = timeline.samples();
+    return new MassReconnectResult(o, publisher.published.sum(), publisher.retries.sum(), publisher.firstError(),
+        publisher.published.sum() / publishSeconds, stats.deliveries.sum(), stats.deliveries.sum() / publishSeconds,
+        stats.lostGaps.sum() + tally.tailLost(), stats.duplicates.sum(), stats.recovered.sum(), stats.unrecovered.sum(),
+        stats.resumed.sum(), stats.resumedSubscriptions.sum(), stats.resumeRefused.sum(), stats.freshSubscribes.sum(), (long) resumes,
+        stats.affectedCount(), tally.notReadyClients(), 2 * o.clients - tally.caughtUpSubs(), quiesced,
+        (long) succeeded, (long) refused, (long) attempted, stats.disconnects.sum(), stats.connectAttempts.sum(),
+        stats.replyErrors.sum(), stats.firstError.get(), stats.stray.sum(), stats.insufficientState.sum(), balancer.refused(),
+        stats.disruptionsMs(), stats.latenciesMicros(), samples,
+        samples.stream().mapToDouble(Timeline.Sample::processCpuPct).max().orElse(0),
+        samples.stream().mapToDouble(Timeline.Sample::processCpuPct).average().orElse(0),
+        samples.stream().mapToDouble(Timeline.Sample::brokerCpuPct).max().orElse(0),
+        samples.stream().mapToDouble(Timeline.Sample::brokerCpuPct).average().orElse(0),
+        samples.stream().mapToDouble(Timeline.Sample::heapMb).max().orElse(0));
+  }
+
+  /** Connects every client (bounded handshakes in flight) and waits until all are subscribed. */
+  private void rampUp(String prefix, List<String> channels) throws Exception {
+    JwtSigner signer = new JwtSigner(o.secret);
+    int shared = channels.size() - 1;
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    Promise<Void> all = Promise.promise();
+    Runnable[] launch = new Runnable[1];
+    launch[0] = () -> {
+      int i = next.getAndIncrement();
+      if (i >= o.clients) return;
+      String token = signer.connectionToken(prefix + "-" + i, 24 * 3600);
+      shards.get(i % shards.size())
+          .open(token, new SubscriptionState(channels.get(i), i), new SubscriptionState(channels.get(shared), shared))
+          .onComplete(ar -> {
+            int n = done.incrementAndGet();
+            if (n % 5000 == 0) log("%d/%d clients subscribed", n, o.clients);
+            if (n == o.clients) all.tryComplete();
+            launch[0].run();
+          });
+    };
+    for (int k = 0; k < Math.min(o.connectConcurrency, o.clients); k++) launch[0].run();
+    await(all.future(), Math.max(60, o.clients / 100));
+    log("%d clients connected through the balancer on 127.0.0.1:%d", o.clients, balancer.port());
+  }
+
+  private Future<Void> disrupt() {
+    switch (o.scenario) {
+      case RELOAD, HISTORY_OVERFLOW -> {
+        log("t=%d ms: balancer reload (refusing %d ms)", stats.disrupt(), o.effectiveRefuseMs());
+        return balancer.reload(o.effectiveRefuseMs()).mapEmpty();
+      }
+      case NODE_KILL -> {
+        log("t=%d ms: killing node 0", stats.disrupt());
+        balancer.markDown(0, true);
+        balancer.dropBackend(0);
+        return fleet.kill(0);
+      }
+      case ROLLING_RESTART -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < fleet.size(); i++) {
+          int node = i;
+          chain = chain.compose(v -> restartOne(node)).compose(v -> delay(ROLLING_PAUSE_MS));
+        }
+        return chain;
+      }
+      default -> throw new IllegalStateException(o.scenario.toString());
+    }
+  }
+
+  /** One rolling-restart step: route around the node, stop it gracefully, start it again, route to it. */
+  private Future<Void> restartOne(int node) {
+    log("t=%d ms: restarting node %d", stats.disrupt(), node);
+    balancer.markDown(node, true);
+    return fleet.stop(node)
+        .compose(v -> fleet.restart(node))
+        .compose(v -> {
+          balancer.markDown(node, false);
+          return allConnected(30_000);
+        });
+  }
+
+  /** Completes when every client is connected again, or after {@code maxMs} (never fails). */
+  private Future<Void> allConnected(long maxMs) {
+    Promise<Void> p = Promise.promise();
+    long deadline = System.nanoTime() + maxMs * 1_000_000;
+    vertx.setPeriodic(Timeline.PERIOD_MS, id -> {
+      if (stats.connected.get() >= o.clients || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        p.tryComplete();
+      }
+    });
+    return p.future();
+  }
+
+  /** True once every subscription has every publication; false after {@code --quiesce-s}. */
+  private Future<Boolean> quiesce(long[] finalSeq) {
+    Promise<Boolean> p = Promise.promise();
+    long deadline = System.nanoTime() + o.quiesceS * 1_000_000_000L;
+    vertx.setPeriodic(Timeline.PERIOD_MS, id -> tally(finalSeq).onSuccess(t -> {
+      boolean done = t.notReadyClients() == 0 && t.caughtUpSubs() == 2 * o.clients;
+      if (done || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        p.tryComplete(done);
+      }
+    }));
+    return p.future();
+  }
+
+  private Future<ClientShard.Tally> tally(long[] finalSeq) {
+    List<Future<ClientShard.Tally>> parts = shards.stream().map(s -> s.tally(finalSeq)).toList();
+    return Future.all(parts).map(cf -> parts.stream().map(Future::result).reduce(new ClientShard.Tally(0, 0, 0, 0), ClientShard.Tally::plus));
+  }
+
+  private Future<Void> delay(long ms) {
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(Math.max(1, ms), t -> p.complete());
+    return p.future();
+  }
+
+  private void close() {
+    List<Future<?>> closing = new ArrayList<>();
+    if (timeline != null) timeline.stop();
+    shards.forEach(s -> closing.add(s.close()));
+    if (publisher != null) closing.add(publisher.close());
+    if (balancer != null) closing.add(balancer.closeAsync());
+    try {
+      await(Future.join(closing).transform(ar -> fleet.close()).transform(ar -> vertx.close()), 60);
+    } catch (Exception e) {
+      System.err.println("warning: close: " + e);
+    }
+  }
+
+  /**
+   * Each client costs 4 descriptors in one JVM (client socket, balancer front and back, broker side),
+   * 2 without in-process nodes; fail up front rather than with "Too many open files" mid-reconnect.
+   */
+  private static void checkFileDescriptors(MassReconnectOptions o) {
+    if (!(java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix)) return;
+    long perClient = o.targets.isEmpty() ? 4 : 2;
+    long needed = perClient * o.clients + 600;
+    long max = unix.getMaxFileDescriptorCount();
+    if (needed > max) {
+      throw new IllegalArgumentException(String.format("--clients %d needs about %d file descriptors here (%d per client) but the limit is %d"
+          + " (ulimit -n); at most %d clients fit", o.clients, needed, perClient, max, (max - 600) / perClient));
+    }
+  }
+
+  private static void write(MassReconnectResult r, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("result.json"), r.toJson().encodePrettily() + "\n", StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("report.html"), HtmlReport.render(r), StandardCharsets.UTF_8);
+    log("wrote %s and %s", dir.resolve("result.json"), dir.resolve("report.html"));
+  }
+
+  private static <T> T await(Future<T> f, long seconds) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.println("[mass-reconnect] " + String.format(format, args));
+  }
+}

@@ -1,0 +1,40 @@
+package io.rebound.loadtest.reconnect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rebound.config.ClientOptions;
+import io.rebound.config.ConfigLoader;
+import org.junit.jupiter.api.Test;
+
+class MassReconnectOptionsTest {
+
+  @Test
+  void resumeIsOffByDefaultAndTheNodesConfigIsUnchanged() {
+    MassReconnectOptions o = MassReconnectOptions.parse(new String[] {"--clients", "10"});
+    assertFalse(o.resume);
+    assertFalse(BrokerFleet.config(o, 8000, "n").contains("client_resume"));
+  }
+
+  @Test
+  void resumeFlagSizesTheSessionBufferFromRateAndOutage() {
+    MassReconnectOptions o = MassReconnectOptions.parse(new String[] {"--clients", "4800", "--rate", "200", "--resume"});
+    assertTrue(o.resume);
+    assertEquals(60, o.resumeWindowS);
+    // 200/s, every 50th shared: ~4 messages/s per session, far below the broker default over a ~37.5 s outage bound.
+    assertEquals(ClientOptions.DEFAULT_RESUME_BUFFER_SIZE, o.effectiveResumeBufferSize());
+    // All on the shared channel at 2000/s: 2000/s × 37.5 s × 2.
+    MassReconnectOptions fast = MassReconnectOptions.parse(new String[] {"--rate", "2000", "--shared-every", "1", "--resume"});
+    assertEquals(150_000, fast.effectiveResumeBufferSize());
+    var config = ConfigLoader.parse(BrokerFleet.config(fast, 8000, "n")).client();
+    assertEquals(150_000, config.resumeBufferSize());
+    assertEquals(60_000, config.resumeWindow().toMillis());
+    assertTrue(config.queueMaxSize() >= 150_000 * 100, "the byte bound does not cut the buffer short");
+    MassReconnectOptions fixed = MassReconnectOptions.parse(new String[] {"--resume", "--resume-buffer", "7", "--resume-window-s", "5"});
+    assertEquals(7, fixed.effectiveResumeBufferSize());
+    assertEquals(5_000, ConfigLoader.parse(BrokerFleet.config(fixed, 8000, "n")).client().resumeWindow().toMillis());
+    assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--resume-buffer", "0"}));
+  }
+}
