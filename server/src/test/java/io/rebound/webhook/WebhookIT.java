@@ -172,6 +172,24 @@ class WebhookIT {
   }
 
   @Test
+  void aResumableSessionDisconnectsWhenItsWindowEndsNotWhenItsSocketDrops() {
+    startNode("");
+    RawClient c = RawClient.open(vertx, node.port());
+    clients.add(c);
+    JsonNode reply = c.call(1, "connect", "{\"token\":\"" + node.token("resumer") + "\",\"resume_window\":1500}");
+    String id = reply.path("connect").path("client").asText();
+    assertThat(reply.path("connect").path("session").isTextual()).as("resumable: %s", reply).isTrue();
+    backend.await("the connect", 1, e -> e.path("client").asText().equals(id), WAIT);
+
+    long droppedAt = System.currentTimeMillis();
+    c.close((short) 4000); // not a goodbye (1000): the session waits for a resume
+    JsonNode d = backend.await("the disconnect once the window is over", 1,
+        e -> e.path("client").asText().equals(id) && e.path("type").asText().equals("disconnect"), WAIT).get(0);
+    assertThat(d.path("time").asLong() - droppedAt).as("reported when the window ended, not when the socket dropped").isGreaterThanOrEqualTo(1500);
+    assertThat(backend.story(id)).containsExactly("connect", "disconnect");
+  }
+
+  @Test
   void aNodeThatShutsDownDeliversTheDisconnectsOfItsLastClients() {
     startNode("");
     List<String> ids = new ArrayList<>();
