@@ -3,24 +3,24 @@ package io.rebound;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.core.HazelcastInstance;
 import io.rebound.bus.Addresses;
-import io.rebound.engine.Broadcaster;
 import io.rebound.bus.EventBusBroadcaster;
-import io.rebound.engine.hazelcast.ClusterSafety;
-import io.rebound.engine.redis.RedisBroadcaster;
 import io.rebound.config.BrokerConfig;
 import io.rebound.config.Engine;
-import io.rebound.config.RedisOptions;
+import io.rebound.engine.Broadcaster;
 import io.rebound.engine.HistoryEngine;
-import io.rebound.engine.memory.MemoryHistory;
-import io.rebound.engine.hazelcast.HazelcastHistory;
-import io.rebound.engine.redis.RedisHistory;
-import io.rebound.engine.redis.RedisHistoryOptions;
-import io.rebound.engine.memory.MemoryPresence;
 import io.rebound.engine.PresenceStore;
-import io.rebound.engine.hazelcast.HazelcastPresence;
-import io.rebound.engine.memory.MemorySyncPositions;
 import io.rebound.engine.SyncPositionStore;
+import io.rebound.engine.hazelcast.ClusterSafety;
+import io.rebound.engine.hazelcast.HazelcastHistory;
+import io.rebound.engine.hazelcast.HazelcastPresence;
 import io.rebound.engine.hazelcast.HazelcastSyncPositions;
+import io.rebound.engine.memory.MemoryHistory;
+import io.rebound.engine.memory.MemoryPresence;
+import io.rebound.engine.memory.MemorySyncPositions;
+import io.rebound.engine.redis.RedisBroadcaster;
+import io.rebound.engine.redis.RedisConnections;
+import io.rebound.engine.redis.RedisHistory;
+import io.rebound.engine.redis.RedisPresence;
 import io.rebound.engine.redis.RedisSyncPositions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,12 +35,13 @@ import io.rebound.webhook.redis.RedisSessionLedger;
 
 /**
  * The storage and transport a node runs on, chosen by {@code engine} / {@code history_engine}:
- * memory (one node), Hazelcast (clustered event bus, replicated history and presence), Redis (history
- * and pub/sub in Redis, nodes need no Vert.x cluster). The sync position store always lives in the
- * history engine's store, so positions last as long as the history they point into.
+ * memory (one node), Hazelcast (clustered event bus, replicated history and presence), Redis (history,
+ * pub/sub and presence in Redis, nodes need no Vert.x cluster). The sync position store always lives in
+ * the history engine's store, so positions last as long as the history they point into. Every
+ * Redis-backed part shares the node's one {@link RedisConnections}.
  */
 record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcaster broadcaster, PresenceStore presence,
-    ClusterSafety cluster, Runnable onClose) {
+    ClusterSafety cluster, RedisConnections redis) {
 
   /**
    * A Vert.x instance for the config: clustered through Hazelcast for {@code engine: hazelcast}
@@ -56,30 +57,39 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     if (config.engine() == Engine.HAZELCAST && hz == null) {
       return Future.failedFuture(new IllegalStateException("engine hazelcast needs a clustered Vert.x instance"));
     }
+    boolean usesRedis = config.engine() == Engine.REDIS || config.historyEngine() == Engine.REDIS;
+    RedisConnections redis = usesRedis ? RedisConnections.create(vertx, config.redis()) : null;
     Future<Storage> storage = switch (config.historyEngine()) {
       case MEMORY -> Future.succeededFuture(new Storage(new MemoryHistory(config.limits().historyMemoryLimit()), new MemorySyncPositions()));
-      case REDIS -> RedisHistory.connect(vertx, redisOptions(config)).compose(h ->
-          RedisSyncPositions.connect(vertx, redisOptions(config))
-              .map(s -> new Storage(h, s))
-              .recover(e -> h.close().transform(ignored -> Future.failedFuture(e))));
+      case REDIS -> RedisHistory.connect(redis).compose(h -> RedisSyncPositions.connect(redis)
+          .map(s -> new Storage(h, s))
+          .recover(e -> h.close().transform(ignored -> Future.failedFuture(e))));
       case HAZELCAST -> Future.succeededFuture(
           new Storage(HazelcastHistory.create(hz, vertx), HazelcastSyncPositions.create(hz, vertx)));
     };
-    return storage.compose(st -> switch (config.engine()) {
+    Future<Engines> engines = storage.compose(st -> switch (config.engine()) {
       case MEMORY -> Future.succeededFuture(
-          new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, () -> {}));
-      case HAZELCAST -> {
-        HazelcastPresence presence = new HazelcastPresence(hz, vertx);
-        yield Future.succeededFuture(
-            new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), presence, new ClusterSafety(hz), presence::close));
-      }
-      // Redis pub/sub loses what is published while the subscriber connection is down: after every
-      // resubscription the edges re-read their channels from history (Hub.resync).
-      case REDIS -> RedisBroadcaster.start(vertx, redisOptions(config), RedisBroadcaster.DEFAULT_SHARDS)
-          .onSuccess(b -> b.onResubscribed(() -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))))
-          .map(b -> new Engines(st.history(), st.sync(), b, new MemoryPresence(), null, () -> {}))
+          new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, redis));
+      case HAZELCAST -> Future.succeededFuture(new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx),
+          new HazelcastPresence(hz, vertx), new ClusterSafety(hz), redis));
+      case REDIS -> redisFanoutAndPresence(vertx, redis)
+          .map(fp -> new Engines(st.history(), st.sync(), fp.broadcaster(), fp.presence(), null, redis))
           .recover(e -> st.close().transform(ignored -> Future.failedFuture(e)));
     });
+    return engines.recover(e -> (redis == null ? Future.<Void>succeededFuture() : redis.close())
+        .transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private record FanoutAndPresence(RedisBroadcaster broadcaster, RedisPresence presence) {}
+
+  private static Future<FanoutAndPresence> redisFanoutAndPresence(Vertx vertx, RedisConnections redis) {
+    // Redis pub/sub loses what is published while the subscriber connection is down: after every
+    // resubscription the edges re-read their channels from history (Hub.resync).
+    return RedisBroadcaster.start(redis, RedisBroadcaster.DEFAULT_SHARDS)
+        .onSuccess(b -> b.onResubscribed(() -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))))
+        .compose(b -> RedisPresence.start(redis, RedisPresence.DEFAULT_TTL)
+            .map(p -> new FanoutAndPresence(b, p))
+            .recover(e -> b.close().transform(ignored -> Future.failedFuture(e))));
   }
 
   /** The history engine and the sync position store kept beside it. */
@@ -94,11 +104,6 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     return manager instanceof HazelcastClusterManager hcm ? hcm.getHazelcastInstance() : null;
   }
 
-  static RedisHistoryOptions redisOptions(BrokerConfig config) {
-    RedisOptions r = config.redis();
-    return new RedisHistoryOptions(r.address(), r.connectTimeout(), r.commandTimeout(), r.poolSize(), RedisHistoryOptions.DEFAULT_KEY_PREFIX);
-  }
-
   /** Adds {@code cluster: {members, safe}} to a health answer when clustered. */
   Future<ObjectNode> describeCluster(Vertx vertx, ObjectNode health) {
     if (cluster == null) return Future.succeededFuture(health);
@@ -110,9 +115,13 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     });
   }
 
+  /** Presence first (a Redis store removes this node's members while its link is still open), the shared Redis connections last. */
   Future<Void> close() {
-    onClose.run();
-    return broadcaster.close().transform(ar -> history.close()).transform(ar -> syncPositions.close());
+    return presence.close()
+        .transform(ar -> broadcaster.close())
+        .transform(ar -> history.close())
+        .transform(ar -> syncPositions.close())
+        .transform(ar -> redis == null ? Future.<Void>succeededFuture() : redis.close());
   }
 
   /**

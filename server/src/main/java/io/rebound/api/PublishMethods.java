@@ -8,7 +8,6 @@ import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
 import io.rebound.channel.Channels;
 import io.rebound.codec.JsonLines;
-import io.rebound.codec.Pushes;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
 import io.rebound.core.AppendResult;
@@ -90,7 +89,7 @@ final class PublishMethods {
     if (!store) {
       if (idempotencyKey != null && !unstoredKeys.firstUse(name.channel() + "\u0000" + idempotencyKey)) return Future.succeededFuture(Replies.object());
       metrics.published();
-      broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), 0, "", Pushes.publication(name.channel(), pub)));
+      broadcaster.publish(FanoutMessage.publication(name.channel(), pub, ""));
       return Future.succeededFuture(Replies.object());
     }
     return history.append(name.channel(), pub, name.options().streamOptions(), idempotencyKey)
@@ -103,8 +102,7 @@ final class PublishMethods {
           // already delivered, so a publication that did go out is not shown twice.
           // (With engine: redis the fan-out goes through Redis pub/sub and comes back to this node's
           // edges too: local subscribers wait one Redis round trip, and every node sees one order.)
-          broadcaster.publish(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, name.channel(), pos.offset(), pos.epoch(),
-              Pushes.publication(name.channel(), pub.withOffset(pos.offset()))));
+          broadcaster.publish(FanoutMessage.publication(name.channel(), pub.withOffset(pos.offset()), pos.epoch()));
           return position(appended);
         });
   }

@@ -7,37 +7,27 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.HistoryResult;
 import io.rebound.core.Publication;
 import io.rebound.protocol.ErrorCode;
-import io.rebound.protocol.ProtocolException;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Map;
 
-/** Encodes command replies: {@code {"id":N,"<method>":{...}}} or {@code {"id":N,"error":{...}}}. */
+/**
+ * JSON tree helpers for the server API and the health endpoints: results as {@link ObjectNode}s,
+ * with publications and client infos in the same form clients get them ({@link JsonText}). The
+ * client protocol's replies are encoded by its {@link WireCodec}.
+ */
 public final class Replies {
 
   public static final ObjectMapper JSON = new ObjectMapper();
-  /** The server ping: an empty reply. */
-  public static final Buffer PING = Buffer.buffer("{}");
 
   private Replies() {}
 
   public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
-  }
-
-  public static Buffer ok(long id, String method, JsonNode result) {
-    ObjectNode reply = object();
-    reply.put("id", id);
-    reply.set(method, result == null ? object() : result);
-    return encode(reply);
-  }
-
-  public static Buffer error(long id, ProtocolException e) {
-    ObjectNode reply = object();
-    reply.put("id", id);
-    reply.set("error", errorNode(e.error(), e.getMessage()));
-    return encode(reply);
   }
 
   public static ObjectNode errorNode(ErrorCode code, String message) {
@@ -54,13 +44,13 @@ public final class Replies {
     StringBuilder sb = new StringBuilder(256);
     for (Publication p : pubs) {
       sb.setLength(0);
-      arr.addRawValue(new RawValue(Pushes.publicationBody(sb, p).toString()));
+      arr.addRawValue(new RawValue(JsonText.publication(sb, p).toString()));
     }
     return arr;
   }
 
   /** A history result: publications, epoch and top offset (all three always present, as in Centrifugo). */
-  public static ObjectNode historyResult(io.rebound.core.HistoryResult r) {
+  public static ObjectNode historyResult(HistoryResult r) {
     ObjectNode result = object();
     result.set("publications", publications(r.publications()));
     result.put("epoch", r.top().epoch());
@@ -69,10 +59,10 @@ public final class Replies {
   }
 
   /** A presence result: client id → client info. */
-  public static ObjectNode presenceResult(java.util.Map<String, io.rebound.core.ClientInfo> members) {
+  public static ObjectNode presenceResult(Map<String, ClientInfo> members) {
     ObjectNode result = object();
     ObjectNode out = result.putObject("presence");
-    members.forEach((client, info) -> out.putRawValue(client, new RawValue(Pushes.clientInfo(new StringBuilder(), info).toString())));
+    members.forEach((client, info) -> out.putRawValue(client, new RawValue(JsonText.clientInfo(new StringBuilder(), info).toString())));
     return result;
   }
 

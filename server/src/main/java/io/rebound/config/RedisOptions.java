@@ -1,10 +1,12 @@
 package io.rebound.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * How to reach Redis when it is the engine or the history engine.
+ * How to reach Redis when it is the engine or the history engine: the one options record of every
+ * Redis-backed part of a node (history, sync positions, fan-out, presence).
  *
  * @param address {@code redis_address}: a {@code redis://} or {@code rediss://} (TLS) URI
  * @param connectTimeout {@code redis_connect_timeout}
@@ -33,6 +35,34 @@ public record RedisOptions(String address, Duration connectTimeout, Duration com
       throw ConfigException.at("redis_command_timeout", "must be > 0");
     }
     if (poolSize <= 0) throw ConfigException.at("redis_pool_size", "must be > 0");
+  }
+
+  /** {@link #DEFAULTS} with another address. */
+  public static RedisOptions of(String address) {
+    return new RedisOptions(address, DEFAULTS.connectTimeout, DEFAULTS.commandTimeout, DEFAULTS.poolSize);
+  }
+
+  /** The address without its password, for logs and error messages. */
+  public String safeAddress() {
+    return redacted(address);
+  }
+
+  @Override
+  public String toString() {
+    return "RedisOptions[address=" + safeAddress() + ", connectTimeout=" + connectTimeout + ", commandTimeout="
+        + commandTimeout + ", poolSize=" + poolSize + "]";
+  }
+
+  static String redacted(String address) {
+    try {
+      URI uri = URI.create(address);
+      if (uri.getUserInfo() == null) return address;
+      return uri.getScheme() + "://***@" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+          + (uri.getPath() == null ? "" : uri.getPath());
+    } catch (IllegalArgumentException e) {
+      int at = address.lastIndexOf('@');
+      return at < 0 ? address : "redis://***" + address.substring(at);
+    }
   }
 
   /** Reads these options from {@code f}, whose allowed keys must include {@link #KEYS}. */

@@ -5,19 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.rebound.recovery.StreamCursor;
 
 /**
  * Puts one channel's publications back in offset order on this edge. Publications from different
  * publishers (nodes) may arrive out of order; one that comes ahead of a gap is held until the gap
- * closes, is filled from history, or is declared lost. Pure logic, event-loop confined.
+ * closes, is filled from history, or is declared lost. Where the channel stands is a {@link
+ * StreamCursor}, the same rule per-subscription delivery applies. Pure logic, event-loop confined.
  */
 final class ChannelOrder {
 
   /** The most publications held behind a gap before it is treated as unfillable. */
   static final int MAX_HELD = 1024;
 
-  private String epoch;
-  private long last = -1; // offset of the last publication released; -1 = no baseline yet
+  private StreamCursor released; // the last publication released; null = no baseline yet
   private final TreeMap<Long, FanoutMessage> held = new TreeMap<>();
 
   /** What {@link #offer} decided. */
@@ -27,25 +28,30 @@ final class ChannelOrder {
 
   Outcome offer(FanoutMessage msg) {
     if (msg.offset() == 0) return new Outcome(Verdict.RELEASED, List.of(msg)); // not stored: no order to keep
-    if (epoch != null && !epoch.equals(msg.epoch())) {
-      reset(msg);
-      return new Outcome(Verdict.EPOCH_CHANGED, List.of(msg));
-    }
-    if (last < 0) {
+    if (released == null) {
       reset(msg);
       return new Outcome(Verdict.RELEASED, List.of(msg));
     }
-    if (msg.offset() <= last || held.containsKey(msg.offset())) return new Outcome(Verdict.DUPLICATE, List.of());
-    if (msg.offset() == last + 1) {
-      List<FanoutMessage> out = new ArrayList<>(1 + held.size());
-      out.add(msg);
-      last = msg.offset();
-      drainContiguous(out);
-      return new Outcome(Verdict.RELEASED, out);
+    switch (released.accept(msg.offset(), msg.epoch())) {
+      case EPOCH -> {
+        reset(msg);
+        return new Outcome(Verdict.EPOCH_CHANGED, List.of(msg));
+      }
+      case DUPLICATE -> {
+        return new Outcome(Verdict.DUPLICATE, List.of());
+      }
+      case NEXT -> {
+        List<FanoutMessage> out = new ArrayList<>(1 + held.size());
+        out.add(msg);
+        drainContiguous(out);
+        return new Outcome(Verdict.RELEASED, out);
+      }
+      default -> { // GAP
+        if (held.putIfAbsent(msg.offset(), msg) != null) return new Outcome(Verdict.DUPLICATE, List.of());
+        if (held.size() > MAX_HELD) return new Outcome(Verdict.OVERFLOW, List.of());
+        return new Outcome(Verdict.HELD, List.of());
+      }
     }
-    held.put(msg.offset(), msg);
-    if (held.size() > MAX_HELD) return new Outcome(Verdict.OVERFLOW, List.of());
-    return new Outcome(Verdict.HELD, List.of());
   }
 
   boolean hasGap() {
@@ -53,11 +59,11 @@ final class ChannelOrder {
   }
 
   long lastReleased() {
-    return last;
+    return released == null ? -1 : released.offset();
   }
 
   String epoch() {
-    return epoch;
+    return released == null ? null : released.epoch();
   }
 
   /** Offsets missing before the first held publication: (last, firstHeld). */
@@ -72,16 +78,16 @@ final class ChannelOrder {
    */
   List<FanoutMessage> fill(List<FanoutMessage> fromHistory) {
     List<FanoutMessage> out = new ArrayList<>();
-    long expected = last;
+    StreamCursor expected = new StreamCursor(released.epoch(), released.offset());
     for (FanoutMessage m : fromHistory) {
-      if (m.offset() <= expected) continue;
-      if (m.offset() != expected + 1) break;
+      StreamCursor.Step step = expected.accept(m.offset(), m.epoch());
+      if (step == StreamCursor.Step.DUPLICATE) continue;
+      if (step != StreamCursor.Step.NEXT) break;
       out.add(m);
-      expected = m.offset();
-      if (held.containsKey(expected)) break;
+      if (held.containsKey(m.offset())) break;
     }
-    if (held.isEmpty() || expected + 1 < held.firstKey()) return null;
-    last = expected;
+    if (held.isEmpty() || expected.offset() + 1 < held.firstKey()) return null;
+    released = expected;
     drainContiguous(out);
     return out;
   }
@@ -92,9 +98,8 @@ final class ChannelOrder {
    * held for it instead of becoming the baseline. An existing baseline is never moved.
    */
   void seed(String epoch, long offset) {
-    if (last >= 0 || epoch == null || epoch.isEmpty()) return;
-    this.epoch = epoch;
-    this.last = offset;
+    if (released != null || epoch == null || epoch.isEmpty()) return;
+    released = new StreamCursor(epoch, offset);
   }
 
   /** What a fill from history achieved. */
@@ -110,30 +115,31 @@ final class ChannelOrder {
    * no longer holds what is missing.
    */
   Fill fill(List<FanoutMessage> fromHistory, long readFrom) {
-    List<FanoutMessage> released = fill(fromHistory);
-    if (released != null) return new Fill(FillStatus.FILLED, released);
-    return new Fill(last != readFrom ? FillStatus.STALE : FillStatus.LOST, List.of());
+    List<FanoutMessage> out = fill(fromHistory);
+    if (out != null) return new Fill(FillStatus.FILLED, out);
+    return new Fill(lastReleased() != readFrom ? FillStatus.STALE : FillStatus.LOST, List.of());
   }
 
   /** Forgets everything: the next publication becomes the new baseline. */
   void clear() {
-    epoch = null;
-    last = -1;
+    released = null;
     held.clear();
   }
 
   private void reset(FanoutMessage baseline) {
-    epoch = baseline.epoch();
-    last = baseline.offset();
+    released = new StreamCursor(baseline.epoch(), baseline.offset());
     held.clear();
   }
 
+  /** Moves every held publication that is now next (or already behind) out of the hold, releasing the next ones. */
   private void drainContiguous(List<FanoutMessage> out) {
-    while (!held.isEmpty() && held.firstKey() <= last + 1) {
+    while (!held.isEmpty()) {
+      StreamCursor.Step step = released.classify(held.firstKey(), released.epoch());
+      if (step == StreamCursor.Step.GAP) return;
       Map.Entry<Long, FanoutMessage> e = held.pollFirstEntry();
-      if (e.getKey() == last + 1) {
+      if (step == StreamCursor.Step.NEXT) {
+        released.accept(e.getKey(), released.epoch());
         out.add(e.getValue());
-        last = e.getKey();
       }
     }
   }

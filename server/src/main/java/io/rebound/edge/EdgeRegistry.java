@@ -1,22 +1,27 @@
 package io.rebound.edge;
 
 import io.rebound.core.NodeStats;
+import io.rebound.edge.session.ClientSession;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The node's edges, so node-wide questions (channels, connection counts) can be asked of each edge on
- * its own event loop instead of sharing its state across threads.
+ * its own event loop instead of sharing its state across threads, and the node's resumable sessions
+ * by id. Thread-safe: edges on every event loop use it.
  */
 public final class EdgeRegistry {
 
-  private final List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+  private final List<Edge> edges = new CopyOnWriteArrayList<>();
   /** Resumable sessions of this node by session id; each is touched only on its own edge's event loop. */
-  private final Map<String, ClientSession> resumable = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ClientSession> resumable = new ConcurrentHashMap<>();
 
   void addResumable(String sessionId, ClientSession session) {
     resumable.put(sessionId, session);
@@ -30,30 +35,30 @@ public final class EdgeRegistry {
     return sessionId == null ? null : resumable.get(sessionId);
   }
 
-  void register(EdgeVerticle edge) {
+  void register(Edge edge) {
     edges.add(edge);
   }
 
-  void unregister(EdgeVerticle edge) {
+  void unregister(Edge edge) {
     edges.remove(edge);
   }
 
-  /** Drains every edge of this node (see {@link EdgeVerticle#drain(long)}). */
+  /** Drains every edge of this node (see {@link Edge#drain(long)}). */
   public Future<Void> drain(long periodMs) {
     List<Future<Void>> all = new ArrayList<>();
-    for (EdgeVerticle e : edges) all.add(e.drain(periodMs));
+    for (Edge e : edges) all.add(e.drain(periodMs));
     return Future.join(all).mapEmpty();
   }
 
   public Future<NodeStats> collect() {
-    List<Future<EdgeVerticle.EdgeStats>> parts = new ArrayList<>();
-    for (EdgeVerticle e : edges) parts.add(e.stats());
+    List<Future<Edge.Stats>> parts = new ArrayList<>();
+    for (Edge e : edges) parts.add(e.stats());
     return Future.all(parts).map(all -> {
       int clients = 0, subscriptions = 0;
-      java.util.Set<String> users = new java.util.HashSet<>();
+      Set<String> users = new HashSet<>();
       Map<String, Integer> channels = new HashMap<>();
-      for (Future<EdgeVerticle.EdgeStats> f : parts) {
-        EdgeVerticle.EdgeStats s = f.result();
+      for (Future<Edge.Stats> f : parts) {
+        Edge.Stats s = f.result();
         clients += s.clients();
         users.addAll(s.users());
         s.channels().forEach((ch, n) -> channels.merge(ch, n, Integer::sum));

@@ -2,13 +2,15 @@ package io.rebound.edge;
 
 import io.rebound.auth.JwtVerifier;
 import io.rebound.config.BrokerConfig;
+import io.rebound.edge.session.ConnectionLimits;
+import io.rebound.edge.session.EdgeServices;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.SyncPositionStore;
 import io.rebound.webhook.LifecycleListener;
 import io.vertx.core.Vertx;
 
-/** Builds the services shared by a node's edges (the record itself stays package-private). */
+/** Builds the services shared by a node's edges. */
 public final class EdgeServicesFactory {
   private EdgeServicesFactory() {}
 

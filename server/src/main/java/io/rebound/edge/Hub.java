@@ -1,5 +1,8 @@
 package io.rebound.edge;
 
+import io.rebound.edge.session.ClientSession;
+import io.rebound.edge.session.EdgeServices;
+import io.rebound.edge.session.SessionHandlers;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
@@ -8,7 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.rebound.core.Publication;
 import io.rebound.core.StreamPosition;
-import io.rebound.codec.Pushes;
+import io.rebound.recovery.Continuity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -32,10 +35,12 @@ final class Hub {
   static final long READ_RETRY_WINDOW_MS = 10_000;
 
   private final EdgeServices services;
+  private final SessionHandlers sessions;
   private final Map<String, Channel> channels = new HashMap<>();
 
-  Hub(EdgeServices services) {
+  Hub(EdgeServices services, SessionHandlers sessions) {
     this.services = services;
+    this.sessions = sessions;
   }
 
   private static final class Channel {
@@ -87,7 +92,7 @@ final class Hub {
     Channel ch = channels.get(msg.channel());
     if (ch == null) return;
     if (msg.kind() != FanoutMessage.Kind.PUBLICATION) {
-      for (ClientSession s : ch.sessions()) s.onJoinLeave(msg);
+      for (ClientSession s : ch.sessions()) sessions.joinLeave(s, msg);
       return;
     }
     ChannelOrder.Outcome outcome = ch.order.offer(msg);
@@ -102,7 +107,7 @@ final class Hub {
   private void deliver(Channel ch, List<FanoutMessage> messages) {
     int delivered = 0;
     for (FanoutMessage m : messages) {
-      for (ClientSession s : ch.sessions()) if (s.onPublication(m)) delivered++;
+      for (ClientSession s : ch.sessions()) if (sessions.publication(s, m)) delivered++;
     }
     if (delivered > 0) services.metrics().delivered(delivered);
   }
@@ -119,18 +124,18 @@ final class Hub {
     long last = ch.order.lastReleased();
     int missing = (int) Math.min(Integer.MAX_VALUE, ch.order.firstHeld() - last - 1);
     ch.filling = true;
-    ClientSession any = ch.sessions()[0];
-    readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), missing), any.streamOptions(channel))
+    StreamPosition from = new StreamPosition(last, ch.order.epoch());
+    readRetrying(channel, HistoryQuery.since(from, missing), sessions.streamOptions(ch.sessions()[0], channel))
         .onComplete(ar -> {
           ch.filling = false;
           if (channels.get(channel) != ch || !ch.order.hasGap()) return;
-          if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
+          if (ar.failed() || !Continuity.epochMatches(from, ar.result().top())) {
             lostContinuity(channel, ch);
             return;
           }
           List<FanoutMessage> recovered = new ArrayList<>(ar.result().publications().size());
           for (Publication p : ar.result().publications()) {
-            recovered.add(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+            recovered.add(FanoutMessage.publication(channel, p, ar.result().top().epoch()));
           }
           ChannelOrder.Fill fill = ch.order.fill(recovered, last);
           switch (fill.status()) {
@@ -155,17 +160,17 @@ final class Hub {
       if (ch.order.lastReleased() < 0 || ch.filling) continue;
       String channel = e.getKey();
       ch.filling = true;
-      long last = ch.order.lastReleased();
-      readRetrying(channel, HistoryQuery.since(new StreamPosition(last, ch.order.epoch()), ChannelOrder.MAX_HELD), ch.sessions()[0].streamOptions(channel))
+      StreamPosition from = new StreamPosition(ch.order.lastReleased(), ch.order.epoch());
+      readRetrying(channel, HistoryQuery.since(from, ChannelOrder.MAX_HELD), sessions.streamOptions(ch.sessions()[0], channel))
           .onComplete(ar -> {
             ch.filling = false;
             if (channels.get(channel) != ch) return;
-            if (ar.failed() || !ar.result().top().epoch().equals(ch.order.epoch())) {
+            if (ar.failed() || !Continuity.epochMatches(from, ar.result().top())) {
               lostContinuity(channel, ch);
               return;
             }
             for (Publication p : ar.result().publications()) {
-              onFanout(new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, p.offset(), ch.order.epoch(), Pushes.publication(channel, p)));
+              onFanout(FanoutMessage.publication(channel, p, ar.result().top().epoch()));
             }
             if (ar.result().top().offset() > ch.order.lastReleased() && !ch.order.hasGap()) lostContinuity(channel, ch);
           });
@@ -197,6 +202,6 @@ final class Hub {
   /** The gap cannot be filled: every positioned subscriber must resubscribe and recover. */
   private void lostContinuity(String channel, Channel ch) {
     ch.order.clear();
-    for (ClientSession s : ch.sessions()) s.insufficientState(channel);
+    for (ClientSession s : ch.sessions()) sessions.insufficientState(s, channel);
   }
 }

@@ -37,6 +37,7 @@ public final class BrokerMetrics {
   private final Counter insufficientState = counter("rebound_insufficient_state_total", "Subscriptions told to resubscribe because continuity could not be proven");
   private final Counter resumes = counter("rebound_sessions_resumed_total", "Dropped sessions resumed on a new connection (docs/EXTENSIONS.md)");
   private final Counter resumesRefused = counter("rebound_session_resumes_refused_total", "Resume requests answered resumed:false (unknown session, window over, messages evicted)");
+  private final Counter resumeWindowsExpired = counter("rebound_session_resume_windows_expired_total", "Detached resumable sessions whose resume window ran out before a connection resumed them");
   private final Counter discontinuities = counter("rebound_discontinuities_total", "Discontinuity pushes sent to subscriptions that stayed attached");
   private final Counter malformed = counter("rebound_malformed_commands_total", "Client frames rejected as malformed");
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
@@ -117,6 +118,7 @@ public final class BrokerMetrics {
   public void insufficientState() { insufficientState.increment(); }
   public void resumed() { resumes.increment(); }
   public void resumeRefused() { resumesRefused.increment(); }
+  public void resumeWindowExpired() { resumeWindowsExpired.increment(); }
   public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
 

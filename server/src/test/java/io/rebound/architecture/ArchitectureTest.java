@@ -42,6 +42,20 @@ class ArchitectureTest {
   static final ArchRule edgeNeverImportsApi =
       noClasses().that().resideInAPackage("io.rebound.edge..").should().dependOnClassesThat().resideInAPackage("io.rebound.api..");
 
+  /** A session is driven through its Transport, so it runs without sockets (ClientSessionTest); only the edge's transports touch one. */
+  @ArchTest
+  static final ArchRule sessionsNeverTouchASocket = noClasses().that().resideInAPackage("io.rebound.edge.session..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.http..", "io.vertx.core.net..", "io.netty..");
+
+  /**
+   * The client protocol's model and wire formats know nothing of the server beyond the value types
+   * and the protocol facts, so a new format (Protobuf) is a codec, not edits in the edge.
+   */
+  @ArchTest
+  static final ArchRule wireCodecsStandAlone = classes().that().resideInAPackage("io.rebound.codec..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage("io.rebound.codec..", "io.rebound.core..", "io.rebound.protocol..",
+          "java..", "com.fasterxml.jackson..", "io.vertx.core.buffer..");
+
   @ArchTest
   static final ArchRule enginesNeverImportEdgeOrApi = noClasses().that().resideInAPackage("io.rebound.engine..")
       .should().dependOnClassesThat().resideInAnyPackage("io.rebound.edge..", "io.rebound.api..", "io.rebound.recovery..", "io.rebound.history..");

@@ -42,7 +42,14 @@ class SlowConsumerIT {
       System.gc();
       long heapBefore = rt.totalMemory() - rt.freeMemory();
       String payload = "x".repeat(PAYLOAD);
-      for (int b = 0; b < PUBLICATIONS / PER_BATCH; b++) node.http().publishBatch("feed:big", b * PER_BATCH, PER_BATCH, payload);
+      for (int b = 0; b < PUBLICATIONS / PER_BATCH; b++) {
+        node.http().publishBatch("feed:big", b * PER_BATCH, PER_BATCH, payload);
+        // A batch is ~1 MiB, the queue limit: published back to back, two batches could wait in the
+        // reading subscriber's queue at once on a loaded machine and close it as slow too (seen under
+        // the full suite). It reads each batch before the next; the stalled one still overflows.
+        fast.awaitCount("batch " + b + " at the fast subscriber", (b + 1) * PER_BATCH, n -> RawClient.isPush(n, "feed:big", "pub"),
+            Duration.ofSeconds(30));
+      }
 
       Await.until("slow consumer disconnect", Duration.ofSeconds(20),
           () -> node.http().metric("rebound_slow_consumer_disconnects_total") >= 1);

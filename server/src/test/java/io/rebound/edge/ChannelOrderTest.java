@@ -3,7 +3,7 @@ package io.rebound.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.engine.FanoutMessage;
-import io.vertx.core.buffer.Buffer;
+import io.rebound.core.Publication;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class ChannelOrderTest {
   private final ChannelOrder order = new ChannelOrder();
 
   private static FanoutMessage pub(long offset, String epoch) {
-    return new FanoutMessage(FanoutMessage.Kind.PUBLICATION, "ch", offset, epoch, Buffer.buffer("{\"o\":" + offset + "}"));
+    return FanoutMessage.publication("ch", new Publication(offset, "{\"o\":" + offset + "}", null, null), epoch);
   }
 
   private static FanoutMessage pub(long offset) {

@@ -48,7 +48,7 @@ public final class MassReconnect {
     System.setProperty("org.slf4j.simpleLogger.log.io.vertx.core.http.impl.HttpClientConnectionInternal", "error");
     // With --resume the broker logs session_detached + session_resumed (INFO) per client: 2 lines per client per
     // reload. The tool counts resumes and refusals itself; warnings and errors still show.
-    System.setProperty("org.slf4j.simpleLogger.log.io.rebound.edge.ClientSession", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.rebound.edge.session", "warn");
     if (List.of(args).contains("--help")) {
       System.out.print(MassReconnectOptions.usage());
       return;

@@ -55,12 +55,12 @@ public final class AdvanceSyncProcessor
 
   @Override
   public int getFactoryId() {
-    return HistorySerializerFactory.FACTORY_ID;
+    return EngineSerializerFactory.FACTORY_ID;
   }
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.SYNC_ADVANCE_PROCESSOR;
+    return EngineSerializerFactory.SYNC_ADVANCE_PROCESSOR;
   }
 
   @Override

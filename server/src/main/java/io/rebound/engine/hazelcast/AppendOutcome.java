@@ -30,12 +30,12 @@ public final class AppendOutcome implements IdentifiedDataSerializable {
 
   @Override
   public int getFactoryId() {
-    return HistorySerializerFactory.FACTORY_ID;
+    return EngineSerializerFactory.FACTORY_ID;
   }
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.APPEND_OUTCOME;
+    return EngineSerializerFactory.APPEND_OUTCOME;
   }
 
   @Override

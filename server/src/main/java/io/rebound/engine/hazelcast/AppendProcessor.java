@@ -40,7 +40,7 @@ public final class AppendProcessor extends StreamProcessor<AppendOutcome> {
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.APPEND_PROCESSOR;
+    return EngineSerializerFactory.APPEND_PROCESSOR;
   }
 
   @Override

@@ -52,7 +52,7 @@ public final class HazelcastHistory implements HistoryEngine {
 
   /**
    * An engine on {@code hz}, a running member whose serialization config contains
-   * {@link HistorySerializerFactory} (cluster.xml does; otherwise {@link HistorySerializerFactory#register}
+   * {@link EngineSerializerFactory} (cluster.xml does; otherwise {@link EngineSerializerFactory#register}
    * before the member starts). Several engines on one member share the same streams.
    */
   public static HazelcastHistory create(HazelcastInstance hz, Vertx vertx) {

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  * the entry's Hazelcast TTL is the position's TTL. Only asynchronous Hazelcast calls are made;
  * results are delivered on the caller's Vert.x context.
  *
- * <p>Thread-safe. Needs {@link HistorySerializerFactory} in the member's serialization config
+ * <p>Thread-safe. Needs {@link EngineSerializerFactory} in the member's serialization config
  * (cluster.xml has it).
  */
 public final class HazelcastSyncPositions implements SyncPositionStore {

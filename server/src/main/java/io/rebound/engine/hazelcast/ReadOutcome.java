@@ -41,12 +41,12 @@ public final class ReadOutcome implements IdentifiedDataSerializable {
 
   @Override
   public int getFactoryId() {
-    return HistorySerializerFactory.FACTORY_ID;
+    return EngineSerializerFactory.FACTORY_ID;
   }
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.READ_OUTCOME;
+    return EngineSerializerFactory.READ_OUTCOME;
   }
 
   @Override

@@ -41,7 +41,7 @@ public final class ReadProcessor extends StreamProcessor<ReadOutcome> {
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.READ_PROCESSOR;
+    return EngineSerializerFactory.READ_PROCESSOR;
   }
 
   @Override

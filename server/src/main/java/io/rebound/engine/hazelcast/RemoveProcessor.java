@@ -20,7 +20,7 @@ public final class RemoveProcessor extends StreamProcessor<Boolean> {
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.REMOVE_PROCESSOR;
+    return EngineSerializerFactory.REMOVE_PROCESSOR;
   }
 
   @Override

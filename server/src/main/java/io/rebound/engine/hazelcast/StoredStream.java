@@ -161,12 +161,12 @@ public final class StoredStream implements IdentifiedDataSerializable {
 
   @Override
   public int getFactoryId() {
-    return HistorySerializerFactory.FACTORY_ID;
+    return EngineSerializerFactory.FACTORY_ID;
   }
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.STORED_STREAM;
+    return EngineSerializerFactory.STORED_STREAM;
   }
 
   @Override

@@ -34,12 +34,12 @@ public final class StoredSyncPosition implements IdentifiedDataSerializable {
 
   @Override
   public int getFactoryId() {
-    return HistorySerializerFactory.FACTORY_ID;
+    return EngineSerializerFactory.FACTORY_ID;
   }
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.SYNC_POSITION;
+    return EngineSerializerFactory.SYNC_POSITION;
   }
 
   @Override

@@ -94,7 +94,7 @@ abstract class StreamProcessor<R> implements EntryProcessor<String, StoredStream
 
   @Override
   public int getFactoryId() {
-    return HistorySerializerFactory.FACTORY_ID;
+    return EngineSerializerFactory.FACTORY_ID;
   }
 
   @Override

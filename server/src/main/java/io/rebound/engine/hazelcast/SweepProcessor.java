@@ -21,7 +21,7 @@ public final class SweepProcessor extends StreamProcessor<Boolean> {
 
   @Override
   public int getClassId() {
-    return HistorySerializerFactory.SWEEP_PROCESSOR;
+    return EngineSerializerFactory.SWEEP_PROCESSOR;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.rebound.engine.redis;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.function.UnaryOperator;
  * crosses the network once per connection lifetime rather than on every call. Redis forgets cached
  * scripts on restart or SCRIPT FLUSH; a NOSCRIPT reply then loads it again and retries once.
  */
-public final class LuaScript {
+final class LuaScript {
 
   private final String name;
   private final String source;
@@ -31,7 +32,7 @@ public final class LuaScript {
   }
 
   /** Reads {@code lua/<name>.lua} from the classpath. Done once per class, at class initialisation. */
-  public static LuaScript fromResource(String name) {
+  static LuaScript fromResource(String name) {
     String path = "lua/" + name + ".lua";
     try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) throw new IllegalStateException("missing classpath resource " + path);
@@ -42,8 +43,13 @@ public final class LuaScript {
   }
 
   /** Puts the script into the server's cache (SCRIPT LOAD). */
-  public Future<Void> load(RedisLink link) {
-    return link.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).mapEmpty();
+  Future<Void> load(RedisLink link) {
+    return link.send(loadRequest()).mapEmpty();
+  }
+
+  /** Puts the script into the server's cache through a connection that is not yet a link's (in a link's onConnect). */
+  Future<Void> load(RedisConnection connection) {
+    return connection.send(loadRequest()).mapEmpty();
   }
 
   /**
@@ -51,11 +57,26 @@ public final class LuaScript {
    *
    * @param args called once per attempt: a request is not reused after it was sent
    */
-  public Future<Response> call(RedisLink link, String[] keys, UnaryOperator<Request> args) {
+  Future<Response> call(RedisLink link, String[] keys, UnaryOperator<Request> args) {
     return link.send(request(keys, args)).recover(e -> {
       if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) return Future.failedFuture(e);
       return load(link).compose(v -> link.send(request(keys, args)));
     });
+  }
+
+  /**
+   * Runs the script once, with no NOSCRIPT retry: one call is exactly one command, written in the
+   * order it was sent, so callers whose correctness depends on the order of their commands on a link
+   * (presence: a refresh must never overtake a later remove) can rely on it. Such callers load the
+   * script on every connection of the link ({@link #load(RedisConnection)} in its onConnect), so
+   * NOSCRIPT only comes back after a {@code SCRIPT FLUSH}, and then the call fails.
+   */
+  Future<Response> callOnce(RedisLink link, String[] keys, UnaryOperator<Request> args) {
+    return link.send(request(keys, args));
+  }
+
+  private Request loadRequest() {
+    return Request.cmd(Command.SCRIPT).arg("LOAD").arg(source);
   }
 
   private Request request(String[] keys, UnaryOperator<Request> args) {

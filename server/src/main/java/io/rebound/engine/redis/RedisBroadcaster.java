@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -37,35 +36,34 @@ public final class RedisBroadcaster implements Broadcaster {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(FanoutMessageCodec.NAME).setLocalOnly(true);
 
   private final Vertx vertx;
-  private final Redis client;
   private final String[] shardChannels;
   private final List<Runnable> resubscribed = new CopyOnWriteArrayList<>();
   private final AtomicInteger subscriptions = new AtomicInteger();
   private RedisLink publisher;
   private RedisLink subscriber;
 
-  private RedisBroadcaster(Vertx vertx, Redis client, String prefix, int shards) {
+  private RedisBroadcaster(Vertx vertx, String prefix, int shards) {
     this.vertx = vertx;
-    this.client = client;
     this.shardChannels = new String[shards];
     for (int i = 0; i < shards; i++) shardChannels[i] = prefix + ".fanout." + i;
   }
 
   /**
-   * Connects the publisher and the subscriber; completes once this node is subscribed to every shard
-   * channel. Fails when Redis cannot be reached now.
+   * Opens the publisher and the subscriber links of {@code redis}; completes once this node is
+   * subscribed to every shard channel. Messages go to the {@link Addresses#FANOUT} consumers of the
+   * connections' Vert.x instance. Fails with {@link RedisUnavailableException} when Redis cannot be
+   * reached now.
    */
-  public static Future<RedisBroadcaster> start(Vertx vertx, RedisHistoryOptions options, int shards) {
+  public static Future<RedisBroadcaster> start(RedisConnections redis, int shards) {
     if (shards <= 0) throw new IllegalArgumentException("shards must be > 0: " + shards);
-    EventBusBroadcaster.registerCodec(vertx);
-    Redis client = RedisClients.create(vertx, options, 2);
-    RedisBroadcaster broadcaster = new RedisBroadcaster(vertx, client, options.keyPrefix(), shards);
-    broadcaster.publisher = new RedisLink(vertx, client, options, "fanout-publisher", conn -> Future.succeededFuture());
-    broadcaster.subscriber = new RedisLink(vertx, client, options, "fanout-subscriber", broadcaster::subscribe);
+    EventBusBroadcaster.registerCodec(redis.vertx());
+    RedisBroadcaster broadcaster = new RedisBroadcaster(redis.vertx(), redis.keyPrefix(), shards);
+    broadcaster.publisher = redis.link("fanout-publisher");
+    broadcaster.subscriber = redis.link("fanout-subscriber", broadcaster::subscribe);
     return broadcaster.publisher.start()
         .compose(p -> broadcaster.subscriber.start())
         .map(s -> broadcaster)
-        .recover(e -> broadcaster.close().transform(ignored -> Future.failedFuture(e)));
+        .recover(e -> broadcaster.close().transform(ignored -> Future.failedFuture(redis.unavailable(e))));
   }
 
   /** The Redis channel that carries {@code channel}'s messages. */
@@ -93,11 +91,12 @@ public final class RedisBroadcaster implements Broadcaster {
     return subscriber != null && subscriber.isUp();
   }
 
+  /** Closes this broadcaster's two links; the shared {@link RedisConnections} stay open. */
   @Override
   public Future<Void> close() {
     if (publisher != null) publisher.close();
     if (subscriber != null) subscriber.close();
-    return client.close();
+    return Future.succeededFuture();
   }
 
   /** Runs on each new subscriber connection, before it counts as up. */

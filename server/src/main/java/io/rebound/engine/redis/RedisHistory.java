@@ -10,10 +10,8 @@ import io.rebound.engine.PublicationCodec;
 import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -25,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * points at the same Redis. Each append and each read is one Lua script, so it is atomic per channel
  * and costs one round trip (see {@code lua/history_append.lua} and {@code lua/history_read.lua} for
  * the data layout).
+ *
+ * <p>Its links come from the node's shared {@link RedisConnections}: {@code redis_pool_size} of them,
+ * used round-robin.
  *
  * <p>Failures: when Redis is unreachable or does not answer within the command timeout, operations
  * fail with {@link RedisUnavailableException} instead of waiting; the connections heal themselves
@@ -38,40 +39,36 @@ public final class RedisHistory implements HistoryEngine {
   private static final LuaScript APPEND = LuaScript.fromResource("history_append");
   private static final LuaScript READ = LuaScript.fromResource("history_read");
 
-  private final RedisHistoryOptions options;
-  private final Redis client;
+  private final RedisConnections redis;
   private final List<RedisLink> links;
   private final RedisKeys keys;
   private final AtomicInteger next = new AtomicInteger();
 
-  private RedisHistory(RedisHistoryOptions options, Redis client, List<RedisLink> links) {
-    this.options = options;
-    this.client = client;
+  private RedisHistory(RedisConnections redis, List<RedisLink> links) {
+    this.redis = redis;
     this.links = links;
-    this.keys = new RedisKeys(options.keyPrefix());
+    this.keys = new RedisKeys(redis.keyPrefix());
   }
 
   /**
-   * Opens {@code options.poolSize()} connections and loads the scripts. Fails with {@link
+   * Opens {@code redis_pool_size} links of {@code redis} and loads the scripts. Fails with {@link
    * RedisUnavailableException} when Redis cannot be reached at start: a node configured for Redis
    * should not come up pretending to have history.
    */
-  public static Future<RedisHistory> connect(Vertx vertx, RedisHistoryOptions options) {
-    Redis client = RedisClients.create(vertx, options, options.poolSize());
+  public static Future<RedisHistory> connect(RedisConnections redis) {
+    int size = redis.options().poolSize();
     List<RedisLink> links = new ArrayList<>();
     List<Future<RedisLink>> started = new ArrayList<>();
-    for (int i = 0; i < options.poolSize(); i++) {
-      RedisLink link = new RedisLink(vertx, client, options, "history#" + i, conn -> Future.succeededFuture());
+    for (int i = 0; i < size; i++) {
+      RedisLink link = redis.link("history#" + i);
       links.add(link);
       started.add(link.start().compose(l -> APPEND.load(l)).compose(v -> READ.load(link)).map(link));
     }
     return Future.all(started)
-        .<RedisHistory>map(all -> new RedisHistory(options, client, List.copyOf(links)))
+        .<RedisHistory>map(all -> new RedisHistory(redis, List.copyOf(links)))
         .recover(e -> {
           links.forEach(RedisLink::close);
-          client.close();
-          return Future.failedFuture(e instanceof RedisUnavailableException ? e
-              : new RedisUnavailableException("cannot connect to Redis at " + options.safeAddress() + ": " + e.getMessage(), e));
+          return Future.failedFuture(redis.unavailable(e));
         });
   }
 
@@ -113,15 +110,16 @@ public final class RedisHistory implements HistoryEngine {
     return link().send(Request.cmd(Command.DEL).arg(keys.publications(channel))).mapEmpty();
   }
 
+  /** Closes this engine's links; the shared {@link RedisConnections} stay open. */
   @Override
   public Future<Void> close() {
     links.forEach(RedisLink::close);
-    return client.close();
+    return Future.succeededFuture();
   }
 
   /** The address this engine talks to, without credentials. */
   public String address() {
-    return options.safeAddress();
+    return redis.address();
   }
 
   private static HistoryResult toResult(Response r) {

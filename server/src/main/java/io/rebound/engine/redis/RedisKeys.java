@@ -1,9 +1,10 @@
 package io.rebound.engine.redis;
 
 /**
- * Key names of channel streams. Every key of one channel carries the same Redis Cluster hash tag,
+ * Key names of a channel's data. Every key of one channel carries the same Redis Cluster hash tag,
  * so the scripts that touch them all run on one slot: {@code rebound:meta:{news}},
- * {@code rebound:pubs:{news}}, {@code rebound:idem:{news}:<key>}.
+ * {@code rebound:pubs:{news}}, {@code rebound:idem:{news}:<key>}, {@code rebound:presence:{news}},
+ * {@code rebound:presence-expiry:{news}}.
  *
  * <p>A channel that contains '}' (or is empty) cannot be its own hash tag: Redis would end the tag
  * early, or hash the whole key when the tag is empty, and split the channel's keys over slots. Such
@@ -27,6 +28,16 @@ public final class RedisKeys {
 
   String idempotency(String channel, String key) {
     return prefix + ":idem:" + tagged(channel) + ":" + key;
+  }
+
+  /** Hash: client id → encoded client info of the channel's present members. */
+  String presenceMembers(String channel) {
+    return prefix + ":presence:" + tagged(channel);
+  }
+
+  /** Sorted set: client id → when its presence expires (ms, Redis clock). */
+  String presenceExpiry(String channel) {
+    return prefix + ":presence-expiry:" + tagged(channel);
   }
 
   /**

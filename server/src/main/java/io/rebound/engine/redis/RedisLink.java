@@ -1,5 +1,6 @@
 package io.rebound.engine.redis;
 
+import io.rebound.config.RedisOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -14,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * One long-lived Redis connection that heals itself. Commands are pipelined on it, so replies come
- * back in the order the commands were sent.
+ * One long-lived Redis connection that heals itself, leased from the node's {@link RedisConnections}.
+ * Commands are pipelined on it, so replies come back in the order the commands were written (and
+ * commands sent from one thread are written in the order they were sent).
  *
  * <p>While the connection is up, {@link #send} forwards the command and fails it with {@link
  * RedisUnavailableException} if no reply arrives within the command timeout. While it is down,
@@ -26,15 +28,16 @@ import java.util.function.Function;
  * <p>Thread-safe: the current connection is published through an atomic reference; state changes
  * happen in the connection's callbacks.
  */
-public final class RedisLink {
+final class RedisLink {
 
   static final long MIN_BACKOFF_MS = 50;
   static final long MAX_BACKOFF_MS = 2_000;
   private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
 
+  private final RedisConnections owner;
   private final Vertx vertx;
   private final Redis client;
-  private final RedisHistoryOptions options;
+  private final RedisOptions options;
   private final String name;
   private final Function<RedisConnection, Future<?>> onConnect;
   private final AtomicReference<RedisConnection> current = new AtomicReference<>();
@@ -47,10 +50,11 @@ public final class RedisLink {
    * @param onConnect run on every new connection before it is used (e.g. SUBSCRIBE); when it fails the
    *     connection is dropped and retried
    */
-  public RedisLink(Vertx vertx, Redis client, RedisHistoryOptions options, String name, Function<RedisConnection, Future<?>> onConnect) {
-    this.vertx = vertx;
+  RedisLink(RedisConnections owner, Redis client, String name, Function<RedisConnection, Future<?>> onConnect) {
+    this.owner = owner;
+    this.vertx = owner.vertx();
     this.client = client;
-    this.options = options;
+    this.options = owner.options();
     this.name = name;
     this.onConnect = onConnect;
   }
@@ -89,12 +93,14 @@ public final class RedisLink {
   }
 
   /**
-   * Stops using and reconnecting the link. The socket itself is closed by the owner closing the
-   * {@link Redis} client: closing it here as well makes the client see the socket end twice.
+   * Stops using and reconnecting the link and closes its socket, which frees its place in the shared
+   * client's pool (the other parts' links stay open). Commands in flight fail.
    */
   public Future<Void> close() {
     closed = true;
-    current.set(null);
+    owner.forget(this);
+    RedisConnection conn = current.getAndSet(null);
+    if (conn != null) forceClose(conn);
     return Future.succeededFuture();
   }
 

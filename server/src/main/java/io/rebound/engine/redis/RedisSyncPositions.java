@@ -3,9 +3,7 @@ package io.rebound.engine.redis;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.SyncPositionStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
@@ -21,8 +19,8 @@ import java.util.Objects;
  * are percent-encoded, so the last ':' always ends the channel part and no two (channel, user) pairs
  * share a key. An advance is one Lua script ({@code lua/sync_advance.lua}): atomic, one round trip.
  *
- * <p>The store has its own client and one pipelined {@link RedisLink}, opened like the history's, so
- * it can be closed independently and never queues behind history reads. Failures are the history's:
+ * <p>The store has one pipelined {@link RedisLink} of its own from the node's {@link RedisConnections},
+ * so it can be closed independently and never queues behind history reads. Failures are the history's:
  * {@link RedisUnavailableException} at once while Redis is down or after the command timeout, and the
  * link heals itself.
  *
@@ -32,13 +30,11 @@ public final class RedisSyncPositions implements SyncPositionStore {
 
   private static final LuaScript ADVANCE = LuaScript.fromResource("sync_advance");
 
-  private final RedisHistoryOptions options;
-  private final Redis client;
+  private final RedisConnections redis;
   private final RedisLink link;
 
-  private RedisSyncPositions(RedisHistoryOptions options, Redis client, RedisLink link) {
-    this.options = options;
-    this.client = client;
+  private RedisSyncPositions(RedisConnections redis, RedisLink link) {
+    this.redis = redis;
     this.link = link;
   }
 
@@ -46,17 +42,14 @@ public final class RedisSyncPositions implements SyncPositionStore {
    * Opens the connection and loads the script. Fails with {@link RedisUnavailableException} when Redis
    * cannot be reached at start, as {@link io.rebound.engine.redis.RedisHistory#connect} does.
    */
-  public static Future<RedisSyncPositions> connect(Vertx vertx, RedisHistoryOptions options) {
-    Redis client = RedisClients.create(vertx, options, 1);
-    RedisLink link = new RedisLink(vertx, client, options, "sync", conn -> Future.succeededFuture());
+  public static Future<RedisSyncPositions> connect(RedisConnections redis) {
+    RedisLink link = redis.link("sync");
     return link.start()
         .compose(ADVANCE::load)
-        .<RedisSyncPositions>map(v -> new RedisSyncPositions(options, client, link))
+        .<RedisSyncPositions>map(v -> new RedisSyncPositions(redis, link))
         .recover(e -> {
           link.close();
-          client.close();
-          return Future.failedFuture(e instanceof RedisUnavailableException ? e
-              : new RedisUnavailableException("cannot connect to Redis at " + options.safeAddress() + ": " + e.getMessage(), e));
+          return Future.failedFuture(redis.unavailable(e));
         });
   }
 
@@ -80,20 +73,20 @@ public final class RedisSyncPositions implements SyncPositionStore {
         .mapEmpty();
   }
 
+  /** Closes this store's link; the shared {@link RedisConnections} stay open. */
   @Override
   public Future<Void> close() {
-    link.close();
-    return client.close();
+    return link.close();
   }
 
   /** The address this store talks to, without credentials. */
   public String address() {
-    return options.safeAddress();
+    return redis.address();
   }
 
   /** The key of one user's position in one channel. */
   String key(String channel, String user) {
-    return options.keyPrefix() + ":sync:" + RedisKeys.tagged(Objects.requireNonNull(channel, "channel")) + ":"
+    return redis.keyPrefix() + ":sync:" + RedisKeys.tagged(Objects.requireNonNull(channel, "channel")) + ":"
         + encodeUser(Objects.requireNonNull(user, "user"));
   }
 

@@ -1,13 +1,10 @@
 package io.rebound.engine.hazelcast;
 
+import static io.rebound.engine.hazelcast.WireRoundTrip.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.internal.serialization.InternalSerializationService;
-import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.ExtendedMapEntry;
 import io.rebound.core.StreamPosition;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,11 +13,8 @@ import org.junit.jupiter.api.Test;
  */
 class AdvanceSyncProcessorTest {
 
-  private final InternalSerializationService serialization = new DefaultSerializationServiceBuilder()
-      .addDataSerializableFactory(HistorySerializerFactory.FACTORY_ID, new HistorySerializerFactory()).build();
-
-  private final FakeEntry owner = new FakeEntry();
-  private final FakeEntry backup = new FakeEntry();
+  private final FakeMapEntry<String, StoredSyncPosition> owner = new FakeMapEntry<>("5:chan1:alice");
+  private final FakeMapEntry<String, StoredSyncPosition> backup = new FakeMapEntry<>("5:chan1:alice");
 
   private boolean run(long offset, String epoch, long ttlMs) {
     EntryProcessor<String, StoredSyncPosition, Boolean> onOwner = roundTrip(new AdvanceSyncProcessor(offset, epoch, ttlMs));
@@ -48,44 +42,8 @@ class AdvanceSyncProcessorTest {
     assertThat(back.toPosition()).isEqualTo(new StreamPosition(Long.MAX_VALUE, "é:}"));
   }
 
-  private static StreamPosition position(FakeEntry entry) {
+  private static StreamPosition position(FakeMapEntry<String, StoredSyncPosition> entry) {
     return entry.value == null ? null : entry.value.toPosition();
   }
 
-  private <T> T roundTrip(T object) {
-    return serialization.toObject(serialization.toData(object));
-  }
-
-  private static final class FakeEntry implements ExtendedMapEntry<String, StoredSyncPosition> {
-    StoredSyncPosition value;
-    long ttlMs = -1;
-
-    @Override
-    public String getKey() {
-      return "5:chan1:alice";
-    }
-
-    @Override
-    public StoredSyncPosition getValue() {
-      return value;
-    }
-
-    @Override
-    public StoredSyncPosition setValue(StoredSyncPosition v) {
-      StoredSyncPosition old = value;
-      value = v;
-      return old;
-    }
-
-    @Override
-    public StoredSyncPosition setValue(StoredSyncPosition v, long ttl, TimeUnit unit) {
-      ttlMs = unit.toMillis(ttl);
-      return setValue(v);
-    }
-
-    @Override
-    public StoredSyncPosition setValueWithoutChangingExpiryTime(StoredSyncPosition v) {
-      return setValue(v);
-    }
-  }
 }

@@ -11,7 +11,7 @@ import io.rebound.core.Publication;
 import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.testing.Await;
-import io.rebound.testing.HazelcastTestCluster;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster.Node;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -26,6 +26,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * History across member failure and concurrent writers on different members. Each test gets its own
@@ -36,19 +37,19 @@ class HazelcastHistoryFailoverIT {
   private static final StreamOptions OPTS = StreamOptions.of(1000, Duration.ofMinutes(10));
   private static final int PUBLICATIONS = 50;
 
-  private HazelcastTestCluster cluster;
+  /** An instance field: a cluster of its own for every test, since the tests kill a member. */
+  @RegisterExtension
+  final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
   private final List<HazelcastHistory> engines = new ArrayList<>();
 
   @BeforeEach
-  void startCluster() {
-    cluster = HazelcastTestCluster.start(3);
+  void startEngines() {
     for (Node node : cluster.nodes()) engines.add(HazelcastHistory.create(node.hz(), node.vertx()));
   }
 
   @AfterEach
-  void stopCluster() {
+  void stopEngines() {
     engines.forEach(HazelcastHistory::close);
-    if (cluster != null) cluster.close();
   }
 
   @Test

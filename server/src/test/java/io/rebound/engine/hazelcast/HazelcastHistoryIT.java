@@ -12,32 +12,23 @@ import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import com.hazelcast.map.IMap;
 import io.rebound.testing.Await;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The history contract against member 1 of a real three-member cluster, plus what only a cluster can
- * show: every member sees the same streams. The cluster starts once per class to keep the suite fast.
+ * show: every member sees the same streams. The cluster starts once per class ({@link HazelcastClusterExtension}) to keep the suite fast.
  */
 class HazelcastHistoryIT extends HistoryEngineContractTest {
 
-  private static HazelcastTestCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = HazelcastTestCluster.start(3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) cluster.close();
-  }
+  @RegisterExtension
+  static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
 
   @Override
   protected Future<HistoryEngine> newEngine(Vertx vertx) {

@@ -6,32 +6,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.cluster.Member;
 import io.rebound.core.StreamPosition;
 import io.rebound.testing.Await;
-import io.rebound.testing.HazelcastTestCluster;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster.Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sync positions across the hard loss of the member that owns them; its own cluster, since it kills one. */
 class HazelcastSyncFailoverIT {
 
   private static final Duration LONG = Duration.ofMinutes(10);
 
-  private HazelcastTestCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = HazelcastTestCluster.start(3);
-  }
-
-  @AfterEach
-  void stopCluster() {
-    if (cluster != null) cluster.close();
-  }
+  /** An instance field: a cluster of its own for every test, since the tests kill a member. */
+  @RegisterExtension
+  final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
 
   @Test
   void positionsSurviveATerminatedOwner() {

@@ -7,14 +7,14 @@ import com.hazelcast.config.MapConfig;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.SyncPositionStore;
 import io.rebound.engine.SyncPositionStoreContractTest;
+import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.HazelcastTestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sync position contract against member 1 of a real three-member cluster, plus what only a
@@ -23,17 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class HazelcastSyncPositionsIT extends SyncPositionStoreContractTest {
 
-  private static HazelcastTestCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = HazelcastTestCluster.start(3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) cluster.close();
-  }
+  @RegisterExtension
+  static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
 
   @Override
   protected Future<SyncPositionStore> newStore(Vertx vertx) {

@@ -1,16 +1,14 @@
 package io.rebound.engine.hazelcast;
 
+import static io.rebound.engine.hazelcast.WireRoundTrip.bytes;
+import static io.rebound.engine.hazelcast.WireRoundTrip.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.internal.serialization.InternalSerializationService;
-import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.ExtendedMapEntry;
 import io.rebound.core.Publication;
 import io.rebound.engine.PublicationCodec;
 import io.rebound.testing.Await;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,13 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 class StreamProcessorTest {
 
-  private final InternalSerializationService serialization = new DefaultSerializationServiceBuilder()
-      .addDataSerializableFactory(HistorySerializerFactory.FACTORY_ID, new HistorySerializerFactory()).build();
-
   /** A replicated entry: the owner's copy and the backup's copy, equal to start with. */
   private final class Replica {
-    final FakeEntry owner = new FakeEntry();
-    final FakeEntry backup = new FakeEntry();
+    final FakeMapEntry<String, StoredStream> owner = new FakeMapEntry<>("ch");
+    final FakeMapEntry<String, StoredStream> backup = new FakeMapEntry<>("ch");
 
     <R> R run(EntryProcessor<String, StoredStream, R> processor) {
       // Processors travel serialised; so does what the owner hands to the backup.
@@ -86,47 +81,5 @@ class StreamProcessorTest {
 
   private static AppendProcessor append(String data, int size, long ttlMs, String key) {
     return new AppendProcessor(PublicationCodec.encode(Publication.of(data)), size, ttlMs, ttlMs, key);
-  }
-
-  private <T> T roundTrip(T object) {
-    return serialization.toObject(serialization.toData(object));
-  }
-
-  private byte[] bytes(StoredStream stream) {
-    return stream == null ? new byte[0] : serialization.toData(stream).toByteArray();
-  }
-
-  /** A map entry as Hazelcast hands it to a processor, remembering the TTL it was stored with. */
-  private static final class FakeEntry implements ExtendedMapEntry<String, StoredStream> {
-    StoredStream value;
-    long ttlMs = -1;
-
-    @Override
-    public String getKey() {
-      return "ch";
-    }
-
-    @Override
-    public StoredStream getValue() {
-      return value;
-    }
-
-    @Override
-    public StoredStream setValue(StoredStream v) {
-      StoredStream old = value;
-      value = v;
-      return old;
-    }
-
-    @Override
-    public StoredStream setValue(StoredStream v, long ttl, TimeUnit unit) {
-      ttlMs = unit.toMillis(ttl);
-      return setValue(v);
-    }
-
-    @Override
-    public StoredStream setValueWithoutChangingExpiryTime(StoredStream v) {
-      return setValue(v);
-    }
   }
 }

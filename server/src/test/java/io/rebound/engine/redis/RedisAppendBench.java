@@ -1,5 +1,6 @@
 package io.rebound.engine.redis;
 
+import io.rebound.config.RedisOptions;
 import io.rebound.core.AppendResult;
 import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.memory.MemoryHistory;
@@ -29,8 +30,10 @@ public final class RedisAppendBench {
     int pool = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     Vertx vertx = Vertx.vertx();
     try (RedisServer redis = RedisServer.startVolatile()) {
-      RedisHistory history = RedisHistory.connect(vertx, new RedisHistoryOptions(redis.address(), null, null, pool, "bench"))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // Roomy timeouts: a cold JVM on a shared machine; this measures throughput, not failure detection.
+      RedisConnections connections = RedisConnections.create(vertx,
+          new RedisOptions(redis.address(), Duration.ofSeconds(5), Duration.ofSeconds(5), pool), "bench");
+      RedisHistory history = RedisHistory.connect(connections).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       MemoryHistory memory = new MemoryHistory();
       run(history, n / 5, k); // warm-up: JIT and the script cache
       run(memory, n / 5, k);

@@ -3,115 +3,67 @@ package io.rebound.engine.redis;
 import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rebound.bus.Addresses;
+import io.rebound.engine.BroadcasterContractTest;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.testing.Await;
-import io.rebound.testing.RedisServer;
+import io.rebound.testing.RedisExtension;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Two nodes (two Vert.x instances) fanning out through one real Redis. */
-class RedisBroadcasterIT {
+/**
+ * The broadcaster contract for the Redis engine: two nodes (two Vert.x instances that share nothing
+ * but a real Redis) fanning out through pub/sub, plus resubscription after Redis restarts.
+ */
+class RedisBroadcasterIT extends BroadcasterContractTest {
 
-  private static RedisServer redis;
-  private Vertx vertxA, vertxB;
-  private RedisBroadcaster nodeA, nodeB;
-  private final List<FanoutMessage> gotA = new CopyOnWriteArrayList<>();
-  private final List<FanoutMessage> gotB = new CopyOnWriteArrayList<>();
+  @RegisterExtension
+  static final RedisExtension redis = RedisExtension.inMemory();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.startVolatile();
-  }
+  private final List<RedisBroadcaster> broadcasters = new ArrayList<>();
 
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) redis.close();
-  }
-
-  @BeforeEach
-  void startNodes() {
-    RedisHistoryOptions options = new RedisHistoryOptions(redis.address(), Duration.ofSeconds(1), Duration.ofSeconds(2), 1, "it");
-    vertxA = Vertx.vertx();
-    vertxB = Vertx.vertx();
-    nodeA = result(RedisBroadcaster.start(vertxA, options, RedisBroadcaster.DEFAULT_SHARDS));
-    nodeB = result(RedisBroadcaster.start(vertxB, options, RedisBroadcaster.DEFAULT_SHARDS));
-    vertxA.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> gotA.add(m.body()));
-    vertxB.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> gotB.add(m.body()));
-  }
-
-  @AfterEach
-  void stopNodes() {
-    result(nodeA.close());
-    result(nodeB.close());
-    result(vertxA.close());
-    result(vertxB.close());
-  }
-
-  private static FanoutMessage message(String channel, long offset) {
-    // Binary frame bytes (not valid UTF-8) prove the payload crosses Redis untouched.
-    Buffer frame = Buffer.buffer(new byte[] {(byte) 0xff, 0, (byte) 0xfe, 10}).appendString("{\"n\":" + offset + "}");
-    return new FanoutMessage(FanoutMessage.Kind.PUBLICATION, channel, offset, "ep0ch", frame);
-  }
-
-  @Test
-  void aMessageReachesEveryNodeByteForByte() {
-    FanoutMessage sent = message("news", 7);
-    result(nodeA.publish(sent));
-    Await.until("both nodes received it", Duration.ofSeconds(10), () -> gotA.size() == 1 && gotB.size() == 1);
-    assertThat(gotA.get(0).encode().getBytes()).isEqualTo(sent.encode().getBytes());
-    assertThat(gotB.get(0).encode().getBytes()).isEqualTo(sent.encode().getBytes());
-  }
-
-  @Test
-  void oneChannelKeepsPublishOrder() {
-    int n = 1000;
-    for (int i = 1; i <= n; i++) {
-      nodeA.publish(message("ordered", i));
-      nodeA.publish(message("other-" + (i % 7), i)); // traffic on other shards in between
+  @Override
+  protected Future<List<BroadcastNode>> startNodes(Vertx testVertx) {
+    List<BroadcastNode> nodes = new ArrayList<>();
+    for (int n = 0; n < 2; n++) {
+      Vertx vertx = Vertx.vertx();
+      RedisConnections connections = TestConnections.to(redis, vertx);
+      RedisBroadcaster broadcaster = result(RedisBroadcaster.start(connections, RedisBroadcaster.DEFAULT_SHARDS));
+      broadcasters.add(broadcaster);
+      nodes.add(new BroadcastNode(vertx, broadcaster,
+          () -> broadcaster.close().transform(ar -> connections.close()).transform(ar -> vertx.close())));
     }
-    Await.until("all ordered messages arrived", Duration.ofSeconds(30),
-        () -> count(gotA, "ordered") == n && count(gotB, "ordered") == n);
-    for (List<FanoutMessage> got : List.of(gotA, gotB)) {
-      assertThat(got.stream().filter(m -> m.channel().equals("ordered")).map(FanoutMessage::offset).toList())
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, n).boxed().toList());
-    }
+    return Future.succeededFuture(nodes);
   }
 
   @Test
   void afterARedisRestartTheSubscriberResubscribesAndMessagesFlowAgain() {
+    RedisBroadcaster a = broadcasters.get(0), b = broadcasters.get(1);
     AtomicInteger resubA = new AtomicInteger(), resubB = new AtomicInteger();
-    nodeA.onResubscribed(resubA::incrementAndGet);
-    nodeB.onResubscribed(resubB::incrementAndGet);
+    a.onResubscribed(resubA::incrementAndGet);
+    b.onResubscribed(resubB::incrementAndGet);
 
-    redis.stop();
-    Await.until("subscribers noticed", Duration.ofSeconds(10), () -> !nodeA.isSubscribed() && !nodeB.isSubscribed());
-    redis.start();
+    redis.server().stop();
+    Await.until("subscribers noticed", Duration.ofSeconds(10), () -> !a.isSubscribed() && !b.isSubscribed());
+    redis.server().start();
     Await.until("both resubscribed", Duration.ofSeconds(30), () -> resubA.get() >= 1 && resubB.get() >= 1);
 
-    FanoutMessage sent = message("after-restart", 1);
+    String ch = channel();
+    FanoutMessage sent = publication(ch, 1, "e");
     Await.until("publisher reconnected", Duration.ofSeconds(30), () -> {
       try {
-        result(nodeB.publish(sent));
+        result(b.publish(sent));
         return true;
       } catch (AssertionError notYet) {
         return false;
       }
     });
-    Await.until("message delivered on both nodes", Duration.ofSeconds(10),
-        () -> count(gotA, "after-restart") >= 1 && count(gotB, "after-restart") >= 1);
-  }
-
-  private static long count(List<FanoutMessage> got, String channel) {
-    return got.stream().filter(m -> m.channel().equals(channel)).count();
+    awaitEveryInbox("the message on both nodes", ch, 1);
+    assertThat(inboxes).allSatisfy(inbox -> assertThat(on(inbox, ch)).isNotEmpty());
   }
 }

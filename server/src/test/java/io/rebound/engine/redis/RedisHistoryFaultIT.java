@@ -4,6 +4,7 @@ import static io.rebound.testing.Await.failure;
 import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rebound.config.RedisOptions;
 import io.rebound.core.AppendResult;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
@@ -11,6 +12,7 @@ import io.rebound.core.Publication;
 import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.testing.Await;
+import io.rebound.testing.RedisExtension;
 import io.rebound.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RedisHistory when Redis goes away, freezes, comes back, or comes back without its data. */
 class RedisHistoryFaultIT {
@@ -25,22 +28,30 @@ class RedisHistoryFaultIT {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
   private static final StreamOptions OPTS = StreamOptions.of(100, Duration.ofMinutes(10));
 
+  /** An instance field: a server of its own for every test, since the tests stop, freeze and empty it. */
+  @RegisterExtension
+  final RedisExtension redisServer = RedisExtension.appendOnly();
+
   private RedisServer redis;
   private Vertx vertx;
+  private RedisConnections connections;
   private RedisHistory history;
 
   @BeforeEach
   void start() {
-    redis = RedisServer.start(true);
+    redis = redisServer.server();
     vertx = Vertx.vertx();
-    history = result(RedisHistory.connect(vertx, new RedisHistoryOptions(redis.address(), Duration.ofSeconds(1), COMMAND_TIMEOUT, 2, "fault")));
+    // A roomy connect timeout: the first connect of a JVM on a loaded machine can take seconds, and
+    // nothing here measures connects (a stopped Redis fails at once, a frozen one by the command timeout).
+    connections = RedisConnections.create(vertx, new RedisOptions(redis.address(), Duration.ofSeconds(5), COMMAND_TIMEOUT, 2), "fault");
+    history = result(RedisHistory.connect(connections));
   }
 
   @AfterEach
   void stop() {
     if (history != null) result(history.close());
+    if (connections != null) result(connections.close());
     if (vertx != null) result(vertx.close());
-    if (redis != null) redis.close();
   }
 
   private Future<AppendResult> append() {

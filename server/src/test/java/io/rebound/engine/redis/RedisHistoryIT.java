@@ -1,32 +1,33 @@
 package io.rebound.engine.redis;
 
+import static io.rebound.testing.Await.result;
+
 import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.HistoryEngineContractTest;
-import io.rebound.testing.RedisServer;
+import io.rebound.testing.RedisExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The history contract, run against a real Redis. */
 class RedisHistoryIT extends HistoryEngineContractTest {
 
-  private static RedisServer redis;
+  @RegisterExtension
+  static final RedisExtension redis = RedisExtension.inMemory();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.startVolatile();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) redis.close();
-  }
+  private RedisConnections connections;
 
   @Override
   protected Future<HistoryEngine> newEngine(Vertx vertx) {
-    RedisHistoryOptions options = new RedisHistoryOptions(redis.address(), Duration.ofSeconds(2), Duration.ofSeconds(5), 4, "rebound");
-    return RedisHistory.connect(vertx, options).map(h -> h);
+    connections = TestConnections.to(redis, vertx);
+    return RedisHistory.connect(connections).map(h -> h);
+  }
+
+  @AfterEach
+  void closeEngineThenConnections() {
+    if (engine != null) result(engine.close());
+    engine = null;
+    if (connections != null) result(connections.close());
   }
 }

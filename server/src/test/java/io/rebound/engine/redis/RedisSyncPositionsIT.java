@@ -6,36 +6,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.SyncPositionStore;
 import io.rebound.engine.SyncPositionStoreContractTest;
-import io.rebound.testing.RedisServer;
+import io.rebound.testing.RedisExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sync position contract against a real Redis, plus survival of a Redis restart with its data. */
 class RedisSyncPositionsIT extends SyncPositionStoreContractTest {
 
-  private static RedisServer redis;
+  @RegisterExtension
+  static final RedisExtension redis = RedisExtension.appendOnly();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start(true);
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) redis.close();
-  }
-
-  private static RedisHistoryOptions options() {
-    return new RedisHistoryOptions(redis.address(), Duration.ofSeconds(2), Duration.ofSeconds(5), 4, "rebound");
-  }
+  private RedisConnections connections;
 
   @Override
   protected Future<SyncPositionStore> newStore(Vertx vertx) {
-    return RedisSyncPositions.connect(vertx, options()).map(s -> s);
+    connections = TestConnections.to(redis, vertx);
+    return RedisSyncPositions.connect(connections).map(s -> s);
+  }
+
+  @AfterEach
+  void closeStoreThenConnections() {
+    if (store != null) result(store.close());
+    store = null;
+    if (connections != null) result(connections.close());
   }
 
   @Test
@@ -53,9 +49,9 @@ class RedisSyncPositionsIT extends SyncPositionStoreContractTest {
     advance(ch, "alice", 42, "e1", LONG);
     result(store.close());
     store = null;
-    redis.stop();
-    redis.start();
-    SyncPositionStore reopened = result(RedisSyncPositions.connect(vertx, options()));
+    redis.server().stop();
+    redis.server().start();
+    SyncPositionStore reopened = result(RedisSyncPositions.connect(connections));
     try {
       assertThat(result(reopened.get(ch, "alice"))).isEqualTo(new StreamPosition(42, "e1"));
     } finally {

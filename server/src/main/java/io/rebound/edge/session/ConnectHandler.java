@@ -1,0 +1,136 @@
+package io.rebound.edge.session;
+
+import io.rebound.auth.ConnectClaims;
+import io.rebound.auth.TokenException;
+import io.rebound.bus.Errors;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
+import io.rebound.config.ClientOptions;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.Version;
+import io.rebound.protocol.Disconnect;
+import io.rebound.protocol.ErrorCode;
+import io.rebound.protocol.ProtocolException;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code connect} and {@code refresh}: the token, the connection's identity and limits, the
+ * server-side subscriptions of the token, and the connect reply. A connect that asks to resume a
+ * session is handed to {@link SessionResume}. Shared by an edge's sessions; event-loop confined.
+ */
+final class ConnectHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
+
+  private final SessionHandlers edge;
+
+  ConnectHandler(SessionHandlers edge) {
+    this.edge = edge;
+  }
+
+  void connect(ClientSession session, long id, Request.Connect request) {
+    if (session.state() != ClientSession.State.CONNECTING) {
+      session.badRequest("connect on a connected client");
+      return;
+    }
+    ConnectClaims claims = claims(session, id, request.token());
+    if (claims == null) return;
+    session.connectFlags(request.sync(), request.discontinuity());
+    Request.Resume resume = request.resume();
+    if (resume != null) {
+      ClientSession home = edge.host.resumable(resume.session());
+      if (home != null && home != session && resume.received() >= 0) {
+        edge.resume.ask(session, home, id, request, claims);
+        return;
+      }
+      edge.services.metrics().resumeRefused();
+      LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", session.transport().remote());
+    }
+    establish(session, id, request, claims, resume != null);
+  }
+
+  /** The connect token's claims; null when the connection was answered (109) or closed (3500, 3501). */
+  private ConnectClaims claims(ClientSession session, long id, String token) {
+    if (token == null || token.isEmpty()) {
+      if (options().allowAnonymousConnectWithoutToken()) return new ConnectClaims("", 0, null, List.of());
+      LOG.info("event=no_credentials remote={}", session.transport().remote());
+      session.close(Disconnect.BAD_REQUEST);
+      return null;
+    }
+    try {
+      return edge.services.verifier().verifyConnect(token, System.currentTimeMillis() / 1000);
+    } catch (TokenException e) {
+      if (e.kind() == TokenException.Kind.EXPIRED) {
+        session.replyError(id, ErrorCode.TOKEN_EXPIRED.exception()); // the SDK fetches a new token and reconnects
+        return null;
+      }
+      LOG.info("event=invalid_token remote={} reason=\"{}\"", session.transport().remote(), e.getMessage());
+      session.close(Disconnect.INVALID_TOKEN);
+      return null;
+    }
+  }
+
+  /** A new session: limits, identity, server-side subscriptions, then the connect reply. */
+  void establish(ClientSession session, long id, Request.Connect request, ConnectClaims claims, boolean resumeRefused) {
+    if (!edge.services.limits().tryUser(claims.user())) {
+      session.close(Disconnect.CONNECTION_LIMIT);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    ClientInfo info = new ClientInfo(claims.user(), UUID.randomUUID().toString(), claims.info(), null);
+    long window = Math.min(options().resumeWindow().toMillis(), Math.max(0, request.resumeWindow()));
+    SessionResume.Resumable resumable = window > 0 ? edge.resume.open(session, window, id) : null;
+    session.connected(info, claims.expiresAt(), resumable, now);
+    edge.subscriptions.serverSideSubscriptions(session, claims.channels(), request.subs()).onComplete(ar -> {
+      if (!session.active()) return;
+      if (ar.failed()) {
+        ProtocolException e = Errors.toProtocol(ar.cause());
+        session.replyError(id, e);
+        session.close(e.error().temporary ? Disconnect.INTERNAL : new Disconnect(Disconnect.BAD_REQUEST.code(), e.getMessage()));
+        return;
+      }
+      session.sendConnectReply(id, result(session, now / 1000).withOutcome(resumeRefused ? Boolean.FALSE : null, null, ar.result()));
+      edge.subscriptions.activateAll(session);
+    });
+  }
+
+  /** The connect result: identity, expiry, resume window, ping interval and whether pongs are expected. */
+  Result.Connect result(ClientSession session, long nowSec) {
+    long ping = options().pingInterval().toMillis();
+    SessionResume.Resumable resumable = session.resumable;
+    return new Result.Connect(session.clientId(), Version.SERVER, Result.ttl(session.expiresAt(), nowSec),
+        resumable == null ? null : resumable.id, resumable == null ? 0 : resumable.windowMs,
+        ping > 0 ? Long.valueOf(options().pingInterval().toSeconds()) : null, ping > 0 && options().pongTimeout().toMillis() > 0, null, null, null);
+  }
+
+  void refresh(ClientSession session, long id, Request.Refresh request) {
+    String token = request.token();
+    if (token == null || token.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
+    long nowSec = System.currentTimeMillis() / 1000;
+    Long ttl;
+    try {
+      ConnectClaims claims = edge.services.verifier().verifyConnect(token, nowSec);
+      if (!claims.user().equals(session.user())) {
+        session.close(Disconnect.INVALID_TOKEN);
+        return;
+      }
+      session.expireAt(claims.expiresAt());
+      ttl = Result.ttl(claims.expiresAt(), nowSec);
+    } catch (TokenException e) {
+      if (e.kind() != TokenException.Kind.EXPIRED) {
+        session.close(Disconnect.INVALID_TOKEN);
+        return;
+      }
+      // Expired refresh token: the connection keeps its old expiry and will be closed with 3005 unless refreshed.
+      ttl = 0L;
+    }
+    session.reply(id, new Result.Refresh(session.clientId(), Version.SERVER, ttl));
+  }
+
+  private ClientOptions options() {
+    return edge.services.config().client();
+  }
+}

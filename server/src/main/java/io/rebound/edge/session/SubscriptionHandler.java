@@ -1,0 +1,308 @@
+package io.rebound.edge.session;
+
+import io.rebound.auth.SubscribeClaims;
+import io.rebound.auth.TokenException;
+import io.rebound.bus.Errors;
+import io.rebound.channel.ChannelName;
+import io.rebound.channel.Channels;
+import io.rebound.codec.Push;
+import io.rebound.codec.Request;
+import io.rebound.codec.Result;
+import io.rebound.config.ChannelOptions;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.StreamPosition;
+import io.rebound.engine.FanoutMessage;
+import io.rebound.protocol.Disconnect;
+import io.rebound.protocol.ErrorCode;
+import io.rebound.protocol.ProtocolException;
+import io.rebound.protocol.UnsubscribeCode;
+import io.rebound.recovery.RecoveryRequest;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Subscribe, unsubscribe and sub_refresh, client-side and server-side (connection token {@code
+ * channels}, or the server API). The subscription joins the hub <em>before</em> the stream position
+ * is read, so publications made during the read are buffered and merged after the replayed ones:
+ * nothing falls between the recovery read and the live stream. Shared by an edge's sessions;
+ * event-loop confined.
+ */
+final class SubscriptionHandler {
+
+  private final SessionHandlers edge;
+
+  SubscriptionHandler(SessionHandlers edge) {
+    this.edge = edge;
+  }
+
+  void subscribe(SessionContext session, long id, Request.Subscribe request) {
+    String channel = request.channel();
+    if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
+    if (session.subscription(channel) != null) throw ErrorCode.ALREADY_SUBSCRIBED.exception();
+    int limit = session.options().channelLimit();
+    if (limit > 0 && session.subscriptionCount() >= limit) throw ErrorCode.LIMIT_EXCEEDED.exception();
+    ChannelName name = resolve(channel);
+    ChannelOptions opts = name.options();
+
+    String chanInfo = null, data = null;
+    long expiresAt = 0;
+    String token = request.token();
+    if (token != null && !token.isEmpty()) {
+      SubscribeClaims claims;
+      try {
+        claims = edge.services.verifier().verifySubscribe(token, System.currentTimeMillis() / 1000);
+      } catch (TokenException e) {
+        throw (e.kind() == TokenException.Kind.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.PERMISSION_DENIED).exception();
+      }
+      if (!claims.channel().equals(channel) || !claims.user().equals(session.user())
+          || (claims.client() != null && !claims.client().equals(session.clientId()))) {
+        session.close(Disconnect.INVALID_TOKEN);
+        return;
+      }
+      chanInfo = claims.info();
+      data = claims.data();
+      expiresAt = claims.expiresAt();
+    } else if (!mayDirectlySubscribe(session, name, opts)) {
+      throw ErrorCode.PERMISSION_DENIED.exception();
+    }
+
+    boolean history = opts.historyEnabled();
+    boolean historyAccess = opts.allowHistoryForClient() || opts.allowHistoryForSubscriber();
+    boolean recoverable = history && (opts.forceRecovery() || ((opts.allowRecovery() || historyAccess) && request.recoverable()));
+    boolean positioned = history && (recoverable || opts.forcePositioning() || ((opts.allowPositioning() || historyAccess) && request.positioned()));
+    boolean pushJoinLeave = opts.joinLeave() && (opts.forcePushJoinLeave() || request.joinLeave());
+    StreamPosition since = recoverable && request.recover() ? new StreamPosition(Math.max(0, request.offset()), request.epoch()) : null;
+
+    ClientInfo info = new ClientInfo(session.user(), session.clientId(), session.info().connInfo(), chanInfo);
+    Subscription sub = new Subscription(name, false, positioned, recoverable, pushJoinLeave, userSync(session, opts), info);
+    sub.expiresAt(expiresAt);
+    String subscribeData = data;
+    start(session, sub, since).onComplete(ar -> {
+      if (session.subscription(channel) != sub || !session.active()) return;
+      if (ar.failed()) {
+        drop(session, sub);
+        session.replyError(id, Errors.toProtocol(ar.cause()));
+        return;
+      }
+      session.reply(id, ar.result().withToken(subscribeData, Result.ttl(sub.expiresAt(), System.currentTimeMillis() / 1000)));
+      activate(session, sub);
+    });
+  }
+
+  private static boolean userSync(SessionContext session, ChannelOptions opts) {
+    return opts.userSync() && !session.anonymous();
+  }
+
+  private static boolean mayDirectlySubscribe(SessionContext session, ChannelName name, ChannelOptions opts) {
+    if (name.isPrivate()) return false; // '$' channels always need a subscription token
+    if (name.allowedUsers() != null) return name.userAllowed(session.user());
+    return opts.allowSubscribeForClient() && (!session.anonymous() || opts.allowSubscribeForAnonymous());
+  }
+
+  /**
+   * Subscribes the connection to its token's channels (plus positions the SDK sends in {@code
+   * connect.subs}); completes with each channel's subscribe result for the connect reply. The
+   * subscriptions stay buffering until {@link #activateAll} runs after that reply is written.
+   */
+  Future<Map<String, Result.Subscribe>> serverSideSubscriptions(SessionContext session, List<String> channels,
+      Map<String, Request.SubPosition> recoverFrom) {
+    if (channels.isEmpty()) return Future.succeededFuture(Map.of());
+    List<Future<Result.Subscribe>> results = new ArrayList<>();
+    for (String channel : channels) {
+      ChannelName name;
+      try {
+        name = resolve(channel);
+      } catch (ProtocolException e) {
+        return Future.failedFuture(e);
+      }
+      results.add(serverSide(session, name, recoverFrom.get(channel)));
+    }
+    return Future.all(results).map(all -> {
+      Map<String, Result.Subscribe> out = new LinkedHashMap<>();
+      for (int i = 0; i < channels.size(); i++) out.put(channels.get(i), results.get(i).result());
+      return out;
+    });
+  }
+
+  /** A server-side subscription added at runtime by the server API: announced with a subscribe push. */
+  void serverSubscribeNow(SessionContext session, String channel) {
+    if (session.subscription(channel) != null) return;
+    ChannelName name;
+    try {
+      name = resolve(channel);
+    } catch (ProtocolException e) {
+      return;
+    }
+    serverSide(session, name, null).onComplete(ar -> {
+      Subscription sub = session.subscription(channel);
+      if (sub == null || !session.active()) return;
+      if (ar.failed()) {
+        drop(session, sub);
+        return;
+      }
+      session.push(new Push.Subscribe(channel, ar.result()));
+      activate(session, sub);
+    });
+  }
+
+  private Future<Result.Subscribe> serverSide(SessionContext session, ChannelName name, Request.SubPosition position) {
+    ChannelOptions opts = name.options();
+    boolean recoverable = opts.historyEnabled() && opts.forceRecovery();
+    boolean positioned = opts.historyEnabled() && (recoverable || opts.forcePositioning());
+    StreamPosition since = null;
+    if (recoverable && position != null && position.recover()) since = new StreamPosition(Math.max(0, position.offset()), position.epoch());
+    Subscription sub = new Subscription(name, true, positioned, recoverable, opts.joinLeave(), userSync(session, opts), session.info());
+    return start(session, sub, since);
+  }
+
+  /** Registers {@code sub} (buffering) and reads its stream position; completes with the subscribe result. */
+  private Future<Result.Subscribe> start(SessionContext session, Subscription sub, StreamPosition since) {
+    session.addSubscription(sub);
+    edge.services.metrics().subscribed();
+    if (!sub.positioned()) return Future.succeededFuture(Result.Subscribe.PLAIN);
+    ChannelOptions opts = sub.options();
+    if (sub.userSync() && since == null && session.wantsSync()) return UserSync.firstBatch(session, edge.services, sub);
+    RecoveryRequest request = new RecoveryRequest(sub.name(), since, opts.streamOptions(), session.options().recoveryMaxPublicationLimit());
+    return edge.services.recover(request).map(r -> {
+      // Recovered ⇒ the replay ends at the top; not recovered ⇒ the client restarts at the top.
+      sub.attach(r.top());
+      // A recovery position sent by the client acknowledges everything up to it; a client that opted
+      // out of the sync says it has the state up to now (it loaded it elsewhere).
+      // (in the top's epoch: a recovered position is in it, even when the client named no epoch)
+      if (sub.userSync() && since != null && r.recovered()) session.acknowledge(sub, new StreamPosition(since.offset(), r.top().epoch()));
+      else if (sub.userSync() && since == null && !r.top().epoch().isEmpty()) session.acknowledge(sub, r.top());
+      boolean recovering = since != null;
+      long offset = r.recovered() ? since.offset() : r.top().offset();
+      return new Result.Subscribe(sub.recoverable(), true, r.top().epoch(), offset, recovering, recovering && r.recovered(),
+          recovering ? r.publications() : List.of(), null, null);
+    });
+  }
+
+  /**
+   * The subscribe reply is written: release the buffered live publications (or, for a user sync
+   * with more backlog, start pacing it), then announce presence.
+   */
+  void activate(SessionContext session, Subscription sub) {
+    edge.services.lifecycle().subscribed(session.user(), session.clientId(), sub.name());
+    if (sub.syncing()) {
+      UserSync sync = new UserSync(session, edge, sub);
+      sub.startSync(sync);
+      sync.start();
+    } else if (!releaseBuffered(session, sub)) {
+      return;
+    }
+    if (sub.userSync()) session.probePing();
+    ChannelOptions opts = sub.options();
+    if (opts.presence()) edge.services.presence().add(sub.name(), sub.info());
+    if (opts.joinLeave()) {
+      edge.host.broadcaster().publish(FanoutMessage.join(sub.name(), sub.info()));
+    }
+  }
+
+  /**
+   * Goes live: the publications buffered while the subscription was being (re)established are
+   * delivered after what was replayed, deduplicated by offset. False when the subscription ended
+   * on the way (its buffer overflowed, or a delivery found continuity lost).
+   */
+  boolean releaseBuffered(SessionContext session, Subscription sub) {
+    Subscription.Backlog backlog = sub.goLive();
+    if (sub.positioned()) {
+      StreamPosition at = sub.position();
+      edge.host.position(sub.name(), at.epoch(), at.offset());
+    }
+    if (backlog.overflowed()) {
+      edge.continuity.insufficientState(session, sub.name());
+      return false;
+    }
+    int n = 0;
+    for (FanoutMessage m : backlog.buffered()) {
+      if (session.subscription(sub.name()) != sub) return false;
+      if (edge.continuity.deliver(session, sub, m)) n++;
+    }
+    if (n > 0) edge.services.metrics().delivered(n);
+    return session.subscription(sub.name()) == sub;
+  }
+
+  /** After the connect reply: the server-side subscriptions go live. */
+  void activateAll(SessionContext session) {
+    for (Subscription sub : session.subscriptions()) {
+      if (!sub.live() && session.active()) activate(session, sub);
+    }
+  }
+
+  void unsubscribe(SessionContext session, long id, Request.Unsubscribe request) {
+    String channel = request.channel();
+    if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
+    Subscription sub = session.subscription(channel);
+    if (sub != null) drop(session, sub);
+    session.reply(id, Result.Empty.UNSUBSCRIBE);
+  }
+
+  /** Server API unsubscribe: final for the client (code 2000). */
+  void serverUnsubscribe(SessionContext session, String channel) {
+    Subscription sub = session.subscription(channel);
+    if (sub == null) return;
+    drop(session, sub);
+    session.push(new Push.Unsubscribe(channel, UnsubscribeCode.SERVER, "server unsubscribe"));
+  }
+
+  void subRefresh(SessionContext session, long id, Request.SubRefresh request) {
+    String channel = request.channel();
+    String token = request.token();
+    if (channel == null || token == null || token.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
+    Subscription sub = session.subscription(channel);
+    if (sub == null) throw ErrorCode.PERMISSION_DENIED.exception("not subscribed");
+    long nowSec = System.currentTimeMillis() / 1000;
+    Long ttl;
+    try {
+      SubscribeClaims claims = edge.services.verifier().verifySubscribe(token, nowSec);
+      if (!claims.channel().equals(channel) || !claims.user().equals(session.user())) {
+        session.close(Disconnect.INVALID_TOKEN);
+        return;
+      }
+      sub.expiresAt(claims.expiresAt());
+      ttl = Result.ttl(claims.expiresAt(), nowSec);
+    } catch (TokenException e) {
+      if (e.kind() != TokenException.Kind.EXPIRED) {
+        session.close(Disconnect.INVALID_TOKEN);
+        return;
+      }
+      ttl = 0L;
+    }
+    session.reply(id, new Result.SubRefresh(ttl));
+  }
+
+  /** Subscriptions whose token expired and was not refreshed within the grace period end (2501 / 3006). */
+  void expireSubscriptions(SessionContext session, long nowSec, long grace) {
+    for (Subscription sub : session.subscriptions()) {
+      if (sub.expiresAt() <= 0 || nowSec <= sub.expiresAt() + grace) continue;
+      if (sub.serverSide()) {
+        session.close(Disconnect.SUBSCRIPTION_EXPIRED);
+        return;
+      }
+      drop(session, sub);
+      session.push(new Push.Unsubscribe(sub.name(), UnsubscribeCode.EXPIRED, "subscription expired"));
+    }
+  }
+
+  /** Removes {@code sub} from the session, the hub and presence, announcing the leave. */
+  void drop(SessionContext session, Subscription sub) {
+    if (!session.removeSubscription(sub)) return;
+    edge.services.lifecycle().unsubscribed(session.user(), session.clientId(), sub.name()); // ignored unless it was subscribed
+    sub.cancelSync();
+    edge.services.metrics().unsubscribed();
+    if (!sub.live()) return;
+    ChannelOptions opts = sub.options();
+    if (opts.presence()) edge.services.presence().remove(sub.name(), session.clientId());
+    if (opts.joinLeave()) {
+      edge.host.broadcaster().publish(FanoutMessage.leave(sub.name(), sub.info()));
+    }
+  }
+
+  private ChannelName resolve(String channel) {
+    return Channels.resolve(channel, edge.services.config());
+  }
+}

@@ -1,0 +1,63 @@
+package io.rebound.edge.transport;
+
+import io.rebound.protocol.Disconnect;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One client connection as a session sees it from its own event loop: somewhere to write frames, a
+ * way to close, and a source of inbound events. A session never touches the socket itself, so it
+ * can be driven in a test by a fake connection, and a resumed session can keep its home event loop
+ * while its new socket lives on another one.
+ *
+ * <p>A {@code Transport} is a <em>view</em> of a connection from one session event loop: {@link
+ * #movedTo} gives another view of the same connection for another loop (session resume). Writes,
+ * closes and {@link #bind} may be called only on the view's session loop; the implementation hops
+ * to the connection's own loop when the two differ and brings completions back.
+ */
+public interface Transport {
+
+  /** No close code: the connection is open, or it ended without a close frame. */
+  int NO_CLOSE_CODE = -1;
+  /** The close code of a client that said goodbye (WebSocket 1000, normal closure). */
+  int GOODBYE = 1000;
+
+  /** A connection's inbound events, delivered on the session event loop of the view it was bound with. */
+  interface Inbound {
+    void onText(Transport from, String text);
+
+    void onBinary(Transport from, Buffer data);
+
+    /** The connection is gone (closed by either side, or lost). */
+    void onClosed(Transport from);
+
+    /** An inbound message exceeded the size limit; the connection should be closed with 1009. */
+    void onOversized(Transport from);
+
+    /** Any other error of the connection (logged; the close that usually follows arrives as {@link #onClosed}). */
+    void onError(Transport from, Throwable cause);
+  }
+
+  /** Writes one frame; {@code done} runs on the session's event loop once the write completed or failed. */
+  void write(Buffer frame, Runnable done);
+
+  /** Closes the connection with {@code reason} (its code and text as the close frame), unless already closed. */
+  void close(Disconnect reason);
+
+  boolean isClosed();
+
+  /** The close code the client sent (1000 is a goodbye), or {@link #NO_CLOSE_CODE}. */
+  int closeCode();
+
+  /** The peer's address, for logs. */
+  String remote();
+
+  /**
+   * From now on the connection's inbound events go to {@code inbound}, on this view's session event
+   * loop, with this view as {@code from}. Call on the connection's own event loop, while it is open.
+   */
+  void bind(Inbound inbound);
+
+  /** The same connection seen from {@code sessionContext}: its writes complete there, and {@link #bind} delivers there. */
+  Transport movedTo(Context sessionContext);
+}

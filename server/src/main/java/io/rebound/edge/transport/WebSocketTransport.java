@@ -1,0 +1,119 @@
+package io.rebound.edge.transport;
+
+import io.rebound.protocol.Disconnect;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+
+/**
+ * A {@link Transport} over a Vert.x {@link ServerWebSocket}. Usually the socket lives on the
+ * session's own event loop and writes go straight to it. A resumed session keeps its home edge (its
+ * subscriptions, order and timers stay where they are), but the new socket may have been accepted by
+ * another edge: then every write and close is handed to the socket's event loop (the server runs in
+ * strict thread mode, a socket is only touched from its own thread) and completions, like inbound
+ * frames, come back to the session's loop.
+ *
+ * <p>Frames are written as {@link WebSocketFrameImpl} over the buffer's own {@code ByteBuf}: bytes
+ * shared by many subscribers are not copied per connection (Vert.x internals, pinned by {@code
+ * OutboundFramingTest} and the end-to-end tests).
+ */
+public final class WebSocketTransport implements Transport {
+
+  private final ServerWebSocket ws;
+  private final Context socketContext;
+  private final Context sessionContext;
+  private final WebSocketFrameType frameType;
+
+  /** A view of {@code ws} from its own event loop; {@code binary} selects binary frames (else text). */
+  public WebSocketTransport(ServerWebSocket ws, Context socketContext, boolean binary) {
+    this(ws, socketContext, socketContext, binary ? WebSocketFrameType.BINARY : WebSocketFrameType.TEXT);
+  }
+
+  private WebSocketTransport(ServerWebSocket ws, Context socketContext, Context sessionContext, WebSocketFrameType frameType) {
+    this.ws = ws;
+    this.socketContext = socketContext;
+    this.sessionContext = sessionContext;
+    this.frameType = frameType;
+  }
+
+  private boolean local() {
+    return socketContext == sessionContext;
+  }
+
+  @Override
+  public void write(Buffer frame, Runnable done) {
+    if (local()) {
+      ws.writeFrame(frame(frame)).onComplete(ar -> done.run());
+      return;
+    }
+    socketContext.runOnContext(v -> ws.writeFrame(frame(frame)).onComplete(ar -> sessionContext.runOnContext(x -> done.run())));
+  }
+
+  @Override
+  public void close(Disconnect reason) {
+    if (local()) {
+      if (!ws.isClosed()) ws.close((short) reason.code(), reason.reason());
+      return;
+    }
+    socketContext.runOnContext(v -> {
+      if (!ws.isClosed()) ws.close((short) reason.code(), reason.reason());
+    });
+  }
+
+  @Override
+  public boolean isClosed() {
+    return ws.isClosed();
+  }
+
+  @Override
+  public int closeCode() {
+    Short code = ws.closeStatusCode();
+    return code == null ? NO_CLOSE_CODE : code;
+  }
+
+  @Override
+  public String remote() {
+    return String.valueOf(ws.remoteAddress());
+  }
+
+  @Override
+  public void bind(Inbound inbound) {
+    if (local()) {
+      ws.textMessageHandler(text -> inbound.onText(this, text));
+      ws.binaryMessageHandler(data -> inbound.onBinary(this, data));
+      ws.exceptionHandler(e -> onError(inbound, e));
+      ws.closeHandler(v -> inbound.onClosed(this));
+      return;
+    }
+    ws.textMessageHandler(text -> sessionContext.runOnContext(v -> inbound.onText(this, text)));
+    ws.binaryMessageHandler(data -> sessionContext.runOnContext(v -> inbound.onBinary(this, data)));
+    ws.exceptionHandler(e -> sessionContext.runOnContext(v -> onError(inbound, e)));
+    ws.closeHandler(v -> sessionContext.runOnContext(x -> inbound.onClosed(this)));
+  }
+
+  @Override
+  public Transport movedTo(Context sessionContext) {
+    return new WebSocketTransport(ws, socketContext, sessionContext, frameType);
+  }
+
+  // Vert.x neither sends a close frame for an oversized frame (the connection just drops: 1006) nor
+  // closes on an oversized fragmented message; both are answered with 1009, as Centrifugo does.
+  private void onError(Inbound inbound, Throwable e) {
+    if (tooBig(e)) inbound.onOversized(this);
+    else inbound.onError(this, e);
+  }
+
+  private static boolean tooBig(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException c) return c.closeStatus() != null && c.closeStatus().code() == Disconnect.MESSAGE_TOO_BIG.code();
+    return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
+  }
+
+  // A frame over the buffer's own ByteBuf: bytes shared by many subscribers are not copied per connection.
+  private WebSocketFrameImpl frame(Buffer message) {
+    return new WebSocketFrameImpl(frameType, ((BufferInternal) message).getByteBuf(), true);
+  }
+}

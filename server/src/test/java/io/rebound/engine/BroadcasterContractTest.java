@@ -1,0 +1,215 @@
+package io.rebound.engine;
+
+import static io.rebound.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.bus.Addresses;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.Publication;
+import io.rebound.testing.Await;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The contract every {@link Broadcaster} must meet (see its Javadoc), checked the way edges use it:
+ * every node has {@link #CONSUMERS_PER_NODE} consumers on {@link Addresses#FANOUT} (registered as
+ * {@code EdgeVerticle} does), and every node publishes. Each implementation's test class extends this
+ * one and supplies {@link #startNodes(Vertx)}: one node for the single-node event bus, several for a
+ * cluster or Redis. Nothing here knows which implementation runs.
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class BroadcasterContractTest {
+
+  /** Like the several edge verticles of one node. */
+  protected static final int CONSUMERS_PER_NODE = 2;
+  protected static final Duration DELIVERY = Duration.ofSeconds(30);
+
+  /** One node: its Vert.x, its broadcaster, and how to stop what the test started for it. */
+  public record BroadcastNode(Vertx vertx, Broadcaster broadcaster, Supplier<Future<Void>> stop) {}
+
+  /** What one consumer received, in arrival order. */
+  public record Inbox(int node, List<FanoutMessage> messages) {}
+
+  protected List<BroadcastNode> nodes;
+  protected final List<Inbox> inboxes = new ArrayList<>();
+  private final List<MessageConsumer<FanoutMessage>> consumers = new ArrayList<>();
+
+  /** The nodes, ready to publish; called once per test. {@code vertx} is the test's own instance. */
+  protected abstract Future<List<BroadcastNode>> startNodes(Vertx vertx);
+
+  @BeforeEach
+  void startNodesAndConsumers(Vertx vertx) {
+    nodes = result(startNodes(vertx), 60);
+    List<Future<Void>> registered = new ArrayList<>();
+    for (int n = 0; n < nodes.size(); n++) {
+      for (int c = 0; c < CONSUMERS_PER_NODE; c++) {
+        Inbox inbox = new Inbox(n, new CopyOnWriteArrayList<>());
+        MessageConsumer<FanoutMessage> consumer =
+            nodes.get(n).vertx().eventBus().consumer(Addresses.FANOUT, m -> inbox.messages().add(m.body()));
+        consumers.add(consumer);
+        inboxes.add(inbox);
+        // A clustered registration completes once every node knows it.
+        registered.add(consumer.completion());
+      }
+    }
+    result(Future.all(registered), 30);
+    // A clustered publisher learns of a new remote consumer asynchronously, after the registration
+    // completed: probe until every node's messages reach every consumer (edges register once at
+    // start; tests register for each test, so they wait for it).
+    String probe = "probe:" + UUID.randomUUID();
+    Await.until("every node's messages reach every consumer", DELIVERY, () -> {
+      for (int n = 0; n < nodes.size(); n++) {
+        nodes.get(n).broadcaster().publish(FanoutMessage.publication(probe, Publication.of("{}"), "node-" + n));
+      }
+      return inboxes.stream().allMatch(inbox -> IntStream.range(0, nodes.size())
+          .allMatch(n -> on(inbox, probe).stream().anyMatch(m -> m.epoch().equals("node-" + n))));
+    });
+  }
+
+  @AfterEach
+  void stopNodes() {
+    for (MessageConsumer<FanoutMessage> consumer : consumers) result(consumer.unregister().recover(e -> Future.succeededFuture()));
+    if (nodes != null) for (BroadcastNode node : nodes) result(node.stop().get(), 30);
+  }
+
+  /** Channel names unique per test, so implementations with shared state need no cleanup. */
+  protected static String channel() {
+    return "fanout:" + UUID.randomUUID();
+  }
+
+  protected static FanoutMessage publication(String channel, long offset, String epoch) {
+    return FanoutMessage.publication(channel, new Publication(offset, "{\"offset\":" + offset + "}", null, null), epoch);
+  }
+
+  /**
+   * Publishes {@code messages} one after another from one context of {@code node}, as the node's API
+   * verticle does; completes when every publish has.
+   */
+  protected static Future<Void> publishInOrder(BroadcastNode node, List<FanoutMessage> messages) {
+    Context context = node.vertx().getOrCreateContext();
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Void>> published = new ArrayList<>(messages.size());
+      for (FanoutMessage m : messages) published.add(node.broadcaster().publish(m));
+      Future.all(published).<Void>mapEmpty().onComplete(done);
+    });
+    return done.future();
+  }
+
+  protected static List<FanoutMessage> on(Inbox inbox, String channel) {
+    return inbox.messages().stream().filter(m -> m.channel().equals(channel)).toList();
+  }
+
+  protected void awaitEveryInbox(String what, String channel, int count) {
+    try {
+      Await.until(what, DELIVERY, () -> inboxes.stream().allMatch(i -> on(i, channel).size() >= count));
+    } catch (AssertionError timedOut) {
+      List<Integer> got = inboxes.stream().map(i -> on(i, channel).size()).toList();
+      throw new AssertionError(timedOut.getMessage() + ": " + count + " wanted, consumers got " + got, timedOut);
+    }
+  }
+
+  @Test
+  void everyConsumerOnEveryNodeGetsEachMessageOnce() {
+    String ch = channel();
+    int perNode = 20;
+    List<Future<Void>> published = new ArrayList<>();
+    for (int n = 0; n < nodes.size(); n++) {
+      List<FanoutMessage> batch = new ArrayList<>();
+      for (int i = 1; i <= perNode; i++) batch.add(publication(ch, i, "node-" + n));
+      published.add(publishInOrder(nodes.get(n), batch));
+    }
+    result(Future.all(published), 30);
+    int total = perNode * nodes.size();
+    awaitEveryInbox("every message on every consumer", ch, total);
+    // A last message per publisher behind the rest of the channel: once it is in, a duplicate of an
+    // earlier one would have arrived before it (order per publisher and channel).
+    String end = "end";
+    for (int n = 0; n < nodes.size(); n++) result(publishInOrder(nodes.get(n), List.of(publication(ch, perNode + 1, end + n))));
+    awaitEveryInbox("the last messages", ch, total + nodes.size());
+    for (Inbox inbox : inboxes) {
+      List<String> seen = on(inbox, ch).stream().map(m -> m.epoch() + "/" + m.offset()).toList();
+      assertThat(seen).as("consumer on node %d", inbox.node()).doesNotHaveDuplicates().hasSize(total + nodes.size());
+    }
+  }
+
+  @Test
+  void messagesOfOnePublisherOnOneChannelArriveInPublishOrder() {
+    String ordered = channel();
+    int n = 500;
+    List<Future<Void>> published = new ArrayList<>();
+    for (int p = 0; p < nodes.size(); p++) {
+      List<FanoutMessage> batch = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        batch.add(publication(ordered, i, "publisher-" + p));
+        batch.add(publication(ordered + "-other-" + (i % 7), i, "publisher-" + p)); // other channels in between
+      }
+      published.add(publishInOrder(nodes.get(p), batch));
+    }
+    result(Future.all(published), 60);
+    awaitEveryInbox("every ordered message", ordered, n * nodes.size());
+    List<Long> expected = LongStream.rangeClosed(1, n).boxed().toList();
+    for (Inbox inbox : inboxes) {
+      for (int p = 0; p < nodes.size(); p++) {
+        String publisher = "publisher-" + p;
+        assertThat(on(inbox, ordered).stream().filter(m -> m.epoch().equals(publisher)).map(FanoutMessage::offset).toList())
+            .as("from %s on a consumer of node %d", publisher, inbox.node()).containsExactlyElementsOf(expected);
+      }
+    }
+  }
+
+  @Test
+  void everyKindArrivesExactlyAsSent() {
+    String ch = channel();
+    ClientInfo who = new ClientInfo("user-é", "client-1", "{\"conn\":\"😀\"}", null);
+    List<FanoutMessage> sent = List.of(
+        FanoutMessage.join(ch, who),
+        FanoutMessage.publication(ch, new Publication(7, "{\"x\":\"é\"}", who, Map.of("k", "v")), "ep0ch"),
+        FanoutMessage.publication(ch, Publication.of("{}"), ""),
+        FanoutMessage.leave(ch, who),
+        FanoutMessage.publication(ch, new Publication(Long.MAX_VALUE, "[1,2]", null, null), "é😀"));
+    result(publishInOrder(nodes.get(nodes.size() - 1), sent));
+    awaitEveryInbox("every kind", ch, sent.size());
+    for (Inbox inbox : inboxes) {
+      List<FanoutMessage> got = on(inbox, ch);
+      assertThat(got).as("node %d", inbox.node()).containsExactlyElementsOf(sent); // value equality: every field
+      for (int i = 0; i < sent.size(); i++) {
+        assertThat(got.get(i).encode().getBytes()).as("message %d on node %d", i, inbox.node()).isEqualTo(sent.get(i).encode().getBytes());
+      }
+    }
+  }
+
+  @Test
+  void aLargePublicationArrivesWhole() {
+    String ch = channel();
+    StringBuilder big = new StringBuilder(1 << 20).append("{\"blob\":\"");
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (big.length() < (1 << 20)) big.append((char) ('a' + random.nextInt(26)));
+    String data = big.append("\"}").toString();
+    FanoutMessage sent = FanoutMessage.publication(ch, new Publication(1, data, null, null), "e");
+    result(publishInOrder(nodes.get(0), List.of(sent)));
+    awaitEveryInbox("the large publication", ch, 1);
+    for (Inbox inbox : inboxes) {
+      FanoutMessage got = on(inbox, ch).get(0);
+      assertThat(got.publication().data()).as("node %d", inbox.node()).isEqualTo(data);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.rebound.engine.hazelcast;
+
+import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.engine.BroadcasterContractTest;
+import io.rebound.testing.HazelcastClusterExtension;
+import io.rebound.testing.HazelcastTestCluster;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The broadcaster contract for the Hazelcast engine: fan-out over the clustered event bus of three nodes. */
+class HazelcastBroadcasterIT extends BroadcasterContractTest {
+
+  @RegisterExtension
+  static final HazelcastClusterExtension cluster = HazelcastClusterExtension.of(3);
+
+  @Override
+  protected Future<List<BroadcastNode>> startNodes(Vertx vertx) {
+    List<BroadcastNode> nodes = new ArrayList<>();
+    for (HazelcastTestCluster.Node node : cluster.nodes()) {
+      EventBusBroadcaster.registerCodec(node.vertx());
+      nodes.add(new BroadcastNode(node.vertx(), new EventBusBroadcaster(node.vertx()), Future::succeededFuture));
+    }
+    return Future.succeededFuture(nodes);
+  }
+}
