@@ -30,6 +30,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.rebound.webhook.SessionLedger;
+import io.rebound.webhook.hazelcast.HazelcastSessionLedger;
+import io.rebound.webhook.redis.RedisSessionLedger;
 
 /**
  * The storage and transport a node runs on, chosen by {@code engine} / {@code history_engine}:
@@ -126,5 +129,17 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
         .transform(ar -> history.close())
         .transform(ar -> syncPositions.close())
         .transform(ar -> redis == null ? Future.<Void>succeededFuture() : redis.close());
+  }
+
+  /**
+   * Where the webhook session records of a node outlive it, by engine: a Hazelcast map per member, a
+   * Redis hash per node with a heartbeat, or nowhere (memory: one node).
+   */
+  static SessionLedger webhookLedger(BrokerConfig config, Vertx vertx) {
+    return switch (config.engine()) {
+      case HAZELCAST -> new HazelcastSessionLedger(hazelcast(vertx));
+      case REDIS -> new RedisSessionLedger(config.redis(), config.webhooks().nodeTtl());
+      case MEMORY -> SessionLedger.NONE;
+    };
   }
 }

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param limits node-wide limits: history memory, publication size, batch length
  * @param admin the {@code admin*} options of the admin web page
  * @param tokens the other {@code token_*} options and the separate subscription token configuration
+ * @param webhooks the {@code webhook_*} lifecycle webhook options
  */
 public record BrokerConfig(
     int port,
@@ -43,7 +44,8 @@ public record BrokerConfig(
     ClientOptions client,
     LimitOptions limits,
     AdminOptions admin,
-    TokenOptions tokens) {
+    TokenOptions tokens,
+    WebhookOptions webhooks) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -71,6 +73,7 @@ public record BrokerConfig(
     limits.checkAgainst(client);
     admin = admin == null ? AdminOptions.DISABLED : admin;
     tokens = tokens == null ? TokenOptions.DEFAULTS : tokens;
+    webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -124,7 +127,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks);
   }
 
   /** How connection tokens are checked: {@code token_hmac_secret_key} and the other {@code token_*} options. */

@@ -7,6 +7,7 @@ import io.rebound.edge.session.EdgeServices;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.SyncPositionStore;
+import io.rebound.webhook.LifecycleListener;
 import io.vertx.core.Vertx;
 
 /** Builds the services shared by a node's edges. */
@@ -14,8 +15,8 @@ public final class EdgeServicesFactory {
   private EdgeServicesFactory() {}
 
   public static EdgeServices create(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
-      SyncPositionStore syncPositions) {
+      SyncPositionStore syncPositions, LifecycleListener lifecycle) {
     return new EdgeServices(vertx, config, verifier, metrics, presence, syncPositions,
-        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()));
+        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()), lifecycle);
   }
 }

@@ -45,6 +45,12 @@ public final class BrokerMetrics {
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
   private volatile LongSupplier[] historyMemorySources;
   private final ConcurrentHashMap<String, Counter> refusedByReason = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> webhookEvents = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> webhookRequests = new ConcurrentHashMap<>();
+  private final Counter webhookDelivered = counter("rebound_webhook_events_delivered_total", "Lifecycle webhook events the backend acknowledged");
+  private final Counter webhookDropped = counter("rebound_webhook_events_dropped_total", "Lifecycle webhook events dropped because webhook_buffer_size events were already waiting");
+  private final Counter webhookDeadNode = counter("rebound_webhook_dead_node_disconnects_total", "Disconnect events this node queued for sessions of dead nodes");
+  private final Counter webhookLedger = counter("rebound_webhook_ledger_failures_total", "Failed writes of webhook session records to the cluster (retried)");
 
   // Cluster gauges: registered on the first sample, so a node without a cluster does not export a misleading 0.
   private final AtomicLong clusterMembers = new AtomicLong();
@@ -192,5 +198,29 @@ public final class BrokerMetrics {
   public void apiRequest(String method) {
     apiRequests.computeIfAbsent(method, m -> Counter.builder("rebound_api_requests_total").tag("method", m)
         .description("Server API calls by method").register(registry)).increment();
+  }
+
+  /** A lifecycle event of {@code type} (connect, subscribe, unsubscribe, disconnect) queued for the webhook. */
+  public void webhookEvent(String type) {
+    webhookEvents.computeIfAbsent(type, t -> Counter.builder("rebound_webhook_events_total").tag("type", t)
+        .description("Lifecycle webhook events queued for delivery, by type").register(registry)).increment();
+  }
+
+  /** One webhook request ended: {@code ok} (2xx), {@code status} (another status), {@code error} or {@code timeout}. */
+  public void webhookRequest(String outcome) {
+    webhookRequests.computeIfAbsent(outcome, o -> Counter.builder("rebound_webhook_requests_total").tag("outcome", o)
+        .description("Webhook requests by outcome (ok = 2xx; status, error and timeout are resent)").register(registry)).increment();
+  }
+
+  public void webhookDelivered(int n) { webhookDelivered.increment(n); }
+  public void webhookDropped() { webhookDropped.increment(); }
+  public double webhookEventsDropped() { return webhookDropped.count(); }
+  public void webhookDeadNodeDisconnect() { webhookDeadNode.increment(); }
+  public void webhookLedgerFailure() { webhookLedger.increment(); }
+
+  /** Registers the gauge of events waiting for webhook delivery (once per node). */
+  public void webhookBufferGauge(java.util.function.IntSupplier buffered) {
+    Gauge.builder("rebound_webhook_buffered_events", buffered, b -> b.getAsInt())
+        .description("Lifecycle webhook events waiting for delivery (bounded by webhook_buffer_size)").register(registry);
   }
 }

@@ -14,6 +14,7 @@ import io.rebound.edge.transport.Transport;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ProtocolException;
+import io.rebound.webhook.WebhookEvent;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -284,6 +285,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     this.state = State.CONNECTED;
     edge.host.connected(this);
     edge.services.metrics().connected();
+    edge.services.lifecycle().connected(user, clientId);
     keepalive.start(now, true);
   }
 
@@ -333,7 +335,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     if (state == State.CLOSED) return;
     edge.services.metrics().disconnect(reason.code());
     LOG.debug("event=disconnect {} code={} reason=\"{}\"", describe(), reason.code(), reason.reason());
-    release();
+    release(reason);
     if (out != null) out.close();
     transport.close(reason);
   }
@@ -357,14 +359,16 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
       edge.resume.detach(this, false);
       return;
     }
-    release();
+    release(WebhookEvent.CONNECTION_CLOSED);
     if (out != null) out.close();
   }
 
-  private void release() {
+  private void release(Disconnect reason) {
     State was = state;
     state = State.CLOSED;
     held = null;
+    // Before the subscriptions are dropped: the disconnect ends them, they are not unsubscribes.
+    if (was == State.CONNECTED || was == State.DETACHED) edge.services.lifecycle().disconnected(user, clientId, reason);
     if (resumable != null) edge.host.removeResumable(resumable.id, this);
     for (Subscription sub : subscriptions()) edge.subscriptions.drop(this, sub);
     subs = null;
