@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param client the {@code client_*} connection options
  * @param limits node-wide limits: history memory, publication size, batch length
  * @param admin the {@code admin*} options of the admin web page
+ * @param transports which connection endpoints besides WebSocket are served ({@code http_stream},
+ *     {@code sse}, {@code uni_*}) and their request limits
  */
 public record BrokerConfig(
     int port,
@@ -39,7 +41,8 @@ public record BrokerConfig(
     Map<String, ChannelOptions> namespaces,
     ClientOptions client,
     LimitOptions limits,
-    AdminOptions admin) {
+    AdminOptions admin,
+    TransportOptions transports) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -66,6 +69,7 @@ public record BrokerConfig(
     limits = limits == null ? LimitOptions.defaults(client) : limits;
     limits.checkAgainst(client);
     admin = admin == null ? AdminOptions.DISABLED : admin;
+    transports = transports == null ? TransportOptions.DEFAULTS : transports;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -119,7 +123,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, transports);
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */

@@ -57,14 +57,16 @@ public final class EdgeRegistry {
       int clients = 0, subscriptions = 0;
       Set<String> users = new HashSet<>();
       Map<String, Integer> channels = new HashMap<>();
+      Map<String, Map<String, Integer>> byTransport = new HashMap<>();
       for (Future<Edge.Stats> f : parts) {
         Edge.Stats s = f.result();
         clients += s.clients();
         users.addAll(s.users());
         s.channels().forEach((ch, n) -> channels.merge(ch, n, Integer::sum));
+        s.byKind().forEach((kind, n) -> byTransport.computeIfAbsent(kind.transport(), t -> new HashMap<>()).merge(kind.format(), n, Integer::sum));
       }
       for (int n : channels.values()) subscriptions += n;
-      return new NodeStats(clients, users.size(), channels, subscriptions);
+      return new NodeStats(clients, users.size(), channels, subscriptions, byTransport);
     });
   }
 }

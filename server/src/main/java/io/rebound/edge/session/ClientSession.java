@@ -176,6 +176,10 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override
   public void replyError(long id, ProtocolException e) {
     edge.services.metrics().replyError(e.code());
+    if (transport.unidirectional()) {
+      close(UnidirectionalRefusal.disconnectFor(e)); // nobody would read an error reply
+      return;
+    }
     emit(codec.error(id, e), null);
   }
 
@@ -195,7 +199,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   /** Connect replies are not numbered: counting starts with the message after them. */
   void sendConnectReply(long id, Result.Connect result) {
-    Buffer reply = codec.reply(id, result);
+    Buffer reply = codec.reply(id, transport.connectResult(result));
     if (resumable != null) resumable.written.skipOnce(reply);
     out.send(reply);
   }
