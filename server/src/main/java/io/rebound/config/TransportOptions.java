@@ -3,12 +3,12 @@ package io.rebound.config;
 import java.util.Set;
 
 /**
- * Which connection endpoints besides {@code /connection/websocket} the node serves, with Centrifugo
- * v5's top-level keys, and the size limits of their requests. The bidirectional emulation pair
- * ({@code http_stream}, {@code sse}, with {@code POST /emulation}) is on by default, so the JS SDK's
- * fallback works out of the box; the unidirectional transports are off until asked for. A disabled
- * endpoint answers 404.
+ * Which connection endpoints the node serves, with Centrifugo v5's top-level keys, and the size
+ * limits of their requests. WebSocket and the bidirectional emulation pair ({@code http_stream},
+ * {@code sse}, with {@code POST /emulation}) are on by default, so the JS SDK's fallback works out
+ * of the box; the unidirectional transports are off until asked for. A disabled endpoint answers 404.
  *
+ * @param websocket not {@code websocket_disable}: {@code /connection/websocket}
  * @param httpStream {@code http_stream}: {@code /connection/http_stream} (bidirectional emulation)
  * @param sse {@code sse}: {@code /connection/sse} (bidirectional emulation)
  * @param uniWebsocket {@code uni_websocket}: {@code /connection/uni_websocket}
@@ -27,6 +27,7 @@ import java.util.Set;
  *     connect request body of a unidirectional HTTP stream
  */
 public record TransportOptions(
+    boolean websocket,
     boolean httpStream,
     boolean sse,
     boolean uniWebsocket,
@@ -43,11 +44,11 @@ public record TransportOptions(
   public static final int DEFAULT_BODY_LIMIT = 65536;
 
   /** WebSocket and the emulation pair on, the unidirectional transports off; 64 KiB limits. */
-  public static final TransportOptions DEFAULTS = new TransportOptions(true, true, false, false, false,
+  public static final TransportOptions DEFAULTS = new TransportOptions(true, true, true, false, false, false,
       DEFAULT_BODY_LIMIT, DEFAULT_BODY_LIMIT, DEFAULT_BODY_LIMIT, DEFAULT_BODY_LIMIT, DEFAULT_BODY_LIMIT, DEFAULT_BODY_LIMIT);
 
   /** The JSON keys of these options (all at top level). */
-  static final Set<String> KEYS = Set.of("http_stream", "sse", "uni_websocket", "uni_sse", "uni_http_stream",
+  static final Set<String> KEYS = Set.of("websocket_disable", "http_stream", "sse", "uni_websocket", "uni_sse", "uni_http_stream",
       "http_stream_max_request_body_size", "sse_max_request_body_size", "emulation_max_request_body_size",
       "uni_websocket_message_size_limit", "uni_sse_max_request_body_size", "uni_http_stream_max_request_body_size");
 
@@ -75,6 +76,7 @@ public record TransportOptions(
   static TransportOptions read(JsonFields f) {
     TransportOptions d = DEFAULTS;
     return f.build(() -> new TransportOptions(
+        !f.bool("websocket_disable", !d.websocket),
         f.bool("http_stream", d.httpStream),
         f.bool("sse", d.sse),
         f.bool("uni_websocket", d.uniWebsocket),

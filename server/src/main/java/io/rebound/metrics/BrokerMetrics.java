@@ -41,6 +41,7 @@ public final class BrokerMetrics {
   private final Counter discontinuities = counter("rebound_discontinuities_total", "Discontinuity pushes sent to subscriptions that stayed attached");
   private final Counter malformed = counter("rebound_malformed_commands_total", "Client frames rejected as malformed");
   private final ConcurrentHashMap<String, AtomicLong> byTransport = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> emulationRequests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
@@ -129,6 +130,16 @@ public final class BrokerMetrics {
         .description("Recoveries answered with recovered:false, by reason").register(registry)).increment();
   }
   public void slowDisconnect() { slowDisconnects.increment(); }
+
+  /**
+   * A {@code POST /emulation} by where its commands went: {@code local} (this node holds the
+   * session), {@code forwarded} (sent on to the node that does), {@code received} (forwarded here).
+   */
+  public void emulationRequest(String route) {
+    emulationRequests.computeIfAbsent(route, r -> Counter.builder("rebound_emulation_requests_total").tag("route", r)
+        .description("POST /emulation requests, by route: local, forwarded (to the node holding the session), received (from another node)")
+        .register(registry)).increment();
+  }
   public void gapFilled() { gapFills.increment(); }
   public void insufficientState() { insufficientState.increment(); }
   public void resumed() { resumes.increment(); }

@@ -82,6 +82,7 @@ class ConfigLoaderTest {
         "user_sync": true,
         "sync_batch_size": 25,
         "sync_interval": "1s",
+        "websocket_disable": true,
         "http_stream": false,
         "sse": false,
         "uni_websocket": true,
@@ -128,13 +129,14 @@ class ConfigLoaderTest {
     assertThat(c.namespace("feed.v2").historyEnabled()).isFalse();
     assertThat(c.namespace("feed.v2").allowSubscribeForClient()).isTrue();
     assertThat(c.namespace("nope")).isNull();
-    assertThat(c.transports()).isEqualTo(new TransportOptions(false, false, true, true, true, 1001, 1002, 2048, 1004, 1005, 1006));
+    assertThat(c.transports()).isEqualTo(new TransportOptions(false, false, false, true, true, true, 1001, 1002, 2048, 1004, 1005, 1006));
   }
 
   @Test
   void transportsDefaultToWebSocketAndTheEmulationPair() {
     TransportOptions t = ConfigLoader.parse(minimal("")).transports();
     assertThat(t).isEqualTo(TransportOptions.DEFAULTS);
+    assertThat(t.websocket()).isTrue();
     assertThat(t.httpStream()).isTrue();
     assertThat(t.sse()).isTrue();
     assertThat(t.emulation()).isTrue();
