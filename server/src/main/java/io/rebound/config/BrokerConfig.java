@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param admin the {@code admin*} options of the admin web page
  * @param tokens the other {@code token_*} options and the separate subscription token configuration
  * @param webhooks the {@code webhook_*} lifecycle webhook options
+ * @param transports which connection endpoints besides WebSocket are served ({@code http_stream},
+ *     {@code sse}, {@code uni_*}) and their request limits
  */
 public record BrokerConfig(
     int port,
@@ -45,7 +47,8 @@ public record BrokerConfig(
     LimitOptions limits,
     AdminOptions admin,
     TokenOptions tokens,
-    WebhookOptions webhooks) {
+    WebhookOptions webhooks,
+    TransportOptions transports) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -74,6 +77,7 @@ public record BrokerConfig(
     admin = admin == null ? AdminOptions.DISABLED : admin;
     tokens = tokens == null ? TokenOptions.DEFAULTS : tokens;
     webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
+    transports = transports == null ? TransportOptions.DEFAULTS : transports;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -127,7 +131,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports);
   }
 
   /** How connection tokens are checked: {@code token_hmac_secret_key} and the other {@code token_*} options. */

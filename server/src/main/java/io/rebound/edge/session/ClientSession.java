@@ -135,6 +135,10 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override
   public void replyError(long id, ProtocolException e) {
     edge.services.metrics().replyError(e.code());
+    if (transport.unidirectional()) {
+      close(UnidirectionalRefusal.disconnectFor(e)); // nobody would read an error reply
+      return;
+    }
     output.error(id, e);
   }
 

@@ -55,7 +55,8 @@ final class SessionOutput {
 
   /** Connect replies are not numbered: counting starts with the message after them. */
   void connectReply(long id, Result.Connect result) {
-    Buffer reply = codec.reply(id, result);
+    // A unidirectional transport answers with the connect result alone, not as a reply (Transport.connectResult).
+    Buffer reply = codec.reply(id, session.transport().connectResult(result));
     if (session.resumable != null) session.resumable.written.skipOnce(reply);
     out.send(reply);
   }
