@@ -16,13 +16,14 @@ public final class Refusals {
 
   private final Set<String> told = ConcurrentHashMap.newKeySet();
 
-  /** A refused request for {@code path}, answered {@code status}, because {@code why}. */
-  public void refused(String path, int status, String why, String remote) {
+  /** A refused request for {@code path}, answered {@code status}, because {@code why}; true when it was the first of its kind (logged at INFO). */
+  public boolean refused(String path, int status, String why, String remote) {
     if (told.add(path + ' ' + why)) {
       LOG.info("event=transport_refused path={} status={} reason=\"{}\" remote={} (further refusals of this kind are logged at debug)",
           path, status, why, remote);
-    } else {
-      LOG.debug("event=transport_refused path={} status={} reason=\"{}\" remote={}", path, status, why, remote);
+      return true;
     }
+    LOG.debug("event=transport_refused path={} status={} reason=\"{}\" remote={}", path, status, why, remote);
+    return false;
   }
 }
