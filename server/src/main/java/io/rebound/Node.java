@@ -51,6 +51,7 @@ public final class Node {
   private final EdgeRegistry registry = new EdgeRegistry();
   private ClusterMetrics clusterMetrics;
   private final JwtVerifier verifier;
+  private io.rebound.edge.session.EdgeServices services;
   private volatile boolean draining;
   private volatile boolean wasSafe;
 
@@ -87,7 +88,7 @@ public final class Node {
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
     verifier.prefetch(); // not awaited: readiness does not depend on the identity provider
-    var services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
+    services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
         engines.syncPositions());
     ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
     HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
@@ -156,6 +157,12 @@ public final class Node {
     return registry.drain(drainMs).transform(ar -> close());
   }
 
+  /** The backend hooks' HTTP client, once no edge calls it any more. */
+  private Future<Void> closeProxy() {
+    if (services != null && services.proxy() != null) services.proxy().close();
+    return Future.succeededFuture();
+  }
+
   /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
   public Future<Void> close() {
     draining = true;
@@ -164,7 +171,7 @@ public final class Node {
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
     for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
-    return chain.transform(ar -> verifier.close()).transform(ar -> engines.close())
+    return chain.transform(ar -> closeProxy()).transform(ar -> verifier.close()).transform(ar -> engines.close())
         .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 }

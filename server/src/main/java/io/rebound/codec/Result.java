@@ -29,16 +29,28 @@ public sealed interface Result {
    * @param resumed extension: whether a resume was accepted; null when none was asked
    * @param lastCommand extension, with a resume: the highest command id the session received
    * @param subs results of the server-side subscriptions, by channel
+   * @param data custom data for the client (the connect proxy's {@code data}, raw JSON), or null
    */
   record Connect(String client, String version, Long ttl, String session, long resumeWindow, Long ping, boolean pong,
-      Boolean resumed, Long lastCommand, Map<String, Subscribe> subs) implements Result {
+      Boolean resumed, Long lastCommand, Map<String, Subscribe> subs, String data) implements Result {
     public Connect {
       subs = subs == null ? Map.of() : subs;
     }
 
+    /** A connect result without custom data. */
+    public Connect(String client, String version, Long ttl, String session, long resumeWindow, Long ping, boolean pong,
+        Boolean resumed, Long lastCommand, Map<String, Subscribe> subs) {
+      this(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs, null);
+    }
+
     /** The same result with the outcome of a resume (null: none asked) and the server-side subscriptions. */
     public Connect withOutcome(Boolean resumed, Long lastCommand, Map<String, Subscribe> subs) {
-      return new Connect(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs);
+      return new Connect(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs, data);
+    }
+
+    /** The same result carrying {@code data} (raw JSON) to the client. */
+    public Connect withData(String data) {
+      return new Connect(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs, data);
     }
 
     @Override
@@ -112,6 +124,14 @@ public sealed interface Result {
   }
 
   /** The results without fields. */
+  /** An RPC's answer: {@code data} as raw JSON, or null for none. */
+  record Rpc(String data) implements Result {
+    @Override
+    public String method() {
+      return "rpc";
+    }
+  }
+
   enum Empty implements Result {
     UNSUBSCRIBE("unsubscribe"), PUBLISH("publish"), PING("ping");
 

@@ -77,6 +77,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   SessionResume.Pending pending;
   /** Not null while commands wait: for the connect's credentials (AUTHENTICATING) or a command being authorized. */
   private List<ClientCommand> held;
+  /** Not null when the application backend has hooks ({@link ProxyHooks}). */
+  private BackendLink backend;
 
   /** A new connection on {@code transport} speaking {@code codec}, accepted at {@code now}; bind the transport to it next. */
   public ClientSession(SessionHandlers edge, Transport transport, WireCodec codec, long now) {
@@ -166,6 +168,9 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   /** Server API refresh: the connection now expires at {@code epochSeconds}. */
   public void expireAt(long epochSeconds) { expiresAt = epochSeconds; }
 
+  /** The refresh hook gave the connection new {@code info} (raw JSON): subscriptions made from now on carry it. */
+  void connInfo(String connInfo) { info = new ClientInfo(info.user(), info.client(), connInfo, info.chanInfo()); }
+
   /** The edge's once-a-second timer: stale connects, pings and pongs, expiry, the resume window ({@link Keepalive}). */
   public void tick(long now) { keepalive.tick(state, now); }
 
@@ -178,6 +183,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override public boolean wantsSync() { return syncWanted; }
   @Override public boolean wantsDiscontinuity() { return discontinuity; }
   @Override public ClientOptions options() { return edge.services.config().client(); }
+  @Override public BackendLink backend() { return backend; }
+  void backend(BackendLink link) { backend = link; }
   @Override public Subscription subscription(String channel) { return subs == null ? null : subs.get(channel); }
   @Override public int subscriptionCount() { return subs == null ? 0 : subs.size(); }
   @Override public void acknowledge(Subscription sub, StreamPosition position) { keepalive.acknowledge(sub, position); }
@@ -261,6 +268,11 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override
   public void holdCommands() {
     if (held == null) held = new ArrayList<>(2);
+  }
+
+  /** The commands that waited since {@link #holdCommands} are dropped (what they relied on failed). */
+  void discardHeldCommands() {
+    held = null;
   }
 
   @Override

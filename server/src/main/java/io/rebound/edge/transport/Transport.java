@@ -1,5 +1,7 @@
 package io.rebound.edge.transport;
 
+import java.util.Map;
+
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -57,6 +59,19 @@ public interface Transport {
    * loop, with this view as {@code from}. Call on the connection's own event loop, while it is open.
    */
   void bind(Inbound inbound);
+
+  /**
+   * The headers of the client's connection request that the backend proxy forwards ({@code
+   * proxy_http_headers}, names lower case); empty when none are configured or the transport has none.
+   */
+  default Map<String, String> requestHeaders() {
+    return Map.of();
+  }
+
+  /** The transport's name as the backend proxy reports it ({@code websocket}, …). */
+  default String name() {
+    return "websocket";
+  }
 
   /** The same connection seen from {@code sessionContext}: its writes complete there, and {@link #bind} delivers there. */
   Transport movedTo(Context sessionContext);
