@@ -123,7 +123,6 @@ public sealed interface Result {
     }
   }
 
-  /** The results without fields. */
   /** An RPC's answer: {@code data} as raw JSON, or null for none. */
   record Rpc(String data) implements Result {
     @Override
@@ -132,6 +131,7 @@ public sealed interface Result {
     }
   }
 
+  /** The results without fields. */
   enum Empty implements Result {
     UNSUBSCRIBE("unsubscribe"), PUBLISH("publish"), PING("ping");
 

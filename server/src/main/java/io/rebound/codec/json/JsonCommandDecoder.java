@@ -104,7 +104,6 @@ final class JsonCommandDecoder {
     };
   }
 
-  /** {@code connect.subs}: channel → position; anything that is not an object holds none. */
   /** The SDK's emulated headers: an object of strings; anything else is ignored (they only feed the backend proxy). */
   private static Map<String, String> headers(JsonNode headers) {
     if (!headers.isObject() || headers.isEmpty()) return Map.of();
@@ -116,6 +115,7 @@ final class JsonCommandDecoder {
     return out;
   }
 
+  /** {@code connect.subs}: channel → position; anything that is not an object holds none. */
   private static Map<String, Request.SubPosition> subs(JsonNode subs) {
     if (!subs.isObject()) return Map.of();
     Map<String, Request.SubPosition> out = new LinkedHashMap<>();

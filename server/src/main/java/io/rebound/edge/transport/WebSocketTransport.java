@@ -30,7 +30,6 @@ public final class WebSocketTransport implements Transport {
   private final Context sessionContext;
   private final WebSocketFrameType frameType;
 
-  /** A view of {@code ws} from its own event loop; {@code binary} selects binary frames (else text). */
   private Map<String, String> requestHeaders = Map.of();
 
   /** Keeps {@code headers} of the upgrade request for the backend proxy (only those it forwards: a connection stays small). */
@@ -44,6 +43,7 @@ public final class WebSocketTransport implements Transport {
     return requestHeaders;
   }
 
+  /** A view of {@code ws} from its own event loop; {@code binary} selects binary frames (else text). */
   public WebSocketTransport(ServerWebSocket ws, Context socketContext, boolean binary) {
     this(ws, socketContext, socketContext, binary ? WebSocketFrameType.BINARY : WebSocketFrameType.TEXT);
   }
