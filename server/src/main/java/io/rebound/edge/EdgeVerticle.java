@@ -131,6 +131,8 @@ public final class EdgeVerticle extends VerticleBase {
       return;
     }
     WireCodec codec = JsonCodec.INSTANCE;
-    edge.open(new WebSocketTransport(ws, context, codec.binary()), codec, System.currentTimeMillis());
+    WebSocketTransport transport = new WebSocketTransport(ws, context, codec.binary());
+    if (services.proxy() != null) transport.withRequestHeaders(services.proxy().forwardable(ws.headers())); // read now: Vert.x drops them after the upgrade
+    edge.open(transport, codec, System.currentTimeMillis());
   }
 }

@@ -121,7 +121,7 @@ class ConfigLoaderTest {
     // read at all shows up here.
     assertThat(c.defaults()).isEqualTo(new ChannelOptions(10, Duration.ofMinutes(90), Duration.ofHours(2),
         true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
-        true, true, true, true, "^[a-z]+$", true, 25, Duration.ofSeconds(1)));
+        true, true, true, true, "^[a-z]+$", true, 25, Duration.ofSeconds(1), false, false, false));
     assertThat(c.defaults().streamOptions()).isEqualTo(new StreamOptions(10, Duration.ofMinutes(90), Duration.ofHours(2)));
     assertThat(c.namespaces()).containsOnlyKeys("chat", "feed.v2");
     assertThat(c.namespace("chat").historyTtl()).isEqualTo(Duration.ofSeconds(600));

@@ -56,9 +56,9 @@ final class JsonResults {
       g.writeStartObject();
       g.writeNumberField("id", id);
       g.writeObjectFieldStart("error");
-      g.writeNumberField("code", code.code);
+      g.writeNumberField("code", e.code());
       g.writeStringField("message", e.getMessage() == null ? code.message : e.getMessage());
-      if (code.temporary) g.writeBooleanField("temporary", true);
+      if (e.temporary()) g.writeBooleanField("temporary", true);
       g.writeEndObject();
       g.writeEndObject();
     }));
@@ -89,6 +89,13 @@ final class JsonResults {
       g.writeStartObject();
       ttl(g, r.ttl());
       g.writeEndObject();
+    } else if (result instanceof Result.Rpc r) {
+      g.writeStartObject();
+      if (r.data() != null) {
+        g.writeFieldName("data");
+        g.writeRawValue(r.data());
+      }
+      g.writeEndObject();
     } else if (result instanceof Result.Empty) {
       g.writeStartObject();
       g.writeEndObject();
@@ -110,6 +117,10 @@ final class JsonResults {
     if (c.pong()) g.writeBooleanField("pong", true);
     if (c.resumed() != null) g.writeBooleanField("resumed", c.resumed());
     if (c.lastCommand() != null) g.writeNumberField("last_command", c.lastCommand());
+    if (c.data() != null) {
+      g.writeFieldName("data");
+      g.writeRawValue(c.data());
+    }
     if (!c.subs().isEmpty()) {
       g.writeObjectFieldStart("subs");
       for (Map.Entry<String, Result.Subscribe> e : c.subs().entrySet()) {

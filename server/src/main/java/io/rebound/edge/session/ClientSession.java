@@ -60,6 +60,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   SessionResume.Resumable resumable;
   /** Not null while RESUMING: the frames that wait for the decision. */
   SessionResume.Pending pending;
+  /** Not null when the application backend has hooks ({@link ProxyHooks}). */
+  private BackendLink backend;
 
   /** A new connection on {@code transport} speaking {@code codec}, accepted at {@code now}; bind the transport to it next. */
   public ClientSession(SessionHandlers edge, Transport transport, WireCodec codec, long now) {
@@ -88,6 +90,9 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   /** Server API refresh: the connection now expires at {@code epochSeconds}. */
   public void expireAt(long epochSeconds) { expiresAt = epochSeconds; }
 
+  /** The refresh hook gave the connection new {@code info} (raw JSON): subscriptions made from now on carry it. */
+  void connInfo(String connInfo) { info = new ClientInfo(info.user(), info.client(), connInfo, info.chanInfo()); }
+
   /** The edge's once-a-second timer: stale connects, pings and pongs, expiry, the resume window ({@link Keepalive}). */
   public void tick(long now) { keepalive.tick(state, now); }
 
@@ -102,6 +107,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override public ClientOptions options() { return edge.services.config().client(); }
   @Override public Subscription subscription(String channel) { return subs.get(channel); }
   @Override public int subscriptionCount() { return subs.count(); }
+  @Override public BackendLink backend() { return backend; }
+  void backend(BackendLink link) { backend = link; }
   @Override public void acknowledge(Subscription sub, StreamPosition position) { keepalive.acknowledge(sub, position); }
 
   /** Connected, or detached awaiting resume: command results and publications still count for it. */
@@ -170,6 +177,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   @Override public void holdCommands() { inbound.shut(); }
   @Override public void releaseCommands() { inbound.open(); }
+  /** The commands that waited since {@link #holdCommands} are dropped (what they relied on failed). */
+  void discardHeldCommands() { inbound.clear(); }
 
   void connectFlags(boolean sync, boolean discontinuity) { this.syncWanted = sync; this.discontinuity = discontinuity; }
 

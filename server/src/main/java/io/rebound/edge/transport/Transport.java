@@ -4,6 +4,7 @@ import io.rebound.codec.Result;
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import java.util.Map;
 
 /**
  * One client connection as a session sees it from its own event loop: somewhere to write frames, a
@@ -82,6 +83,14 @@ public interface Transport {
    * loop, with this view as {@code from}. Call on the connection's own event loop, while it is open.
    */
   void bind(Inbound inbound);
+
+  /**
+   * The headers of the client's connection request that the backend proxy forwards ({@code
+   * proxy_http_headers}, names lower case); empty when none are configured or the transport has none.
+   */
+  default Map<String, String> requestHeaders() {
+    return Map.of();
+  }
 
   /** The same connection seen from {@code sessionContext}: its writes complete there, and {@link #bind} delivers there. */
   Transport movedTo(Context sessionContext);

@@ -1,5 +1,7 @@
 package io.rebound.edge.transport;
 
+import java.util.Map;
+
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +29,19 @@ public final class WebSocketTransport implements Transport {
   private final Context socketContext;
   private final Context sessionContext;
   private final WebSocketFrameType frameType;
+
+  private Map<String, String> requestHeaders = Map.of();
+
+  /** Keeps {@code headers} of the upgrade request for the backend proxy (only those it forwards: a connection stays small). */
+  public WebSocketTransport withRequestHeaders(Map<String, String> headers) {
+    this.requestHeaders = Map.copyOf(headers);
+    return this;
+  }
+
+  @Override
+  public Map<String, String> requestHeaders() {
+    return requestHeaders;
+  }
 
   /** A view of {@code ws} from its own event loop; {@code binary} selects binary frames (else text). */
   public WebSocketTransport(ServerWebSocket ws, Context socketContext, boolean binary) {
