@@ -150,6 +150,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   @Override public Collection<Subscription> subscriptions() { return subs == null ? List.of() : new ArrayList<>(subs.values()); }
   @Override public void probePing() { if (state == State.CONNECTED) keepalive.probe(); }
+  @Override public void syncDelivered() { if (state == State.CONNECTED) keepalive.syncDelivered(System.currentTimeMillis()); }
   @Override public void push(Push push) { emit(codec.push(push), null); }
   @Override public void reply(long id, Result result) { emit(codec.reply(id, result), null); }
 

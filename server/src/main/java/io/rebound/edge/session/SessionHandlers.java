@@ -35,6 +35,7 @@ public final class SessionHandlers {
   final SubscriptionHandler subscriptions;
   final ContinuityHandler continuity;
   final ChannelCommands channels;
+  final SyncAckPings ackPings;
   private final FanoutFrames[] frames = new FanoutFrames[FanoutMessage.MAX_FORMATS];
 
   public SessionHandlers(EdgeHost host, EdgeServices services) {
@@ -45,6 +46,7 @@ public final class SessionHandlers {
     this.subscriptions = new SubscriptionHandler(this);
     this.continuity = new ContinuityHandler(this);
     this.channels = new ChannelCommands(services);
+    this.ackPings = new SyncAckPings(services.vertx());
   }
 
   /** Hands a command that passed the session's state checks to its handler; errors become error replies. */
