@@ -36,6 +36,7 @@ public final class SessionHandlers {
   final ContinuityHandler continuity;
   final ChannelCommands channels;
   final ProxyHooks proxy;
+  final SyncAckPings ackPings;
   private final FanoutFrames[] frames = new FanoutFrames[FanoutMessage.MAX_FORMATS];
 
   public SessionHandlers(EdgeHost host, EdgeServices services) {
@@ -47,6 +48,7 @@ public final class SessionHandlers {
     this.continuity = new ContinuityHandler(this);
     this.proxy = new ProxyHooks(this, services.proxy());
     this.channels = new ChannelCommands(services, proxy);
+    this.ackPings = new SyncAckPings(services.vertx());
   }
 
   /** Hands a command that passed the session's state checks to its handler; errors become error replies. */
