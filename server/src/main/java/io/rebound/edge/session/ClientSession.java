@@ -5,6 +5,7 @@ import io.rebound.codec.ClientCommand;
 import io.rebound.codec.Push;
 import io.rebound.codec.Request;
 import io.rebound.codec.Result;
+import io.rebound.codec.UnencodableException;
 import io.rebound.codec.WireCodec;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.ClientInfo;
@@ -20,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,8 +152,31 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   @Override public Collection<Subscription> subscriptions() { return subs == null ? List.of() : new ArrayList<>(subs.values()); }
   @Override public void probePing() { if (state == State.CONNECTED) keepalive.probe(); }
-  @Override public void push(Push push) { emit(codec.push(push), null); }
-  @Override public void reply(long id, Result result) { emit(codec.reply(id, result), null); }
+  @Override
+  public void push(Push push) {
+    Buffer message = encodable(() -> codec.push(push), push.channel());
+    if (message != null) emit(message, null);
+  }
+
+  @Override
+  public void reply(long id, Result result) {
+    Buffer message = encodable(() -> codec.reply(id, result), result.method());
+    if (message != null) emit(message, null);
+  }
+
+  /**
+   * The encoded message, or null when this connection's format cannot carry it (binary data for a
+   * JSON connection): then the connection is closed with 3506, as Centrifugo does.
+   */
+  private Buffer encodable(Supplier<Buffer> encoder, String what) {
+    try {
+      return encoder.get();
+    } catch (UnencodableException e) {
+      LOG.info("event=inappropriate_protocol {} format={} about={} reason=\"{}\"", describe(), codec.name(), what, e.getMessage());
+      close(Disconnect.INAPPROPRIATE_PROTOCOL);
+      return null;
+    }
+  }
 
   @Override
   public void addSubscription(Subscription sub) {
@@ -167,10 +192,16 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     return true;
   }
 
-  /** The message's frame in this connection's format: encoded once per format, shared by every subscriber using it. */
+  /**
+   * The message's frame in this connection's format: encoded once per format, shared by every
+   * subscriber using it. A publication the format cannot carry (binary data, JSON connection) closes
+   * the connection with 3506; it was logged once, when its frame was first asked for.
+   */
   @Override
   public void write(FanoutMessage msg) {
-    emit(msg.frame(codec.format(), edge.frames(codec)), msg.kind() == FanoutMessage.Kind.PUBLICATION ? msg : null);
+    Buffer frame = msg.frame(codec.format(), edge.frames(codec));
+    if (frame == SessionHandlers.UNENCODABLE) close(Disconnect.INAPPROPRIATE_PROTOCOL);
+    else emit(frame, msg.kind() == FanoutMessage.Kind.PUBLICATION ? msg : null);
   }
 
   @Override
@@ -195,7 +226,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   /** Connect replies are not numbered: counting starts with the message after them. */
   void sendConnectReply(long id, Result.Connect result) {
-    Buffer reply = codec.reply(id, result);
+    Buffer reply = encodable(() -> codec.reply(id, result), result.method());
+    if (reply == null) return;
     if (resumable != null) resumable.written.skipOnce(reply);
     out.send(reply);
   }
