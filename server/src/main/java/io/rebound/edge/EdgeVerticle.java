@@ -2,8 +2,7 @@ package io.rebound.edge;
 
 import io.rebound.bus.Addresses;
 import io.rebound.bus.EventBusBroadcaster;
-import io.rebound.codec.WireCodec;
-import io.rebound.codec.json.JsonCodec;
+import io.rebound.core.LogSafe;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.transport.DirectSocketWrites;
 import io.rebound.edge.transport.WebSocketTransport;
@@ -20,16 +19,20 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket edge, one instance per event loop: Vert.x wiring only. It accepts WebSocket connections
  * at {@code /connection/websocket} (and hands plain HTTP requests to the router it is given), opens
- * a session for each on its {@link Edge}, and feeds the edge its fan-out and control messages and a
+ * a session for each on its {@link Edge} in the wire format the client chose ({@link WireFormats}), and feeds the edge its fan-out and control messages and a
  * once-a-second tick. It never touches storage directly.
  */
 public final class EdgeVerticle extends VerticleBase {
 
   public static final String WEBSOCKET_PATH = "/connection/websocket";
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
+  private static final String SUBPROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
   private final EdgeServices services;
   private final EdgeRegistry registry;
@@ -69,11 +72,13 @@ public final class EdgeVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(services.config().client().messageSizeLimit())
         // Compression costs tens of KiB per connection; idle connections must stay small.
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setWebSocketSubProtocols(WireFormats.SUBPROTOCOLS); // the one chosen is echoed in the handshake
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(hs -> {
           if (!WEBSOCKET_PATH.equals(hs.path())) hs.reject(404);
           else if (edge.draining()) hs.reject(503); // shutting down: the balancer should send it elsewhere
+          else if (refusedFormat(hs.headers().get(SUBPROTOCOL_HEADER), hs.query(), hs.remoteAddress())) hs.reject(400);
           else hs.accept();
         })
         .webSocketHandler(this::onSocket)
@@ -94,7 +99,15 @@ public final class EdgeVerticle extends VerticleBase {
       ws.close((short) Disconnect.CONNECTION_LIMIT.code(), Disconnect.CONNECTION_LIMIT.reason());
       return;
     }
-    WireCodec codec = JsonCodec.INSTANCE;
-    edge.open(new WebSocketTransport(ws, context, codec.binary()), codec, System.currentTimeMillis());
+    WireFormats.Choice format = WireFormats.choose(ws.headers().get(SUBPROTOCOL_HEADER), ws.query());
+    edge.open(new WebSocketTransport(ws, context, format.codec().binary()), format.codec(), System.currentTimeMillis());
+  }
+
+  /** Whether the client asks only for formats this node does not serve: then it is refused, with one log line. */
+  private static boolean refusedFormat(String subprotocols, String query, Object remote) {
+    WireFormats.Choice format = WireFormats.choose(subprotocols, query);
+    if (format.codec() != null) return false;
+    LOG.info("event=unsupported_format remote={} asked={} (handshake refused with 400)", remote, LogSafe.value(format.refusal()));
+    return true;
   }
 }
