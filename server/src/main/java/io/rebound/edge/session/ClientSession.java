@@ -194,22 +194,16 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   @Override public Collection<Subscription> subscriptions() { return subs == null ? List.of() : new ArrayList<>(subs.values()); }
   @Override public void probePing() { if (state == State.CONNECTED) keepalive.probe(); }
-  @Override
-  public void push(Push push) {
-    Buffer message = encodable(() -> codec.push(push), push.channel());
+  @Override public void push(Push push) { emitEncoded(() -> codec.push(push), push.channel()); }
+  @Override public void reply(long id, Result result) { emitEncoded(() -> codec.reply(id, result), result.method()); }
+
+  private void emitEncoded(Supplier<Buffer> encoder, String what) {
+    Buffer message = encodable(encoder, what);
     if (message != null) emit(message, null);
   }
 
-  @Override
-  public void reply(long id, Result result) {
-    Buffer message = encodable(() -> codec.reply(id, result), result.method());
-    if (message != null) emit(message, null);
-  }
-
-  /**
-   * The encoded message, or null when this connection's format cannot carry it (binary data for a
-   * JSON connection): then the connection is closed with 3506, as Centrifugo does.
-   */
+  /** The encoded message, or null when this connection's format cannot carry it (binary data, JSON
+   *  connection): then the connection is closed with 3506, as Centrifugo does. */
   private Buffer encodable(Supplier<Buffer> encoder, String what) {
     try {
       return encoder.get();
@@ -235,9 +229,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   }
 
   /**
-   * The message's frame in this connection's format: encoded once per format, shared by every
-   * subscriber using it. A publication the format cannot carry (binary data, JSON connection) closes
-   * the connection with 3506; it was logged once, when its frame was first asked for.
+   * The message's frame in this connection's format: encoded once per format, shared by every subscriber using it.
+   * A publication the format cannot carry (binary data, JSON connection) closes with 3506; logged once, when first encoded.
    */
   @Override
   public void write(FanoutMessage msg) {
