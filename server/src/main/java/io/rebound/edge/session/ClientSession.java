@@ -79,6 +79,12 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   private List<ClientCommand> held;
   /** Not null when the application backend has hooks ({@link ProxyHooks}). */
   private BackendLink backend;
+  /**
+   * The connect was answered with an error: the commands the client sent behind it (the SDK's
+   * optimistic resubscribes, in the same frame or held while the connect was decided) are dropped
+   * rather than closed with 3501, which would end the SDK's retries; it reconnects and resends them.
+   */
+  private boolean connectRefused;
 
   /** A new connection on {@code transport} speaking {@code codec}, accepted at {@code now}; bind the transport to it next. */
   public ClientSession(SessionHandlers edge, Transport transport, WireCodec codec, long now) {
@@ -151,7 +157,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     } else if (c.request() == null) {
       badRequest("unknown command");
     } else if (state == State.CONNECTING && !(c.request() instanceof Request.Connect)) {
-      badRequest("command before connect: " + c.method());
+      if (!connectRefused) badRequest("command before connect: " + c.method());
     } else if (c.id() == 0 && !(c.request() instanceof Request.Send)) {
       badRequest("command without id: " + c.method());
     } else if (resumable == null || c.id() == 0 || resumable.firstSight(c.id())) {
@@ -270,17 +276,15 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     if (held == null) held = new ArrayList<>(2);
   }
 
-  /** The commands that waited since {@link #holdCommands} are dropped (what they relied on failed). */
-  void discardHeldCommands() {
-    held = null;
-  }
-
   @Override
   public void releaseCommands() {
     List<ClientCommand> waited = held;
     held = null;
     if (waited != null && state != State.CLOSED) run(waited);
   }
+
+  /** The connect was answered with an error (see {@link #connectRefused}). */
+  void connectRefused() { connectRefused = true; }
 
   void connectFlags(boolean sync, boolean discontinuity) { this.syncWanted = sync; this.discontinuity = discontinuity; }
 
