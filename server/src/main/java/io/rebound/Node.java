@@ -20,6 +20,9 @@ import io.rebound.history.HistoryVerticle;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.engine.PresenceStore;
 import io.rebound.recovery.RecoveryVerticle;
+import io.rebound.webhook.LifecycleListener;
+import io.rebound.webhook.WebhookService;
+import io.rebound.webhook.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -54,6 +57,7 @@ public final class Node {
   private io.rebound.edge.session.EdgeServices services;
   private volatile boolean draining;
   private volatile boolean wasSafe;
+  private LifecycleListener lifecycle = LifecycleListener.NONE;
 
   /** How long a shutdown spreads the closing of connections over (they reconnect elsewhere meanwhile). */
   public static final long DRAIN_PERIOD_MS = 3_000;
@@ -88,8 +92,12 @@ public final class Node {
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
     verifier.prefetch(); // not awaited: readiness does not depend on the identity provider
+    // Deployed before the edges, so undeployed after them: the disconnects of their last sessions go out.
+    WebhookService webhooks = config.webhooks().enabled()
+        ? new WebhookService(config.name(), config.webhooks(), metrics, Engines.webhookLedger(config, vertx)) : null;
+    lifecycle = webhooks == null ? LifecycleListener.NONE : webhooks;
     services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
-        engines.syncPositions());
+        engines.syncPositions(), lifecycle);
     ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
     HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
     Admin admin = config.admin().enabled() ? Admin.create(vertx, config, metrics, registry::collect, this::health, this::ready) : null;
@@ -98,6 +106,7 @@ public final class Node {
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
         .compose(v -> deploy(() -> new ApiVerticle(api), 1))
+        .compose(v -> webhooks == null ? Future.<Void>succeededFuture() : deploy(() -> new WebhookVerticle(webhooks), 1))
         .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))
         .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
@@ -140,6 +149,11 @@ public final class Node {
 
   public BrokerMetrics metrics() {
     return metrics;
+  }
+
+  /** What this node's sessions report their lifecycle to (the webhooks, or nothing when they are off). */
+  public LifecycleListener lifecycle() {
+    return lifecycle;
   }
 
   public int port() {

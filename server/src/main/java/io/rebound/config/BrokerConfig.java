@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  * @param limits node-wide limits: history memory, publication size, batch length
  * @param admin the {@code admin*} options of the admin web page
  * @param tokens the other {@code token_*} options and the separate subscription token configuration
+ * @param webhooks the {@code webhook_*} lifecycle webhook options
+ * @param transports which connection endpoints besides WebSocket are served ({@code http_stream},
+ *     {@code sse}, {@code uni_*}) and their request limits
  * @param proxy the {@code proxy_*} hooks to the application backend
  */
 public record BrokerConfig(
@@ -45,6 +48,8 @@ public record BrokerConfig(
     LimitOptions limits,
     AdminOptions admin,
     TokenOptions tokens,
+    WebhookOptions webhooks,
+    TransportOptions transports,
     ProxyOptions proxy) {
 
   public static final int DEFAULT_PORT = 8000;
@@ -73,6 +78,8 @@ public record BrokerConfig(
     limits.checkAgainst(client);
     admin = admin == null ? AdminOptions.DISABLED : admin;
     tokens = tokens == null ? TokenOptions.DEFAULTS : tokens;
+    webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
+    transports = transports == null ? TransportOptions.DEFAULTS : transports;
     proxy = proxy == null ? ProxyOptions.DISABLED : proxy;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
@@ -143,7 +150,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, proxy);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy);
   }
 
   /** How connection tokens are checked: {@code token_hmac_secret_key} and the other {@code token_*} options. */

@@ -40,6 +40,16 @@ final class JsonResults {
     }));
   }
 
+  /** A result without a command id around it, {@code {"<method>":{...}}}: the unidirectional protocol's connect push. */
+  static Buffer bare(Result result) {
+    return Buffer.buffer(write(g -> {
+      g.writeStartObject();
+      g.writeFieldName(result.method());
+      result(g, result);
+      g.writeEndObject();
+    }));
+  }
+
   static Buffer error(long id, ProtocolException e) {
     ErrorCode code = e.error();
     return Buffer.buffer(write(g -> {
@@ -99,10 +109,10 @@ final class JsonResults {
     g.writeStringField("client", c.client());
     g.writeStringField("version", c.version());
     ttl(g, c.ttl());
-    if (c.session() != null) {
-      g.writeStringField("session", c.session());
-      g.writeNumberField("resume_window", c.resumeWindow());
-    }
+    // A session is resumable only with a window; an emulated connection's session alone names it for POST /emulation.
+    if (c.session() != null) g.writeStringField("session", c.session());
+    if (c.session() != null && c.resumeWindow() > 0) g.writeNumberField("resume_window", c.resumeWindow());
+    if (c.node() != null) g.writeStringField("node", c.node());
     if (c.ping() != null) g.writeNumberField("ping", c.ping());
     if (c.pong()) g.writeBooleanField("pong", true);
     if (c.resumed() != null) g.writeBooleanField("resumed", c.resumed());

@@ -107,7 +107,7 @@ final class Keepalive {
     pingOutstanding = true;
     nextPingAt = now + options().pingInterval().toMillis();
     long pong = options().pongTimeout().toMillis();
-    if (pong > 0) pongDeadline = now + pong;
+    if (pong > 0 && !session.transport().unidirectional()) pongDeadline = now + pong; // a unidirectional client never answers
     // The pong to this ping proves the client processed everything written before it.
     for (Subscription sub : session.subscriptions()) sub.pingSent();
   }

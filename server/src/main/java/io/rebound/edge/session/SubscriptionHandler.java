@@ -229,6 +229,7 @@ final class SubscriptionHandler {
    * with more backlog, start pacing it), then announce presence.
    */
   void activate(SessionContext session, Subscription sub) {
+    edge.services.lifecycle().subscribed(session.user(), session.clientId(), sub.name());
     if (sub.syncing()) {
       UserSync sync = new UserSync(session, edge, sub);
       sub.startSync(sync);
@@ -356,6 +357,7 @@ final class SubscriptionHandler {
   /** Removes {@code sub} from the session, the hub and presence, announcing the leave. */
   void drop(SessionContext session, Subscription sub) {
     if (!session.removeSubscription(sub)) return;
+    edge.services.lifecycle().unsubscribed(session.user(), session.clientId(), sub.name()); // ignored unless it was subscribed
     sub.cancelSync();
     edge.services.metrics().unsubscribed();
     if (!sub.live()) return;

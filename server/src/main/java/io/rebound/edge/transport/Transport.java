@@ -1,10 +1,10 @@
 package io.rebound.edge.transport;
 
-import java.util.Map;
-
+import io.rebound.codec.Result;
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import java.util.Map;
 
 /**
  * One client connection as a session sees it from its own event loop: somewhere to write frames, a
@@ -40,6 +40,30 @@ public interface Transport {
     void onError(Transport from, Throwable cause);
   }
 
+  /**
+   * The transport's name as Centrifugo names it ({@code websocket}, {@code http_stream}, {@code sse},
+   * {@code uni_websocket}, {@code uni_sse}, {@code uni_http_stream}): connections are counted by it.
+   */
+  String name();
+
+  /**
+   * A unidirectional transport's client sends nothing after its connect request: it answers no
+   * pings (none is awaited), and a refused connect closes the connection with a disconnect instead of
+   * an error reply nobody would read.
+   */
+  default boolean unidirectional() {
+    return false;
+  }
+
+  /**
+   * The connect result as this transport sends it; the default sends it as is. An emulated transport
+   * names the session and node its client's {@code POST /emulation} requests address; a
+   * unidirectional one says no pong is expected. Called on the session's loop when the result is written.
+   */
+  default Result.Connect connectResult(Result.Connect result) {
+    return result;
+  }
+
   /** Writes one frame; {@code done} runs on the session's event loop once the write completed or failed. */
   void write(Buffer frame, Runnable done);
 
@@ -66,11 +90,6 @@ public interface Transport {
    */
   default Map<String, String> requestHeaders() {
     return Map.of();
-  }
-
-  /** The transport's name as the backend proxy reports it ({@code websocket}, …). */
-  default String name() {
-    return "websocket";
   }
 
   /** The same connection seen from {@code sessionContext}: its writes complete there, and {@link #bind} delivers there. */

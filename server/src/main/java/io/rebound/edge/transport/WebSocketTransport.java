@@ -55,6 +55,11 @@ public final class WebSocketTransport implements Transport {
     this.frameType = frameType;
   }
 
+  @Override
+  public String name() {
+    return "websocket";
+  }
+
   private boolean local() {
     return socketContext == sessionContext;
   }
