@@ -6,6 +6,8 @@
 //   REBOUND_DATA       JSON: the connect command's data (what the connect hook receives)
 //   REBOUND_HEADERS    JSON object: the SDK's emulated headers (connect command "headers")
 //   REBOUND_COOKIE     a real Cookie header on the WebSocket upgrade request ("" = none)
+//   REBOUND_CHANNELS   comma-separated channels subscribed before connecting (the SDK sends those
+//                      subscribes in the connect's frame)
 //
 // Output: one JSON object per line on stdout ("event" and "scope" as in driver.mjs, plus the
 // fields each test needs: connect data, subscribe data, codes and reasons, rpc answers).
@@ -107,5 +109,6 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   }
 }).on('close', () => process.exit(0));
 
+for (const ch of (process.env.REBOUND_CHANNELS || '').split(',').filter((c) => c.length > 0)) subscription(ch).subscribe();
 client.connect();
 emit({ event: 'started', scope: 'client' });

@@ -21,7 +21,6 @@ import io.vertx.ext.web.codec.BodyCodec;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * #MAX_BODY_BYTES} are refused while they arrive. The future completes on the caller's
  * context: with the {@code result} object; or {@link BackendRefusal} (the backend said no); or
  * {@link ProxyUnavailable} (no usable answer). One log line per failure burst of a hook, one when it
- * answers again. Thread-safe: shared by a node's edges.
+ * answers again ({@link FailureBurst}). Thread-safe: shared by a node's edges.
  */
 public final class ProxyClient {
 
@@ -49,7 +48,7 @@ public final class ProxyClient {
   private final WebClient http;
   private final CallLimiter limiter;
   private final ProxyMetrics metrics;
-  private final Map<Hook, AtomicInteger> failuresInBurst = new EnumMap<>(Hook.class);
+  private final Map<Hook, FailureBurst> bursts = new EnumMap<>(Hook.class);
 
   public ProxyClient(Vertx vertx, ProxyOptions options, MeterRegistry registry) {
     this.vertx = vertx;
@@ -59,7 +58,7 @@ public final class ProxyClient {
         new PoolOptions().setHttp1MaxSize(Math.max(1, options.maxInFlight())));
     this.limiter = new CallLimiter(options.maxInFlight(), options.maxQueued());
     this.metrics = new ProxyMetrics(registry, limiter);
-    for (Hook h : Hook.values()) failuresInBurst.put(h, new AtomicInteger());
+    for (Hook h : Hook.values()) bursts.put(h, new FailureBurst());
   }
 
   public ProxyOptions options() {
@@ -146,15 +145,15 @@ public final class ProxyClient {
 
   private void answered(Hook hook, String outcome) {
     metrics.outcome(hook, outcome);
-    int failed = failuresInBurst.get(hook).getAndSet(0);
+    long failed = bursts.get(hook).answered(System.nanoTime());
     if (failed > 0) LOG.info("event=proxy_recovered hook={} failed_calls={}", hook.key, failed);
   }
 
   private <T> Future<T> failed(Hook hook, ProxyUnavailable e) {
     metrics.outcome(hook, e.kind().name().toLowerCase(java.util.Locale.ROOT));
-    // One line per burst: the first failure after an answer; the count comes with the recovery line.
-    if (failuresInBurst.get(hook).getAndIncrement() == 0) {
-      LOG.warn("event=proxy_failed hook={} endpoint={} kind={} reason=\"{}\" (further failures are counted, not logged, until it answers)",
+    // One line per burst (FailureBurst); the count comes with the recovery line.
+    if (bursts.get(hook).failed(System.nanoTime())) {
+      LOG.warn("event=proxy_failed hook={} endpoint={} kind={} reason=\"{}\" (further failures are counted, not logged, until it answers for 5 s)",
           hook.key, options.endpoint(hook).url(), e.kind(), e.getMessage());
     }
     return Future.failedFuture(e);

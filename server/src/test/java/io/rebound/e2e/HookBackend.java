@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>connect: the user is the connect data's {@code user}; {@code "deny": true} → error 403,
- *       {@code "disconnect": true} → disconnect 4501; {@code "garbage": n} / {@code "slow": n} → the
- *       user's first n attempts answer non-JSON / nothing within 3 s; {@code "expire": s} → {@code
+ *       {@code "disconnect": true} → disconnect 4501; {@code "garbage": n} / {@code "slow": n} / {@code
+ *       "hold": n} → the user's first n attempts answer non-JSON / never / when {@link #releaseHeld()} says; {@code "expire": s} → {@code
  *       expire_at} s seconds ahead. The result's {@code data} echoes the user and the forwarded
  *       {@code Cookie} and {@code X-Emulated} headers; {@code meta} names the user.
  *   <li>refresh and sub_refresh: prolong by 1 s, or {@code expired} when {@link #expireOnRefresh} is set.
@@ -51,6 +51,7 @@ final class HookBackend implements AutoCloseable {
   private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   volatile boolean expireOnRefresh;
+  private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private HttpServer server;
 
   static HookBackend started() {
@@ -77,6 +78,15 @@ final class HookBackend implements AutoCloseable {
     Await.result(server.close(), 10);
   }
 
+  /** Answers the connects held so far ({@code "hold": n}), granting them. */
+  void releaseHeld() {
+    Runnable answer;
+    while ((answer = held.poll()) != null) {
+      Runnable a = answer;
+      vertx.runOnContext(v -> a.run());
+    }
+  }
+
   List<Call> calls(String hook) {
     return List.copyOf(calls.getOrDefault(hook, List.of()));
   }
@@ -101,6 +111,11 @@ final class HookBackend implements AutoCloseable {
           String user = data.path("user").asText();
           int attempt = attempts.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
           if (attempt <= data.path("slow").asInt(0)) return; // never answered: the node's timeout decides
+          if (attempt <= data.path("hold").asInt(0)) {
+            held.add(() -> req.response().putHeader("Content-Type", "application/json")
+                .end("{\"result\":{\"user\":\"" + user + "\"}}"));
+            return;
+          }
           if (attempt <= data.path("garbage").asInt(0)) {
             req.response().putHeader("Content-Type", "application/json").end("<html>oops</html>");
             return;

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.rebound.testing.Closer;
+import io.rebound.testing.Await;
 import io.rebound.testing.NodeExtension;
+import io.rebound.testing.RunningNode;
 import io.rebound.testing.SdkClient;
 import io.rebound.testing.UniqueName;
 import java.time.Duration;
@@ -61,12 +63,21 @@ class ProxyHooksIT {
   }
 
   private SdkClient client(Map<String, ?> connectData, Map<String, String> headers, String cookie) {
+    return client(node.running(), connectData, headers, cookie);
+  }
+
+  private SdkClient client(RunningNode on, Map<String, ?> connectData, Map<String, String> headers, String cookie) {
+    return client(on, connectData, headers, cookie, "");
+  }
+
+  private SdkClient client(RunningNode on, Map<String, ?> connectData, Map<String, String> headers, String cookie, String channels) {
     try {
       return open.add(SdkClient.start(name.get() + "-" + clients++, "proxy-driver.mjs", List.of(), Map.of(
-          "REBOUND_URL", node.wsUrl(),
+          "REBOUND_URL", on.wsUrl(),
           "REBOUND_DATA", JSON.writeValueAsString(connectData),
           "REBOUND_HEADERS", JSON.writeValueAsString(headers),
-          "REBOUND_COOKIE", cookie)));
+          "REBOUND_COOKIE", cookie,
+          "REBOUND_CHANNELS", channels)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new AssertionError(e);
     }
@@ -87,7 +98,11 @@ class ProxyHooksIT {
   }
 
   private double outcomes(String hook, String outcome) {
-    Counter c = node.node().metrics().registry().find("rebound_proxy_requests_total").tag("hook", hook).tag("outcome", outcome).counter();
+    return outcomes(node.running(), hook, outcome);
+  }
+
+  private static double outcomes(RunningNode on, String hook, String outcome) {
+    Counter c = on.node().metrics().registry().find("rebound_proxy_requests_total").tag("hook", hook).tag("outcome", outcome).counter();
     return c == null ? 0 : c.count();
   }
 
@@ -153,6 +168,32 @@ class ProxyHooksIT {
     assertThat(c.events(is("client", "disconnected"))).isEmpty();
     assertThat(outcomes("connect", "timeout")).isGreaterThan(timeouts);
     assertThat(outcomes("connect", "invalid")).isGreaterThan(invalid);
+  }
+
+  @Test
+  void aFullCallLineRefusesAtOnce_theSdkRetriesUntilASlotIsFree() {
+    // One call at a time, none waiting: while the backend sits on one connect, every other is refused at once.
+    RunningNode small = open.add(RunningNode.start("""
+        {"engine": "memory", "proxy_connect_endpoint": "%s", "proxy_connect_timeout": "20s",
+         "proxy_max_in_flight": 1, "proxy_max_queued": 0, "allow_subscribe_for_client": true}""".formatted(backend.url("connect"))));
+    String user = user();
+    SdkClient first = client(small, Map.of("user", user + "h", "hold", 1), Map.of(), "");
+    Await.until("the held connect reached the backend", Duration.ofSeconds(15),
+        () -> backend.calls("connect").stream().anyMatch(c -> (user + "h").equals(c.body().path("data").path("user").asText())));
+    // Subscribed before connecting: the SDK sends that subscribe in the frame of each connect attempt,
+    // behind a connect refused at once; it must not turn the refusal into a 3501 that ends the retries.
+    SdkClient second = client(small, Map.of("user", user), Map.of(), "", "lobby");
+    second.until("two refusals", all -> second.events(is("client", "error")).size() >= 2);
+    assertThat(second.events(is("client", "error"))).allSatisfy(e -> assertThat(e.path("error").path("code").asInt()).isEqualTo(100));
+    assertThat(outcomes(small, "connect", "overloaded")).isGreaterThanOrEqualTo(2);
+    assertThat(backend.calls("connect").stream().filter(c -> user.equals(c.body().path("data").path("user").asText())))
+        .as("refused calls never reach the backend").isEmpty();
+
+    backend.releaseHeld();
+    first.await("held connect granted", is("client", "connected"));
+    second.await("connected once a slot is free", is("client", "connected"));
+    second.await("subscribed", is("sub", "subscribed", "lobby"));
+    assertThat(second.events(is("client", "disconnected"))).isEmpty();
   }
 
   @Test

@@ -79,11 +79,13 @@ final class BrokerFleet {
     String resume = !o.resume ? "" : """
          "client_resume_window": "%ds", "client_resume_buffer_size": %d, "client_queue_max_size": %d,""".formatted(
         o.resumeWindowS, buffer, Math.max(ClientOptions.DEFAULT_QUEUE_MAX_SIZE, buffer * RESUME_BYTES_PER_MESSAGE));
+    String proxy = o.connectProxyEndpoint == null ? "" : """
+         "proxy_connect_endpoint": "%s",""".formatted(o.connectProxyEndpoint);
     return """
         {"port": %d, "name": "%s", "token_hmac_secret_key": "%s", "api_key": "%s", "engine": "%s",
-         "client_recovery_max_publication_limit": 1000,%s
+         "client_recovery_max_publication_limit": 1000,%s%s
          "namespaces": [%s, %s]}""".formatted(port, name, o.secret, o.apiKey, o.nodes > 1 ? "hazelcast" : "memory",
-        resume, ns.formatted("personal", size), ns.formatted("chat", size));
+        resume, proxy, ns.formatted("personal", size), ns.formatted("chat", size));
   }
 
   private Future<Void> startNode(int i) {

@@ -50,10 +50,10 @@ final class ClientShard {
         .setMaxConnections(Integer.MAX_VALUE));
   }
 
-  /** Creates and connects one client; completes the first time it is connected and subscribed. */
-  Future<Void> open(String token, SubscriptionState personal, SubscriptionState shared) {
+  /** Creates and connects one client (token null: through the connect hook, as {@code user}); completes the first time it is connected and subscribed. */
+  Future<Void> open(String token, String user, SubscriptionState personal, SubscriptionState shared) {
     return onContext(() -> {
-      ReconnectingClient c = new ReconnectingClient(this, token, personal, shared);
+      ReconnectingClient c = new ReconnectingClient(this, token, user, personal, shared);
       clients.add(c);
       c.connect();
       return c.firstReady.future();

@@ -82,15 +82,25 @@ public final class MassReconnect {
   public static MassReconnectResult run(MassReconnectOptions options) throws Exception {
     options.validate();
     checkFileDescriptors(options);
-    BrokerFleet fleet = await(BrokerFleet.start(options), 180);
+    ConnectHookBackend hook = options.connectProxy ? await(ConnectHookBackend.start(), 30) : null;
+    if (hook != null) options.connectProxyEndpoint = hook.endpoint();
+    BrokerFleet fleet;
+    try {
+      fleet = await(BrokerFleet.start(options), 180);
+    } catch (Exception e) {
+      if (hook != null) hook.close();
+      throw e;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops + 1));
     MassReconnect run = new MassReconnect(options, fleet, vertx);
     try {
       MassReconnectResult result = run.execute();
       write(result, options.effectiveOut());
+      if (hook != null) log("connect hook: %d calls for %d clients (ramp-up: one each; the rest: the reconnects)", hook.requests(), options.clients);
       return result;
     } finally {
       run.close();
+      if (hook != null) await(hook.close(), 10);
     }
   }
 
@@ -154,9 +164,10 @@ public final class MassReconnect {
     launch[0] = () -> {
       int i = next.getAndIncrement();
       if (i >= o.clients) return;
-      String token = signer.connectionToken(prefix + "-" + i, 24 * 3600);
+      String user = prefix + "-" + i;
+      String token = o.connectProxy ? null : signer.connectionToken(user, 24 * 3600);
       shards.get(i % shards.size())
-          .open(token, new SubscriptionState(channels.get(i), i), new SubscriptionState(channels.get(shared), shared))
+          .open(token, user, new SubscriptionState(channels.get(i), i), new SubscriptionState(channels.get(shared), shared))
           .onComplete(ar -> {
             int n = done.incrementAndGet();
             if (n % 5000 == 0) log("%d/%d clients subscribed", n, o.clients);

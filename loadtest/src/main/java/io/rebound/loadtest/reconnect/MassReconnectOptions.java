@@ -56,6 +56,10 @@ public final class MassReconnectOptions {
   public static final int DEFAULT_RESUME_WINDOW_S = 60;
 
   public int nodes = DEFAULT_NODES;
+  /** Clients connect without a token, through the nodes' connect hook (in-process nodes only). */
+  public boolean connectProxy;
+  /** Set by {@link MassReconnect} when {@link #connectProxy}: the hook's URL the in-process nodes call. */
+  String connectProxyEndpoint;
   /** host:port of running nodes (WebSocket + HTTP API on the same port); empty = start nodes in-process. */
   public List<String> targets = new ArrayList<>();
   public Scenario scenario = Scenario.RELOAD;
@@ -141,6 +145,7 @@ public final class MassReconnectOptions {
     if (sharedEvery < 1) throw new IllegalArgumentException("--shared-every must be >= 1");
     if (resumeWindowS < 1) throw new IllegalArgumentException("--resume-window-s must be >= 1");
     if (resumeBufferSize == 0 || resumeBufferSize < -1) throw new IllegalArgumentException("--resume-buffer must be >= 1");
+    if (connectProxy && !targets.isEmpty()) throw new IllegalArgumentException("--connect-proxy configures in-process nodes: not with --target");
     if (backoffMinMs < 1 || backoffMaxMs < backoffMinMs) throw new IllegalArgumentException("need 1 <= --backoff-min-ms <= --backoff-max-ms");
     boolean kills = scenario == Scenario.NODE_KILL || scenario == Scenario.ROLLING_RESTART;
     if (kills && !targets.isEmpty()) {
@@ -163,6 +168,10 @@ public final class MassReconnectOptions {
       }
       if (flag.equals("--resume")) {
         o.resume = true;
+        continue;
+      }
+      if (flag.equals("--connect-proxy")) {
+        o.connectProxy = true;
         continue;
       }
       if (i + 1 >= args.length) throw new IllegalArgumentException(flag + " needs a value");
@@ -213,6 +222,8 @@ public final class MassReconnectOptions {
           --resume              clients ask for session resume; after a cut they resume (no resubscribe,
                                 missed messages resent from the session buffer); refused = recovery
           --resume-window-s S   resume window the clients ask for                          (60)
+          --connect-proxy       clients connect without a token: the in-process nodes ask a connect hook
+                                (proxy_connect_endpoint) served by this tool, which counts its calls
           --resume-buffer N     in-process nodes' client_resume_buffer_size    (rate x outage, min 1024)
           --secret S / --api-key K                                                         (bench-secret / bench-key)
           --out DIR             result.json + report.html                                  (loadtest/out/<timestamp>)

@@ -1,5 +1,6 @@
 package io.rebound.loadtest.reconnect;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rebound.client.ClientListener;
 import io.rebound.client.ConnectedEvent;
 import io.rebound.client.DisconnectedEvent;
@@ -49,8 +50,11 @@ final class ReconnectingClient implements ClientListener {
   /** Disruption generation this client is recovering from; 0 = not recovering. */
   private int recoveringFrom;
 
-  /** Must run on the shard's context. */
-  ReconnectingClient(ClientShard shard, String token, SubscriptionState personal, SubscriptionState shared) {
+  /**
+   * Must run on the shard's context. {@code token} null: connects without one, as {@code user} in the
+   * connect data (the nodes' connect hook reads it).
+   */
+  ReconnectingClient(ClientShard shard, String token, String user, SubscriptionState personal, SubscriptionState shared) {
     this.stats = shard.stats();
     this.subs = new SubscriptionState[] {personal, shared};
     MassReconnectOptions o = shard.options();
@@ -58,6 +62,7 @@ final class ReconnectingClient implements ClientListener {
     client = ReboundClient.create(shard.vertx(), shard.client(), new ReboundClientOptions()
         .url(shard.url())
         .token(token)
+        .data(token == null ? JsonNodeFactory.instance.objectNode().put("user", user) : null)
         .name("massreconnect")
         // Off: measure per-channel recovery from history. --resume: the session survives the cut on the server.
         .resumeWindow(o.resume ? Duration.ofSeconds(o.resumeWindowS) : Duration.ZERO)

@@ -178,8 +178,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   @Override public void holdCommands() { inbound.shut(); }
   @Override public void releaseCommands() { inbound.open(); }
-  /** The commands that waited since {@link #holdCommands} are dropped (what they relied on failed). */
-  void discardHeldCommands() { inbound.clear(); }
+  /** The connect was answered with an error: what the client sent behind it is dropped, not a 3501 ({@link InboundCommands#connectRefused}). */
+  void connectRefused() { inbound.connectRefused(); }
 
   void connectFlags(boolean sync, boolean discontinuity) { this.syncWanted = sync; this.discontinuity = discontinuity; }
 

@@ -51,11 +51,7 @@ final class ConnectHandler {
       try {
         connectWith(session, id, request, claims);
       } finally {
-        // A refused connect leaves the session CONNECTING: the commands the SDK sent behind it (its
-        // optimistic resubscribes) relied on it and are dropped, not run as commands before connect
-        // (3501 would end the SDK's retries); it reconnects and sends them again.
-        if (session.state() == ClientSession.State.CONNECTING) session.discardHeldCommands();
-        else session.releaseCommands();
+        session.releaseCommands();
       }
     });
   }
@@ -79,6 +75,7 @@ final class ConnectHandler {
    * connect hook's refusal ({@link ProxyHooks#fail}).
    */
   private void connectWith(ClientSession session, long id, Request.Connect request, Future<ConnectClaims> verified) {
+    if (verified.failed()) session.connectRefused();
     if (verified.failed() && ProxyHooks.isHookFailure(verified.cause())) {
       edge.proxy.fail(session, id, verified.cause());
       return;

@@ -35,6 +35,12 @@ final class InboundCommands {
   private final ClientSession session;
   /** Not null while the gate is shut: the commands that wait, in arrival order. */
   private List<ClientCommand> held;
+  /**
+   * The connect was answered with an error: the commands the client sent behind it (the SDK's
+   * optimistic resubscribes, in the same frame or held while the connect was decided) are dropped
+   * rather than closed with 3501, which would end the SDK's retries; it reconnects and resends them.
+   */
+  private boolean connectRefused;
 
   InboundCommands(ClientSession session) {
     this.session = session;
@@ -93,7 +99,7 @@ final class InboundCommands {
     } else if (c.request() == null) {
       session.badRequest("unknown command");
     } else if (session.state() == ClientSession.State.CONNECTING && !(c.request() instanceof Request.Connect)) {
-      session.badRequest("command before connect: " + c.method());
+      if (!connectRefused) session.badRequest("command before connect: " + c.method());
     } else if (c.id() == 0 && !(c.request() instanceof Request.Send)) {
       session.badRequest("command without id: " + c.method());
     } else if (resumable == null || c.id() == 0 || resumable.firstSight(c.id())) {
@@ -111,6 +117,11 @@ final class InboundCommands {
     List<ClientCommand> waited = held;
     held = null;
     if (waited != null && session.state() != ClientSession.State.CLOSED) run(waited);
+  }
+
+  /** The connect was answered with an error (see {@link #connectRefused}). */
+  void connectRefused() {
+    connectRefused = true;
   }
 
   /** The session closed: what waited is dropped. */
