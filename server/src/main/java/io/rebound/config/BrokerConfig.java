@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * @param client the {@code client_*} connection options
  * @param limits node-wide limits: history memory, publication size, batch length
  * @param admin the {@code admin*} options of the admin web page
+ * @param cluster the {@code cluster_*} options: the cluster's name, secret and member address; the
+ *     secret is always filled in (derived from the token secret and API key when not configured)
+ * @param http the HTTP listener: {@code address}, the {@code http_*} timeouts and caps, {@code allowed_origins}
  */
 public record BrokerConfig(
     int port,
@@ -39,7 +42,9 @@ public record BrokerConfig(
     Map<String, ChannelOptions> namespaces,
     ClientOptions client,
     LimitOptions limits,
-    AdminOptions admin) {
+    AdminOptions admin,
+    ClusterOptions cluster,
+    HttpOptions http) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -66,6 +71,12 @@ public record BrokerConfig(
     limits = limits == null ? LimitOptions.defaults(client) : limits;
     limits.checkAgainst(client);
     admin = admin == null ? AdminOptions.DISABLED : admin;
+    cluster = (cluster == null ? ClusterOptions.DEFAULTS : cluster).withDerivedSecret(tokenHmacSecretKey, apiKey);
+    if (engine == Engine.HAZELCAST && cluster.secret().isEmpty()) {
+      throw ConfigException.at("cluster_secret", "is required for engine hazelcast when there is neither token_hmac_secret_key nor api_key to derive it from");
+    }
+    http = http == null ? HttpOptions.DEFAULTS : http;
+    http.checkAgainst(client);
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -119,7 +130,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, cluster, http);
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */

@@ -17,7 +17,8 @@ import io.rebound.protocol.ErrorCode;
 import io.rebound.recovery.Continuity;
 
 /**
- * Client publish, history, presence and presence_stats, with Centrifugo's permission rules. Shared by
+ * Client publish, history, presence and presence_stats, with Centrifugo's permission rules and the
+ * connection's {@link CommandBudget} (publish rate, commands in flight: 111 beyond them). Shared by
  * an edge's sessions; event-loop confined.
  */
 final class ChannelCommands {
@@ -36,13 +37,17 @@ final class ChannelCommands {
     boolean allowed = (o.allowPublishForClient() && (!session.anonymous() || o.allowPublishForAnonymous()))
         || (o.allowPublishForSubscriber() && sub != null && (!session.anonymous() || o.allowPublishForAnonymous()));
     if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
+    CommandBudget budget = session.budget();
+    budget.takePublish(System.nanoTime());
     // The publish API's own form: a JSON body, the data as raw text beside it.
     ObjectNode params = Replies.object();
     params.put("channel", name.channel());
     String idempotencyKey = request.idempotencyKey(); // extension: a resent publish is applied once
     if (idempotencyKey != null && !idempotencyKey.isEmpty()) params.put("idempotency_key", idempotencyKey);
     ClientInfo publisher = sub != null ? sub.info() : session.info();
+    budget.startCommand();
     services.api(new ApiRequest("publish", params, request.data(), publisher)).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) session.replyError(id, Errors.toProtocol(ar.cause()));
       else if (ar.result().error() != null) session.replyError(id, ar.result().error());
@@ -55,8 +60,7 @@ final class ChannelCommands {
     ChannelOptions o = name.options();
     if (!o.historyEnabled()) throw ErrorCode.NOT_AVAILABLE.exception();
     boolean subscribed = session.subscription(name.channel()) != null;
-    if (!(permitted(session, o.allowHistoryForClient(), o.allowHistoryForAnonymous())
-        || (o.allowHistoryForSubscriber() && subscribed))) {
+    if (!permitted(session, o.allowHistoryForClient(), o.allowHistoryForSubscriber() && subscribed, o.allowHistoryForAnonymous())) {
       throw ErrorCode.PERMISSION_DENIED.exception();
     }
     int max = session.options().historyMaxPublicationLimit();
@@ -81,7 +85,10 @@ final class ChannelCommands {
     }
     long until = untilOffset;
     StreamPosition from = since;
+    CommandBudget budget = session.budget();
+    budget.startCommand();
     services.history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
@@ -101,7 +108,10 @@ final class ChannelCommands {
 
   void presence(SessionContext session, long id, String channel) {
     ChannelName name = presenceChannel(session, channel);
-    services.presence().get(name.channel()).onComplete(ar -> {
+    CommandBudget budget = session.budget();
+    budget.startCommand();
+    services.presenceOf(name.channel()).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
@@ -113,7 +123,10 @@ final class ChannelCommands {
 
   void presenceStats(SessionContext session, long id, String channel) {
     ChannelName name = presenceChannel(session, channel);
-    services.presence().stats(name.channel()).onComplete(ar -> {
+    CommandBudget budget = session.budget();
+    budget.startCommand();
+    services.presenceStatsOf(name.channel()).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
@@ -128,14 +141,18 @@ final class ChannelCommands {
     ChannelOptions o = name.options();
     if (!o.presence()) throw ErrorCode.NOT_AVAILABLE.exception();
     boolean subscribed = session.subscription(name.channel()) != null;
-    if (!(permitted(session, o.allowPresenceForClient(), o.allowPresenceForAnonymous()) || (o.allowPresenceForSubscriber() && subscribed))) {
+    if (!permitted(session, o.allowPresenceForClient(), o.allowPresenceForSubscriber() && subscribed, o.allowPresenceForAnonymous())) {
       throw ErrorCode.PERMISSION_DENIED.exception();
     }
     return name;
   }
 
-  private static boolean permitted(SessionContext session, boolean forClient, boolean forAnonymous) {
-    return forClient && (!session.anonymous() || forAnonymous);
+  /**
+   * Centrifugo's rule: allowed for every client or for subscribers of the channel, and — for an
+   * anonymous connection — also allowed for anonymous ones, whichever of the two granted it.
+   */
+  private static boolean permitted(SessionContext session, boolean forClient, boolean forSubscriber, boolean forAnonymous) {
+    return (forClient || forSubscriber) && (!session.anonymous() || forAnonymous);
   }
 
   private ChannelName resolve(String channel) {

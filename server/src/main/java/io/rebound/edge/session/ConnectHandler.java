@@ -1,5 +1,6 @@
 package io.rebound.edge.session;
 
+import io.rebound.core.LogSafe;
 import io.rebound.auth.ConnectClaims;
 import io.rebound.auth.TokenException;
 import io.rebound.bus.Errors;
@@ -47,7 +48,7 @@ final class ConnectHandler {
         return;
       }
       edge.services.metrics().resumeRefused();
-      LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", session.transport().remote());
+      LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", LogSafe.value(session.transport().remote()));
     }
     establish(session, id, request, claims, resume != null);
   }
@@ -56,7 +57,7 @@ final class ConnectHandler {
   private ConnectClaims claims(ClientSession session, long id, String token) {
     if (token == null || token.isEmpty()) {
       if (options().allowAnonymousConnectWithoutToken()) return new ConnectClaims("", 0, null, List.of());
-      LOG.info("event=no_credentials remote={}", session.transport().remote());
+      LOG.info("event=no_credentials remote={}", LogSafe.value(session.transport().remote()));
       session.close(Disconnect.BAD_REQUEST);
       return null;
     }
@@ -67,7 +68,7 @@ final class ConnectHandler {
         session.replyError(id, ErrorCode.TOKEN_EXPIRED.exception()); // the SDK fetches a new token and reconnects
         return null;
       }
-      LOG.info("event=invalid_token remote={} reason=\"{}\"", session.transport().remote(), e.getMessage());
+      LOG.info("event=invalid_token remote={} reason={}", LogSafe.value(session.transport().remote()), LogSafe.value(e.getMessage()));
       session.close(Disconnect.INVALID_TOKEN);
       return null;
     }

@@ -1,5 +1,6 @@
 package io.rebound.edge.session;
 
+import io.rebound.core.LogSafe;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.protocol.Disconnect;
@@ -127,6 +128,6 @@ final class Keepalive {
     sub.acknowledged(position);
     Duration ttl = sub.options().streamOptions().metaTtl();
     session.edge.services.advanceSync(sub.name(), session.user(), position, ttl).onFailure(e ->
-        LOG.warn("event=sync_ack_failed {} channel={} error=\"{}\"", session.describe(), sub.name(), e.getMessage()));
+        LOG.warn("event=sync_ack_failed {} channel={} error={}", session.describe(), LogSafe.value(sub.name()), LogSafe.value(e.getMessage())));
   }
 }

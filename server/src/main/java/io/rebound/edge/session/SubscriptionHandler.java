@@ -41,6 +41,8 @@ final class SubscriptionHandler {
   void subscribe(SessionContext session, long id, Request.Subscribe request) {
     String channel = request.channel();
     if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
+    // Centrifugo's answer without allow_tags_filter; Rebound never filters, so it must never pretend to.
+    if (request.tagsFilter()) throw ErrorCode.BAD_REQUEST.exception("tags filter (tf) is not supported");
     if (session.subscription(channel) != null) throw ErrorCode.ALREADY_SUBSCRIBED.exception();
     int limit = session.options().channelLimit();
     if (limit > 0 && session.subscriptionCount() >= limit) throw ErrorCode.LIMIT_EXCEEDED.exception();
@@ -70,7 +72,8 @@ final class SubscriptionHandler {
     }
 
     boolean history = opts.historyEnabled();
-    boolean historyAccess = opts.allowHistoryForClient() || opts.allowHistoryForSubscriber();
+    boolean historyAccess = (opts.allowHistoryForClient() || opts.allowHistoryForSubscriber())
+        && (!session.anonymous() || opts.allowHistoryForAnonymous());
     boolean recoverable = history && (opts.forceRecovery() || ((opts.allowRecovery() || historyAccess) && request.recoverable()));
     boolean positioned = history && (recoverable || opts.forcePositioning() || ((opts.allowPositioning() || historyAccess) && request.positioned()));
     boolean pushJoinLeave = opts.joinLeave() && (opts.forcePushJoinLeave() || request.joinLeave());
