@@ -88,35 +88,7 @@ class SessionLimitsTest {
     return f.toString();
   }
 
-  // ---- item 2: publish rate and commands in flight ---------------------------------------------
-
-  @Test
-  void publishesBeyondTheBurstAre111WhileAnotherConnectionIsServed() {
-    restartWithLimits();
-    Client flooder = connect(bed.token("flooder"));
-    Client other = connect(bed.token("other"));
-    subscribe(other, 2, "room:a");
-
-    flooder.transport().send(frame(10, 20, "publish", "{\"channel\":\"room:a\",\"data\":{\"n\":1}}"));
-    List<Integer> codes = java.util.stream.IntStream.range(10, 30).mapToObj(id -> errorCode(flooder, id)).toList();
-    assertThat(codes.stream().filter(c -> c == 0).count()).as("the burst of 5 is published").isEqualTo(5);
-    assertThat(codes.stream().filter(c -> c == ErrorCode.TOO_MANY_REQUESTS.code).count()).isEqualTo(15);
-    assertThat(flooder.transport().closedWith()).as("over the rate is an answer, not a disconnect").isNull();
-
-    // The other connection on the same event loop publishes at once and gets its own publication.
-    other.transport().send("{\"id\":3,\"publish\":{\"channel\":\"room:a\",\"data\":{\"from\":\"other\"}}}");
-    assertThat(errorCode(other, 3)).isZero();
-    Await.until("the other publication delivered", WAIT, () -> other.transport().messages().stream()
-        .anyMatch(m -> m.path("push").path("pub").path("data").path("from").asText("").equals("other")));
-
-    // The bucket refills at 10 per second: the flooder may publish again a moment later.
-    long[] id = {100};
-    Await.until("the flooder's bucket refilled", WAIT, () -> {
-      long next = id[0]++;
-      flooder.transport().send("{\"id\":" + next + ",\"publish\":{\"channel\":\"room:a\",\"data\":{}}}");
-      return errorCode(flooder, next) == 0;
-    });
-  }
+  // ---- item 2: commands in flight (the publish rate: PerConnectionLimitsIT, publishes need the API door) --- ---------------------------------------------
 
   @Test
   void commandsBeyondThoseInFlightAre111AndTheCountFallsAsTheyAreAnswered() {
