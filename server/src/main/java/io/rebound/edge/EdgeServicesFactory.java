@@ -16,6 +16,7 @@ public final class EdgeServicesFactory {
   public static EdgeServices create(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
       SyncPositionStore syncPositions) {
     return new EdgeServices(vertx, config, verifier, metrics, presence, syncPositions,
-        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()));
+        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit(),
+            config.http().maxPendingConnections()));
   }
 }

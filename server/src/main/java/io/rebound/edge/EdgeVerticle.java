@@ -5,7 +5,9 @@ import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.codec.WireCodec;
 import io.rebound.codec.json.JsonCodec;
 import io.rebound.edge.session.EdgeServices;
+import io.rebound.config.HttpOptions;
 import io.rebound.edge.transport.DirectSocketWrites;
+import io.rebound.edge.transport.Utf8Validation;
 import io.rebound.edge.transport.WebSocketTransport;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
@@ -19,6 +21,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -26,6 +29,13 @@ import java.util.function.Function;
  * at {@code /connection/websocket} (and hands plain HTTP requests to the router it is given), opens
  * a session for each on its {@link Edge}, and feeds the edge its fan-out and control messages and a
  * once-a-second tick. It never touches storage directly.
+ *
+ * <p>The listener defends itself (README, "Limits"): it binds {@code address}; every HTTP connection
+ * has the deadlines of {@link HttpDeadlines} until it upgrades, and counts among the {@link
+ * PendingSockets} while it waits for a request; {@code http_idle_timeout} closes silent connections;
+ * a handshake from a browser page whose origin {@code allowed_origins} does not admit is refused with
+ * 403 ({@link OriginPolicy}); a text frame that is not UTF-8 closes its WebSocket with 1007 ({@link
+ * Utf8Validation}).
  */
 public final class EdgeVerticle extends VerticleBase {
 
@@ -38,6 +48,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final int port;
   private Edge edge;
   private HttpServer server;
+  private PendingSockets pending;
 
   public EdgeVerticle(EdgeServices services, EdgeRegistry registry, Broadcaster broadcaster, int port,
       Function<Vertx, Handler<HttpServerRequest>> httpHandler) {
@@ -56,8 +67,17 @@ public final class EdgeVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.EDGE_CONTROL, msg -> edge.onControl(msg.body()));
     vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> edge.resync());
     vertx.setPeriodic(1000, id -> edge.tick(System.currentTimeMillis()));
+    HttpOptions http = services.config().http();
+    OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
+    pending = new PendingSockets(services.limits());
     HttpServerOptions options = new HttpServerOptions()
+        .setHost(http.address())
         .setPort(port)
+        .setIdleTimeout((int) http.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1 only: with cleartext HTTP/2 enabled, Vert.x sets a connection up only once its first
+        // bytes arrive, so a socket that sends nothing would escape the header deadline.
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true)
         // Sockets are written only from their own event loop, so a connection needs no multi-producer
         // outbound queue (about 4.8 KiB per connection saved; the upgraded WebSocket connection gets the
@@ -71,9 +91,11 @@ public final class EdgeVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options)
+        .connectionHandler(conn -> HttpDeadlines.install(conn, http, pending))
         .webSocketHandshakeHandler(hs -> {
           if (!WEBSOCKET_PATH.equals(hs.path())) hs.reject(404);
           else if (edge.draining()) hs.reject(503); // shutting down: the balancer should send it elsewhere
+          else if (!origins.allows(hs.headers().get("Origin"), hs.headers().get("Host"))) hs.reject(403);
           else hs.accept();
         })
         .webSocketHandler(this::onSocket)
@@ -90,6 +112,7 @@ public final class EdgeVerticle extends VerticleBase {
 
   private void onSocket(ServerWebSocket ws) {
     DirectSocketWrites.install(ws);
+    Utf8Validation.install(ws);
     if (!services.limits().tryOpen()) {
       ws.close((short) Disconnect.CONNECTION_LIMIT.code(), Disconnect.CONNECTION_LIMIT.reason());
       return;

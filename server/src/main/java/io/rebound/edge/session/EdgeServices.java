@@ -10,6 +10,7 @@ import io.rebound.config.BrokerConfig;
 import io.rebound.core.ClientInfo;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
+import io.rebound.core.LogSafe;
 import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.PresenceStore;
@@ -85,7 +86,7 @@ public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifie
       result = Future.failedFuture(e);
     }
     Future<T> mapped = result.recover(e -> {
-      LOG.debug("event=sync_store_failed cause={}", e.toString());
+      LOG.debug("event=sync_store_failed cause={}", LogSafe.value(e.toString()));
       return Errors.failed(e);
     });
     return Future.fromCompletionStage(mapped.toCompletionStage(), caller);

@@ -89,7 +89,9 @@ final class Keepalive {
   /** Closes with 3005 when the connection token expired and was not refreshed within {@code client_expired_close_delay}. */
   private boolean closeIfExpired(long now) {
     long expiresAt = session.expiresAt();
-    if (expiresAt <= 0 || now / 1000 <= expiresAt + options().expiredCloseDelay().toSeconds()) return false;
+    // now - grace, never expiresAt + grace: an expiry near Long.MAX_VALUE (exp 2^63-1, or 1e30 read as
+    // a long) would overflow to the past and close a connection whose token never expires.
+    if (expiresAt <= 0 || now / 1000 - options().expiredCloseDelay().toSeconds() <= expiresAt) return false;
     session.close(Disconnect.EXPIRED);
     return true;
   }

@@ -280,7 +280,7 @@ final class SubscriptionHandler {
   /** Subscriptions whose token expired and was not refreshed within the grace period end (2501 / 3006). */
   void expireSubscriptions(SessionContext session, long nowSec, long grace) {
     for (Subscription sub : session.subscriptions()) {
-      if (sub.expiresAt() <= 0 || nowSec <= sub.expiresAt() + grace) continue;
+      if (sub.expiresAt() <= 0 || nowSec - grace <= sub.expiresAt()) continue; // saturating: see Keepalive
       if (sub.serverSide()) {
         session.close(Disconnect.SUBSCRIPTION_EXPIRED);
         return;

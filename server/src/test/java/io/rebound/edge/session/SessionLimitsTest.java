@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.edge.Edge;
 import io.rebound.edge.session.SessionBed.Client;
+import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.testing.Await;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 15, edge side: what one connection may ask of the node (items 2, 7, 15). A connection over
  * its publish rate or its commands in flight gets 111 at once while every other connection is
- * served; an anonymous subscriber reads history or presence only where anonymous clients may; a
+ * served; an expiry at the end of time never overflows into the past (item 9); an anonymous subscriber reads history or presence only where anonymous clients may; a
  * subscribe with a tags filter Rebound cannot honour is refused, never silently unfiltered.
  */
 class SessionLimitsTest {
@@ -137,6 +139,26 @@ class SessionLimitsTest {
     JsonNode result = reply(anonymous, 2).path("subscribe");
     assertThat(result.path("recoverable").asBoolean()).as(result.toString()).isFalse();
     assertThat(result.path("publications").size()).isZero();
+  }
+
+  // ---- item 9: expiry arithmetic ------------------------------------------------------------------
+
+  @Test
+  void anExpiryAtTheEndOfTimeNeverClosesTheConnection() {
+    Client c = connect(bed.token("erin"));
+    long now = System.currentTimeMillis();
+    // The API's refresh with expire_at 2^63-1 (or 1e30, which a long reads as the same); the tick is the
+    // keepalive's, which closed with 3005 at once when expiry + grace overflowed.
+    SessionBed.onLoop(edge, () -> edge.onControl(new JsonObject().put("op", "refresh").put("user", "erin")
+        .put("expire_at", Long.MAX_VALUE)));
+    SessionBed.onLoop(edge, () -> edge.tick(now + 1000));
+    SessionBed.onLoop(edge, () -> edge.tick(now + 3_600_000));
+    assertThat(c.transport().closedWith()).isNull();
+    // An expiry in the past still closes, after the grace period.
+    SessionBed.onLoop(edge, () -> edge.onControl(new JsonObject().put("op", "refresh").put("user", "erin")
+        .put("expire_at", now / 1000 - 3600)));
+    SessionBed.onLoop(edge, () -> edge.tick(now));
+    assertThat(Await.value("closed", WAIT, () -> c.transport().closedWith())).isEqualTo(Disconnect.EXPIRED);
   }
 
   // ---- item 15: tags filter ------------------------------------------------------------------------
