@@ -75,7 +75,7 @@ public record BrokerConfig(
     if (engine == Engine.HAZELCAST && cluster.secret().isEmpty()) {
       throw ConfigException.at("cluster_secret", "is required for engine hazelcast when there is neither token_hmac_secret_key nor api_key to derive it from");
     }
-    http = (http == null ? HttpOptions.DEFAULTS : http).resolvedFor(client);
+    http = http == null ? HttpOptions.DEFAULTS : http;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {

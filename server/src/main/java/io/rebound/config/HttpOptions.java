@@ -10,11 +10,9 @@ import java.util.Set;
  *
  * @param address {@code address}: the IP address to listen on; {@code 0.0.0.0} (the default) is every
  *     interface, since clients must reach this port
- * @param idleTimeout {@code http_idle_timeout}: a connection with no byte read or written for this
- *     long is closed (an open WebSocket is pinged every {@code client_ping_interval}, so it must be
- *     longer); 0 = never. Null until resolved ({@link #resolvedFor}): unset, it is the larger of
- *     {@link #DEFAULT_IDLE_TIMEOUT} and two ping intervals, or 0 when pings are off (a silent
- *     WebSocket is then the client's choice)
+ * @param idleTimeout {@code http_idle_timeout}: an HTTP connection with no byte read or written for
+ *     this long is closed (between requests as well as during a slow one); 0 = never. WebSockets are
+ *     not subject to it: their pings and pongs watch them ({@code client_ping_interval})
  * @param headerTimeout {@code http_header_timeout}: a new connection must complete its first request
  *     or WebSocket handshake within this long; 0 = no limit
  * @param bodyTimeout {@code http_body_timeout}: once its headers are in, a request's whole body must
@@ -40,8 +38,8 @@ public record HttpOptions(String address, Duration idleTimeout, Duration headerT
   public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 1024;
 
-  /** Every option at its default; the idle timeout still to be {@link #resolvedFor resolved}. */
-  public static final HttpOptions DEFAULTS = new HttpOptions(DEFAULT_ADDRESS, null, DEFAULT_HEADER_TIMEOUT,
+  /** Every option at its default. */
+  public static final HttpOptions DEFAULTS = new HttpOptions(DEFAULT_ADDRESS, DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
       DEFAULT_BODY_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_MAX_PENDING_CONNECTIONS, List.of());
 
   /** The JSON keys of these options (all at top level). */
@@ -54,7 +52,7 @@ public record HttpOptions(String address, Duration idleTimeout, Duration headerT
     if (address.isBlank() || address.contains("/") || address.contains(" ")) {
       throw ConfigException.at("address", "\"" + address + "\" is not an address to listen on (e.g. 0.0.0.0, 127.0.0.1, 10.0.0.5)");
     }
-    if (idleTimeout != null) nonNegative("http_idle_timeout", idleTimeout);
+    nonNegative("http_idle_timeout", idleTimeout);
     nonNegative("http_header_timeout", headerTimeout);
     nonNegative("http_body_timeout", bodyTimeout);
     nonNegative("http_keep_alive_timeout", keepAliveTimeout);
@@ -68,27 +66,6 @@ public record HttpOptions(String address, Duration idleTimeout, Duration headerT
   private static void nonNegative(String key, Duration d) {
     if (d == null) throw ConfigException.at(key, "is required");
     if (d.isNegative()) throw ConfigException.at(key, "must be >= 0 (0 = no limit)");
-  }
-
-  /**
-   * These options with the idle timeout resolved for connections with {@code client}'s pings; fails
-   * when a configured one would close WebSockets that are only pinged.
-   */
-  HttpOptions resolvedFor(ClientOptions client) {
-    Duration ping = client.pingInterval();
-    if (idleTimeout == null) {
-      Duration derived = ping.isZero() ? Duration.ZERO : max(DEFAULT_IDLE_TIMEOUT, ping.multipliedBy(2));
-      return new HttpOptions(address, derived, headerTimeout, bodyTimeout, keepAliveTimeout, maxPendingConnections, allowedOrigins);
-    }
-    if (!idleTimeout.isZero() && !ping.isZero() && idleTimeout.compareTo(ping) <= 0) {
-      throw ConfigException.at("http_idle_timeout", "must be longer than client_ping_interval (" + ping.toSeconds()
-          + "s): an idle WebSocket only sees the pings");
-    }
-    return this;
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** Reads these options from {@code f}, whose allowed keys must include {@link #KEYS}. */

@@ -7,7 +7,7 @@ import io.rebound.codec.json.JsonCodec;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.config.HttpOptions;
 import io.rebound.edge.transport.DirectSocketWrites;
-import io.rebound.edge.transport.Utf8Validation;
+import io.rebound.edge.transport.WebSocketPipeline;
 import io.rebound.edge.transport.WebSocketTransport;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
@@ -32,10 +32,10 @@ import java.util.function.Function;
  *
  * <p>The listener defends itself (README, "Limits"): it binds {@code address}; every HTTP connection
  * has the deadlines of {@link HttpDeadlines} until it upgrades, and counts among the {@link
- * PendingSockets} while it waits for a request; {@code http_idle_timeout} closes silent connections;
- * a handshake from a browser page whose origin {@code allowed_origins} does not admit is refused with
- * 403 ({@link OriginPolicy}); a text frame that is not UTF-8 closes its WebSocket with 1007 ({@link
- * Utf8Validation}).
+ * PendingSockets} while it waits for a request; {@code http_idle_timeout} closes silent HTTP
+ * connections; a handshake from a browser page whose origin {@code allowed_origins} does not admit
+ * is refused with 403 ({@link OriginPolicy}); an accepted WebSocket gets the pipeline of {@link
+ * WebSocketPipeline} (UTF-8 text or close 1007; its pings, not the idle timeout, watch it).
  */
 public final class EdgeVerticle extends VerticleBase {
 
@@ -48,7 +48,6 @@ public final class EdgeVerticle extends VerticleBase {
   private final int port;
   private Edge edge;
   private HttpServer server;
-  private PendingSockets pending;
 
   public EdgeVerticle(EdgeServices services, EdgeRegistry registry, Broadcaster broadcaster, int port,
       Function<Vertx, Handler<HttpServerRequest>> httpHandler) {
@@ -69,7 +68,7 @@ public final class EdgeVerticle extends VerticleBase {
     vertx.setPeriodic(1000, id -> edge.tick(System.currentTimeMillis()));
     HttpOptions http = services.config().http();
     OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
-    pending = new PendingSockets(services.limits());
+    PendingSockets pending = new PendingSockets(services.limits());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(http.address())
         .setPort(port)
@@ -112,7 +111,7 @@ public final class EdgeVerticle extends VerticleBase {
 
   private void onSocket(ServerWebSocket ws) {
     DirectSocketWrites.install(ws);
-    Utf8Validation.install(ws);
+    WebSocketPipeline.install(ws);
     if (!services.limits().tryOpen()) {
       ws.close((short) Disconnect.CONNECTION_LIMIT.code(), Disconnect.CONNECTION_LIMIT.reason());
       return;

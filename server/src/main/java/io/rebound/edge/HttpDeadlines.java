@@ -35,6 +35,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpDeadlines.class);
   private static final String NAME = "rebound-deadlines";
+  private static volatile boolean warned; // one line, not one per connection
 
   private final HttpOptions options;
   private final PendingSockets pending;
@@ -54,9 +55,15 @@ final class HttpDeadlines extends ChannelDuplexHandler {
    * of the shape this needs.
    */
   static boolean install(HttpConnection conn, HttpOptions options, PendingSockets pending) {
-    if (!(conn instanceof ConnectionBase base)) return false;
-    ChannelHandlerContext handler = base.channelHandlerContext();
-    if (handler == null || handler.pipeline().get(NAME) != null) return false;
+    ChannelHandlerContext handler = conn instanceof ConnectionBase base ? base.channelHandlerContext() : null;
+    if (handler == null) {
+      if (!warned) {
+        warned = true;
+        LOG.warn("event=http_deadlines_unavailable connection={} (no header, body or keep-alive deadlines)", conn.getClass().getName());
+      }
+      return false;
+    }
+    if (handler.pipeline().get(NAME) != null) return false;
     handler.pipeline().addBefore(handler.name(), NAME, new HttpDeadlines(options, pending));
     return true;
   }
