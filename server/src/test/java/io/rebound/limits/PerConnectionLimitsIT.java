@@ -9,6 +9,7 @@ import io.rebound.testing.RawClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,7 +24,7 @@ class PerConnectionLimitsIT {
 
   @RegisterExtension
   final NodeExtension node = NodeExtension.of("""
-      {"client_publish_rate": 10, "client_publish_burst": 5,
+      {"client_publish_rate": 1, "client_publish_burst": 5,
        "namespaces": [{"name": "room", "allow_subscribe_for_client": true, "allow_publish_for_client": true,
                       "history_size": 100, "history_ttl": "300s"}]}""");
 
@@ -46,20 +47,24 @@ class PerConnectionLimitsIT {
     try (RawClient flooder = node.connect("flooder"); RawClient other = node.connect("other")) {
       other.subscribe(2, "room:a");
 
-      // One frame: all 20 arrive within one read, far faster than 10 per second.
+      // One frame: all 20 arrive within one read, far faster than 1 per second. The bucket holds 5,
+      // and refills by one for each second the node takes to answer them (on a loaded machine).
+      long sent = System.nanoTime();
       flooder.send(publishes(10, 20, "room:a"));
       List<Integer> codes = IntStream.range(10, 30).mapToObj(id -> errorCode(flooder, id)).toList();
-      assertThat(codes.stream().filter(c -> c == 0).count()).as("the burst of 5 is published: %s", codes).isEqualTo(5);
-      assertThat(codes.stream().filter(c -> c == ErrorCode.TOO_MANY_REQUESTS.code).count()).as("%s", codes).isEqualTo(15);
+      long refills = (System.nanoTime() - sent) / 1_000_000_000L + 1;
+      long ok = codes.stream().filter(c -> c == 0).count();
+      assertThat(ok).as("the burst of 5 is published: %s", codes).isBetween(5L, 5L + refills);
+      assertThat(codes.stream().filter(c -> c == ErrorCode.TOO_MANY_REQUESTS.code).count()).as("%s", codes).isEqualTo(20 - ok);
       assertThat(flooder.isClosed()).as("over the rate is an answer, not a disconnect").isFalse();
 
       // The other connection publishes at once and receives its own publication, after exactly the
-      // flooder's 5 accepted ones (a refused publish applies nothing).
+      // flooder's accepted ones (a refused publish applies nothing).
       assertThat(other.call(3, "publish", "{\"channel\":\"room:a\",\"data\":{\"from\":\"other\"}}").has("error")).isFalse();
       other.await("the other publication", m -> m.path("push").path("pub").path("data").path("from").asText("").equals("other"));
-      assertThat(other.pubOffsets("room:a")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+      assertThat(other.pubOffsets("room:a")).containsExactlyElementsOf(LongStream.rangeClosed(1, ok + 1).boxed().toList());
 
-      // The bucket refills at 10 per second: the flooder may publish again a moment later.
+      // The bucket refills at 1 per second: the flooder may publish again a moment later.
       long[] id = {100};
       Await.until("the flooder's bucket refilled", WAIT, () -> {
         long next = id[0]++;
