@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  * @param limits node-wide limits: history memory, publication size, batch length
  * @param admin the {@code admin*} options of the admin web page
  * @param tokens the other {@code token_*} options and the separate subscription token configuration
+ * @param webhooks the {@code webhook_*} lifecycle webhook options
+ * @param transports which connection endpoints besides WebSocket are served ({@code http_stream},
+ *     {@code sse}, {@code uni_*}) and their request limits
+ * @param proxy the {@code proxy_*} hooks to the application backend
  * @param cluster the {@code cluster_*} options: the cluster's name, secret and member address; the
  *     secret is always filled in (derived from the token secret and API key when not configured)
  * @param http the HTTP listener: {@code address}, the {@code http_*} timeouts and caps, {@code allowed_origins}
@@ -47,6 +51,10 @@ public record BrokerConfig(
     LimitOptions limits,
     AdminOptions admin,
     TokenOptions tokens,
+    WebhookOptions webhooks,
+    TransportOptions transports,
+    ProxyOptions proxy,
+
     ClusterOptions cluster,
     HttpOptions http) {
 
@@ -81,6 +89,9 @@ public record BrokerConfig(
     }
     http = http == null ? HttpOptions.DEFAULTS : http;
     tokens = tokens == null ? TokenOptions.DEFAULTS : tokens;
+    webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
+    transports = transports == null ? TransportOptions.DEFAULTS : transports;
+    proxy = proxy == null ? ProxyOptions.DISABLED : proxy;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -88,10 +99,13 @@ public record BrokerConfig(
       }
     }
     checkHistoryEngine(engine, historyEngine);
-    if (tokenHmacSecretKey.isEmpty() && !tokens.connection().hasAsymmetricKey() && !client.allowAnonymousConnectWithoutToken()) {
+    if (tokenHmacSecretKey.isEmpty() && !tokens.connection().hasAsymmetricKey() && !client.allowAnonymousConnectWithoutToken()
+        && !proxy.enabled(ProxyOptions.Hook.CONNECT)) {
       throw ConfigException.at("token_hmac_secret_key", "is required (or set token_rsa_public_key, token_ecdsa_public_key, "
-          + "token_jwks_public_endpoint, or allow_anonymous_connect_without_token: true)");
+          + "token_jwks_public_endpoint, proxy_connect_endpoint, or allow_anonymous_connect_without_token: true)");
     }
+    checkProxyEndpoints(proxy, defaults, "");
+    for (Map.Entry<String, ChannelOptions> ns : namespaces.entrySet()) checkProxyEndpoints(proxy, ns.getValue(), "namespaces." + ns.getKey() + ".");
     if (apiKey.isEmpty() && !apiInsecure) {
       throw new ConfigException("api_key", "api_key is required (or set api_insecure: true)");
     }
@@ -99,6 +113,19 @@ public record BrokerConfig(
       // An admin token would then also be a valid connection token (for user "admin"), and a leaked
       // connection-token secret would open the admin page.
       throw ConfigException.at("admin_secret", "must differ from token_hmac_secret_key");
+    }
+  }
+
+  /** A namespace that proxies an event to a backend that is not configured would silently refuse (or allow) everything. */
+  private static void checkProxyEndpoints(ProxyOptions proxy, ChannelOptions options, String where) {
+    if (options.proxySubscribe() && !proxy.enabled(ProxyOptions.Hook.SUBSCRIBE)) {
+      throw ConfigException.at(where + "proxy_subscribe", "needs proxy_subscribe_endpoint");
+    }
+    if (options.proxyPublish() && !proxy.enabled(ProxyOptions.Hook.PUBLISH)) {
+      throw ConfigException.at(where + "proxy_publish", "needs proxy_publish_endpoint");
+    }
+    if (options.proxySubRefresh() && !proxy.enabled(ProxyOptions.Hook.SUB_REFRESH)) {
+      throw ConfigException.at(where + "proxy_sub_refresh", "needs proxy_sub_refresh_endpoint");
     }
   }
 
@@ -134,7 +161,8 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, cluster, http);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy, cluster,
+        http);
   }
 
   /** How connection tokens are checked: {@code token_hmac_secret_key} and the other {@code token_*} options. */

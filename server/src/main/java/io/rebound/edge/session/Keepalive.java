@@ -88,6 +88,10 @@ final class Keepalive {
 
   /** Closes with 3005 when the connection token expired and was not refreshed within {@code client_expired_close_delay}. */
   private boolean closeIfExpired(long now) {
+    if (session.edge.proxy.refreshesConnection(session)) {
+      if (session.state() == ClientSession.State.CONNECTED) session.edge.proxy.refreshIfDue(session, now / 1000);
+      return false;
+    }
     long expiresAt = session.expiresAt();
     // now - grace, never expiresAt + grace: an expiry near Long.MAX_VALUE (exp 2^63-1, or 1e30 read as
     // a long) would overflow to the past and close a connection whose token never expires.
@@ -106,7 +110,7 @@ final class Keepalive {
     pingOutstanding = true;
     nextPingAt = now + options().pingInterval().toMillis();
     long pong = options().pongTimeout().toMillis();
-    if (pong > 0) pongDeadline = now + pong;
+    if (pong > 0 && !session.transport().unidirectional()) pongDeadline = now + pong; // a unidirectional client never answers
     // The pong to this ping proves the client processed everything written before it.
     for (Subscription sub : session.subscriptions()) sub.pingSent();
   }
