@@ -53,9 +53,21 @@ public sealed interface Request {
    */
   record Resume(String session, long received) {}
 
-  /** {@code recover} with {@code offset}/{@code epoch}: the position to recover from (Centrifugo stream mode). */
+  /**
+   * {@code recover} with {@code offset}/{@code epoch}: the position to recover from (Centrifugo stream mode).
+   *
+   * @param tagsFilter the client sent a tags filter ({@code tf}): Rebound does not filter by tags, so
+   *     the subscribe is refused rather than delivering what the client asked not to get
+   */
   record Subscribe(String channel, String token, boolean recover, long offset, String epoch, boolean recoverable,
-      boolean positioned, boolean joinLeave, String data) implements Request {
+      boolean positioned, boolean joinLeave, String data, boolean tagsFilter) implements Request {
+
+    /** A subscribe without a tags filter. */
+    public Subscribe(String channel, String token, boolean recover, long offset, String epoch, boolean recoverable,
+        boolean positioned, boolean joinLeave, String data) {
+      this(channel, token, recover, offset, epoch, recoverable, positioned, joinLeave, data, false);
+    }
+
     @Override
     public String method() {
       return "subscribe";

@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * @param transports which connection endpoints are served ({@code websocket_disable}, {@code http_stream},
  *     {@code sse}, {@code uni_*}) and their request limits
  * @param proxy the {@code proxy_*} hooks to the application backend
+ * @param cluster the {@code cluster_*} options: the cluster's name, secret and member address; the
+ *     secret is always filled in (derived from the token secret and API key when not configured)
+ * @param http the HTTP listener: {@code address}, the {@code http_*} timeouts and caps, {@code allowed_origins}
  */
 public record BrokerConfig(
     int port,
@@ -50,7 +53,10 @@ public record BrokerConfig(
     TokenOptions tokens,
     WebhookOptions webhooks,
     TransportOptions transports,
-    ProxyOptions proxy) {
+    ProxyOptions proxy,
+
+    ClusterOptions cluster,
+    HttpOptions http) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -77,6 +83,11 @@ public record BrokerConfig(
     limits = limits == null ? LimitOptions.defaults(client) : limits;
     limits.checkAgainst(client);
     admin = admin == null ? AdminOptions.DISABLED : admin;
+    cluster = (cluster == null ? ClusterOptions.DEFAULTS : cluster).withDerivedSecret(tokenHmacSecretKey, apiKey);
+    if (engine == Engine.HAZELCAST && cluster.secret().isEmpty()) {
+      throw ConfigException.at("cluster_secret", "is required for engine hazelcast when there is neither token_hmac_secret_key nor api_key to derive it from");
+    }
+    http = http == null ? HttpOptions.DEFAULTS : http;
     tokens = tokens == null ? TokenOptions.DEFAULTS : tokens;
     webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
     transports = transports == null ? TransportOptions.DEFAULTS : transports;
@@ -150,7 +161,8 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy, cluster,
+        http);
   }
 
   /** How connection tokens are checked: {@code token_hmac_secret_key} and the other {@code token_*} options. */

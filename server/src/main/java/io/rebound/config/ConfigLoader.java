@@ -27,7 +27,7 @@ public final class ConfigLoader {
       "api_key", "api_insecure", "engine", "history_engine", "namespaces");
   private static final Set<String> TOP_KEYS = union(BROKER_KEYS, ChannelOptions.KEYS,
       ClientOptions.KEYS, RedisOptions.KEYS, LimitOptions.KEYS, AdminOptions.KEYS, TokenOptions.KEYS,
-      WebhookOptions.KEYS, TransportOptions.KEYS, ProxyOptions.KEYS);
+      WebhookOptions.KEYS, TransportOptions.KEYS, ProxyOptions.KEYS, ClusterOptions.KEYS, HttpOptions.KEYS);
   private static final Set<String> NAMESPACE_KEYS = union(Set.of("name"), ChannelOptions.KEYS);
 
   // Duplicate keys are an error: with last-one-wins a second "force_recovery": false far down the
@@ -130,8 +130,10 @@ public final class ConfigLoader {
     WebhookOptions webhooks = WebhookOptions.read(f);
     TransportOptions transports = TransportOptions.read(f);
     ProxyOptions proxy = ProxyOptions.read(f);
+    ClusterOptions cluster = ClusterOptions.read(f);
+    HttpOptions http = HttpOptions.read(f);
     return f.build(() -> new BrokerConfig(port, name, secret, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy));
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy, cluster, http));
   }
 
   private static Engine engine(JsonFields f, String key, Engine def) {

@@ -69,6 +69,19 @@ final class JsonFields {
     return v.textValue();
   }
 
+  /** A list of strings given as a JSON array of strings. */
+  java.util.List<String> strings(String key, java.util.List<String> def) {
+    JsonNode v = get(key);
+    if (v == null) return def;
+    if (!v.isArray()) throw wrongType(key, "an array of strings", v);
+    java.util.List<String> out = new java.util.ArrayList<>(v.size());
+    for (JsonNode item : v) {
+      if (!item.isTextual()) throw ConfigException.located(pathOf(key), "expected an array of strings, got an element " + describe(item));
+      out.add(item.textValue());
+    }
+    return out;
+  }
+
   /** A duration given as a string ("600s", "1h30m", ...) or as a whole number of seconds. */
   Duration duration(String key, Duration def) {
     JsonNode v = get(key);

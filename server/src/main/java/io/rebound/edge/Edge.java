@@ -1,5 +1,6 @@
 package io.rebound.edge;
 
+import io.rebound.core.LogSafe;
 import io.rebound.codec.WireCodec;
 import io.rebound.edge.session.ClientSession;
 import io.rebound.edge.session.EdgeHost;
@@ -165,7 +166,7 @@ public final class Edge implements EdgeHost {
           if (cmd.getBoolean("expired", false)) s.close(Disconnect.EXPIRED);
           else if (cmd.containsKey("expire_at")) s.expireAt(cmd.getLong("expire_at"));
         }
-        default -> LOG.warn("event=unknown_control_op op={}", cmd.getString("op"));
+        default -> LOG.warn("event=unknown_control_op op={}", LogSafe.value(cmd.getString("op")));
       }
     }
   }

@@ -20,6 +20,7 @@ public final class EdgeServicesFactory {
       SyncPositionStore syncPositions, LifecycleListener lifecycle) {
     BackendProxy proxy = config.proxy().hooks().isEmpty() ? null : new BackendProxy(new ProxyClient(vertx, config.proxy(), metrics.registry()));
     return new EdgeServices(vertx, config, verifier, metrics, presence, syncPositions,
-        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()), lifecycle, proxy);
+        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit(),
+            config.http().maxPendingConnections()), lifecycle, proxy);
   }
 }

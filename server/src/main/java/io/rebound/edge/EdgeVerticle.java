@@ -4,12 +4,14 @@ import io.rebound.bus.Addresses;
 import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.codec.WireCodec;
 import io.rebound.codec.json.JsonCodec;
+import io.rebound.config.HttpOptions;
 import io.rebound.core.LogSafe;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.http.HttpTransports;
 import io.rebound.edge.http.SessionOpener;
 import io.rebound.edge.transport.DirectSocketWrites;
 import io.rebound.edge.transport.Transport;
+import io.rebound.edge.transport.WebSocketPipeline;
 import io.rebound.edge.transport.WebSocketTransport;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
@@ -24,6 +26,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * HttpTransports} and every other HTTP request to the router it is given, opens a session for each
  * connection on its {@link Edge}, and feeds the edge its fan-out and control messages and a
  * once-a-second tick. It never touches storage directly.
+ *
+ * <p>The listener defends itself (README, "Limits"): it binds {@code address}; every HTTP connection
+ * has the deadlines of {@link HttpDeadlines} until it upgrades, and counts among the {@link
+ * PendingSockets} while it waits for a request; {@code http_idle_timeout} closes silent HTTP
+ * connections; a WebSocket handshake from a browser page whose origin {@code allowed_origins} does
+ * not admit is refused with 403 ({@link OriginPolicy}); an accepted WebSocket gets the pipeline of
+ * {@link WebSocketPipeline} (UTF-8 text or close 1007; its pings, not the idle timeout, watch it).
  */
 public final class EdgeVerticle extends VerticleBase {
 
@@ -71,8 +81,17 @@ public final class EdgeVerticle extends VerticleBase {
         registry.emulation, registry.refusals, services.metrics(), opener(), Map.of("json", JsonCodec.INSTANCE));
     transports.start();
     Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
+    HttpOptions http = services.config().http();
+    OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
+    PendingSockets pending = new PendingSockets(services.limits());
     HttpServerOptions options = new HttpServerOptions()
+        .setHost(http.address())
         .setPort(port)
+        .setIdleTimeout((int) http.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1 only: with cleartext HTTP/2 enabled, Vert.x sets a connection up only once its first
+        // bytes arrive, so a socket that sends nothing would escape the header deadline.
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true)
         // Sockets are written only from their own event loop, so a connection needs no multi-producer
         // outbound queue (about 4.8 KiB per connection saved; the upgraded WebSocket connection gets the
@@ -87,10 +106,12 @@ public final class EdgeVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         .setWebSocketSubProtocols(WireFormats.SUBPROTOCOLS); // the one chosen is echoed in the handshake
     server = vertx.createHttpServer(options)
+        .connectionHandler(conn -> HttpDeadlines.install(conn, http, pending))
         .webSocketHandshakeHandler(hs -> {
           int refusal = transports.webSocketRefusal(hs.path(), hs.query(), String.valueOf(hs.remoteAddress()));
           if (refusal != 0) hs.reject(refusal);
           else if (edge.draining()) hs.reject(503); // shutting down: the balancer should send it elsewhere
+          else if (!origins.allows(hs.headers().get("Origin"), hs.headers().get("Host"))) hs.reject(403);
           else if (refusedFormat(hs.headers().get(SUBPROTOCOL_HEADER), hs.query(), hs.remoteAddress())) hs.reject(400);
           else hs.accept();
         })
@@ -99,6 +120,7 @@ public final class EdgeVerticle extends VerticleBase {
             onSocket(ws);
           } else {
             DirectSocketWrites.install(ws);
+            WebSocketPipeline.install(ws);
             transports.onUniWebSocket(ws);
           }
         })
@@ -134,6 +156,7 @@ public final class EdgeVerticle extends VerticleBase {
 
   private void onSocket(ServerWebSocket ws) {
     DirectSocketWrites.install(ws);
+    WebSocketPipeline.install(ws);
     if (!services.limits().tryOpen()) {
       ws.close((short) Disconnect.CONNECTION_LIMIT.code(), Disconnect.CONNECTION_LIMIT.reason());
       return;

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.TestInstance;
  * client publishes 5,000 publications of 60 KB into distinct channels (300 MB, more than the whole
  * heap: the node used to run out of memory and exit) and reads the history of 100,000 channels that
  * do not exist (each used to create a stream). Meanwhile a well-behaved client keeps being served,
- * and afterwards the node holds no more history than its budget and says so in its metrics.
+ * and afterwards the node holds no more history than its budget and says so in its metrics. The
+ * per-connection limits ({@code client_publish_rate}, {@code client_commands_in_flight}) are off
+ * here: this test is about the node-wide budgets alone (PerConnectionLimitsIT covers those limits).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeUnderAbuseIT {
@@ -49,6 +51,7 @@ class NodeUnderAbuseIT {
     Path config = dir.resolve("config.json");
     Files.writeString(config, """
         {"token_hmac_secret_key": "%s", "api_key": "%s",
+         "client_publish_rate": 0, "client_commands_in_flight": 0,
          "namespaces": [
            {"name": "abuse", "history_size": 10, "history_ttl": "1h", "allow_publish_for_client": true, "allow_history_for_client": true},
            {"name": "chat", "history_size": 100, "history_ttl": "1h", "force_recovery": true,

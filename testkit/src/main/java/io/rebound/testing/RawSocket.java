@@ -65,6 +65,11 @@ public final class RawSocket implements AutoCloseable {
     return frame(0x1, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A masked text frame carrying {@code payload} as given, valid UTF-8 or not. */
+  public static byte[] text(byte[] payload) {
+    return frame(0x1, payload);
+  }
+
   /** A masked close frame with {@code code}. */
   public static byte[] close(int code) {
     return frame(0x8, new byte[] {(byte) (code >>> 8), (byte) code});
@@ -96,6 +101,28 @@ public final class RawSocket implements AutoCloseable {
         in.readFully(payload);
         if ((b0 & 0x0f) == 0x8) throw new IOException("closed by server before " + marker);
         if (new String(payload, StandardCharsets.UTF_8).contains(marker)) return;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads server frames until a close frame and returns its status code (-1 for a close frame
+   * without one); fails when the connection ends without a close frame.
+   */
+  public int readCloseCode() {
+    try {
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      while (true) {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) len = in.readUnsignedShort();
+        else if (len == 127) len = in.readLong();
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        if ((b0 & 0x0f) == 0x8) return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

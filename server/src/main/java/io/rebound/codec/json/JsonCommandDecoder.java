@@ -91,7 +91,7 @@ final class JsonCommandDecoder {
           f.node("sync").asBoolean(true), f.node("discontinuity").asBoolean(false), f.number("resume_window", 0), resume(f.node("resume")),
           headers(f.node("headers")));
       case "subscribe" -> new Request.Subscribe(f.text("channel"), f.text("token"), f.flag("recover"), f.number("offset", 0),
-          f.text("epoch"), f.flag("recoverable"), f.flag("positioned"), f.flag("join_leave"), data);
+          f.text("epoch"), f.flag("recoverable"), f.flag("positioned"), f.flag("join_leave"), data, f.present("tf"));
       case "unsubscribe" -> new Request.Unsubscribe(f.text("channel"));
       case "publish" -> new Request.Publish(f.text("channel"), data == null ? null : Payload.json(JsonLines.oneLine(data)), f.text("idempotency_key"));
       case "history" -> history(f);
@@ -158,6 +158,12 @@ final class JsonCommandDecoder {
     String text(String field) {
       JsonNode n = params.get(field);
       return n == null || n.isNull() ? null : n.asText();
+    }
+
+    /** Whether the field was sent with a value (JSON null counts as absent, as in the SDKs). */
+    boolean present(String field) {
+      JsonNode n = params.get(field);
+      return n != null && !n.isNull();
     }
 
     boolean flag(String field) {

@@ -18,7 +18,8 @@ import io.rebound.protocol.ErrorCode;
 import io.rebound.recovery.Continuity;
 
 /**
- * Client publish, history, presence and presence_stats, with Centrifugo's permission rules. Shared by
+ * Client publish, history, presence and presence_stats, with Centrifugo's permission rules and the
+ * connection's {@link CommandBudget} (publish rate, commands in flight: 111 beyond them). Shared by
  * an edge's sessions; event-loop confined.
  */
 final class ChannelCommands {
@@ -39,15 +40,18 @@ final class ChannelCommands {
     ChannelName name = resolve(request.channel());
     if (request.data() == null) throw ErrorCode.BAD_REQUEST.exception("data required");
     ChannelOptions o = name.options();
+    CommandBudget budget = session.budget();
     if (proxy.publishes(o.proxyPublish())) {
+      budget.takePublish(System.nanoTime()); // the hook is asked only within the connection's rate
+      budget.startCommand();
       proxy.publish(session, name.channel(), request.data()).onComplete(ar -> {
-        if (!session.active()) return;
-        if (ar.failed()) {
-          proxy.fail(session, id, ar.cause());
+        if (!session.active() || ar.failed()) {
+          budget.answered();
+          if (session.active()) proxy.fail(session, id, ar.cause());
           return;
         }
         Payload data = ar.result().data() != null ? Payload.json(ar.result().data()) : request.data();
-        publish(session, id, name, request, data, ar.result().skipHistory());
+        publish(session, id, name, request, data, ar.result().skipHistory(), budget);
       });
       return;
     }
@@ -55,11 +59,17 @@ final class ChannelCommands {
     boolean allowed = (o.allowPublishForClient() && (!session.anonymous() || o.allowPublishForAnonymous()))
         || (o.allowPublishForSubscriber() && sub != null && (!session.anonymous() || o.allowPublishForAnonymous()));
     if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
-    publish(session, id, name, request, request.data(), false);
+    budget.takePublish(System.nanoTime());
+    budget.startCommand();
+    publish(session, id, name, request, request.data(), false, budget);
   }
 
-  /** Publishes {@code data} through the publish API, as the subscriber (or the connection) that sent it. */
-  private void publish(SessionContext session, long id, ChannelName name, Request.Publish request, Payload data, boolean skipHistory) {
+  /**
+   * Publishes {@code data} through the publish API, as the subscriber (or the connection) that sent
+   * it; the command counts in {@code budget} (started by the caller) until answered.
+   */
+  private void publish(SessionContext session, long id, ChannelName name, Request.Publish request, Payload data, boolean skipHistory,
+      CommandBudget budget) {
     // The publish API's own form: a JSON body, the data as raw text beside it.
     ObjectNode params = Replies.object();
     params.put("channel", name.channel());
@@ -69,6 +79,7 @@ final class ChannelCommands {
     Subscription sub = session.subscription(name.channel());
     ClientInfo publisher = sub != null ? sub.info() : session.info();
     services.api(new ApiRequest("publish", params, data, publisher)).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) session.replyError(id, Errors.toProtocol(ar.cause()));
       else if (ar.result().error() != null) session.replyError(id, ar.result().error());
@@ -81,8 +92,7 @@ final class ChannelCommands {
     ChannelOptions o = name.options();
     if (!o.historyEnabled()) throw ErrorCode.NOT_AVAILABLE.exception();
     boolean subscribed = session.subscription(name.channel()) != null;
-    if (!(permitted(session, o.allowHistoryForClient(), o.allowHistoryForAnonymous())
-        || (o.allowHistoryForSubscriber() && subscribed))) {
+    if (!permitted(session, o.allowHistoryForClient(), o.allowHistoryForSubscriber() && subscribed, o.allowHistoryForAnonymous())) {
       throw ErrorCode.PERMISSION_DENIED.exception();
     }
     int max = session.options().historyMaxPublicationLimit();
@@ -107,7 +117,10 @@ final class ChannelCommands {
     }
     long until = untilOffset;
     StreamPosition from = since;
+    CommandBudget budget = session.budget();
+    budget.startCommand();
     services.history(name.channel(), new HistoryQuery(since, limit, reverse), o.streamOptions()).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
@@ -127,7 +140,10 @@ final class ChannelCommands {
 
   void presence(SessionContext session, long id, String channel) {
     ChannelName name = presenceChannel(session, channel);
-    services.presence().get(name.channel()).onComplete(ar -> {
+    CommandBudget budget = session.budget();
+    budget.startCommand();
+    services.presenceOf(name.channel()).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
@@ -139,7 +155,10 @@ final class ChannelCommands {
 
   void presenceStats(SessionContext session, long id, String channel) {
     ChannelName name = presenceChannel(session, channel);
-    services.presence().stats(name.channel()).onComplete(ar -> {
+    CommandBudget budget = session.budget();
+    budget.startCommand();
+    services.presenceStatsOf(name.channel()).onComplete(ar -> {
+      budget.answered();
       if (!session.active()) return;
       if (ar.failed()) {
         session.replyError(id, Errors.toProtocol(ar.cause()));
@@ -154,14 +173,18 @@ final class ChannelCommands {
     ChannelOptions o = name.options();
     if (!o.presence()) throw ErrorCode.NOT_AVAILABLE.exception();
     boolean subscribed = session.subscription(name.channel()) != null;
-    if (!(permitted(session, o.allowPresenceForClient(), o.allowPresenceForAnonymous()) || (o.allowPresenceForSubscriber() && subscribed))) {
+    if (!permitted(session, o.allowPresenceForClient(), o.allowPresenceForSubscriber() && subscribed, o.allowPresenceForAnonymous())) {
       throw ErrorCode.PERMISSION_DENIED.exception();
     }
     return name;
   }
 
-  private static boolean permitted(SessionContext session, boolean forClient, boolean forAnonymous) {
-    return forClient && (!session.anonymous() || forAnonymous);
+  /**
+   * Centrifugo's rule: allowed for every client or for subscribers of the channel, and — for an
+   * anonymous connection — also allowed for anonymous ones, whichever of the two granted it.
+   */
+  private static boolean permitted(SessionContext session, boolean forClient, boolean forSubscriber, boolean forAnonymous) {
+    return (forClient || forSubscriber) && (!session.anonymous() || forAnonymous);
   }
 
   private ChannelName resolve(String channel) {

@@ -5,6 +5,7 @@ import io.rebound.codec.Result;
 import io.rebound.codec.WireCodec;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.ClientInfo;
+import io.rebound.core.LogSafe;
 import io.rebound.core.StreamPosition;
 import io.rebound.edge.transport.Outbound;
 import io.rebound.edge.transport.Transport;
@@ -56,6 +57,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   private boolean userSlot;
   private boolean syncWanted = true;
   private boolean discontinuity;
+  private CommandBudget budget; // on the first command that needs one: idle connections stay small
   /** Not null when resumable (its id, window, numbered messages); see {@link SessionResume}. */
   SessionResume.Resumable resumable;
   /** Not null while RESUMING: the frames that wait for the decision. */
@@ -83,7 +85,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   void badRequest(String why) {
     edge.services.metrics().malformedCommand();
-    LOG.info("event=bad_request {} reason=\"{}\"", describe(), why);
+    LOG.info("event=bad_request {} reason={}", describe(), LogSafe.value(why));
     close(Disconnect.BAD_REQUEST);
   }
 
@@ -115,8 +117,15 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override public boolean active() { return state == State.CONNECTED || state == State.DETACHED; }
 
   @Override
+  public CommandBudget budget() {
+    if (budget == null) budget = new CommandBudget(edge.services.config().limits(), System.nanoTime());
+    return budget;
+  }
+
+  @Override
   public String describe() {
-    return "client=" + (clientId == null ? "-" : clientId) + " user=" + (user.isEmpty() ? "-" : user) + " remote=" + transport.remote();
+    return "client=" + (clientId == null ? "-" : clientId) + " user=" + (user.isEmpty() ? "-" : LogSafe.value(user))
+        + " remote=" + LogSafe.value(transport.remote());
   }
 
   @Override public Collection<Subscription> subscriptions() { return subs.snapshot(); }
@@ -243,14 +252,14 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   public void close(Disconnect reason) {
     if (state == State.CLOSED) return;
     edge.services.metrics().disconnect(reason.code());
-    LOG.debug("event=disconnect {} code={} reason=\"{}\"", describe(), reason.code(), reason.reason());
+    LOG.debug("event=disconnect {} code={} reason={}", describe(), reason.code(), LogSafe.value(reason.reason()));
     release(reason);
     output.close();
     transport.close(reason);
   }
 
   @Override public void onOversized(Transport from) { if (from == transport) close(Disconnect.MESSAGE_TOO_BIG); }
-  @Override public void onError(Transport from, Throwable cause) { LOG.debug("event=socket_error {} error=\"{}\"", describe(), cause.toString()); }
+  @Override public void onError(Transport from, Throwable cause) { LOG.debug("event=socket_error {} error={}", describe(), LogSafe.value(cause.toString())); }
 
   /**
    * The connection closed (by the client, the network, or us). A resumable session detaches instead

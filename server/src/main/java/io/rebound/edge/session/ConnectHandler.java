@@ -1,5 +1,6 @@
 package io.rebound.edge.session;
 
+import io.rebound.core.LogSafe;
 import io.rebound.auth.ConnectClaims;
 import io.rebound.auth.TokenException;
 import io.rebound.bus.Errors;
@@ -62,7 +63,7 @@ final class ConnectHandler {
     if ((token == null || token.isEmpty()) && edge.proxy.connectsWithoutToken()) return edge.proxy.connect(session, request);
     if (token == null || token.isEmpty()) {
       if (options().allowAnonymousConnectWithoutToken()) return Future.succeededFuture(new ConnectClaims("", 0, null, List.of()));
-      LOG.info("event=no_credentials remote={}", session.transport().remote());
+      LOG.info("event=no_credentials remote={}", LogSafe.value(session.transport().remote()));
       session.close(Disconnect.BAD_REQUEST);
       return null;
     }
@@ -85,11 +86,13 @@ final class ConnectHandler {
       switch (kind) {
         case EXPIRED -> session.replyError(id, ErrorCode.TOKEN_EXPIRED.exception());
         case UNAVAILABLE -> {
-          LOG.info("event=token_key_unavailable remote={} reason=\"{}\"", session.transport().remote(), verified.cause().getMessage());
+          LOG.info("event=token_key_unavailable remote={} reason={}", LogSafe.value(session.transport().remote()),
+              LogSafe.value(verified.cause().getMessage()));
           session.replyError(id, ErrorCode.INTERNAL.exception());
         }
         case INVALID -> {
-          LOG.info("event=invalid_token remote={} reason=\"{}\"", session.transport().remote(), verified.cause().getMessage());
+          LOG.info("event=invalid_token remote={} reason={}", LogSafe.value(session.transport().remote()),
+              LogSafe.value(verified.cause().getMessage()));
           session.close(Disconnect.INVALID_TOKEN);
         }
       }
@@ -105,7 +108,7 @@ final class ConnectHandler {
         return;
       }
       edge.services.metrics().resumeRefused();
-      LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", session.transport().remote());
+      LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", LogSafe.value(session.transport().remote()));
     }
     establish(session, id, request, claims, resume != null);
   }

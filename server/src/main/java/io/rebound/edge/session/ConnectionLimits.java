@@ -5,17 +5,48 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Node-wide connection counters shared by every edge: total connections and connections per user,
- * so {@code client_connection_limit} and {@code client_user_connection_limit} protect the node.
+ * so {@code client_connection_limit} and {@code client_user_connection_limit} protect the node; and
+ * the sockets that wait for a request ({@code http_max_pending_connections}, counted by the edges'
+ * {@code PendingSockets}).
  */
 public final class ConnectionLimits {
   private final int maxConnections;
   private final int maxPerUser;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private final int maxPending;
+  private final AtomicInteger pending = new AtomicInteger();
 
+  /** Limits without a cap on pending sockets. */
   public ConnectionLimits(int maxConnections, int maxPerUser) {
+    this(maxConnections, maxPerUser, 0);
+  }
+
+  /** {@code maxPending}: {@code http_max_pending_connections}, 0 = unlimited. */
+  public ConnectionLimits(int maxConnections, int maxPerUser, int maxPending) {
     this.maxConnections = maxConnections;
     this.maxPerUser = maxPerUser;
+    this.maxPending = maxPending;
+  }
+
+  /** A socket of the node began waiting for a request. */
+  public void pendingOpened() {
+    pending.incrementAndGet();
+  }
+
+  /** A socket stopped waiting for a request (it sent one, upgraded, or closed). */
+  public void pendingClosed() {
+    pending.decrementAndGet();
+  }
+
+  /** Whether more sockets of the node wait for a request than {@code http_max_pending_connections} allows. */
+  public boolean pendingOverCap() {
+    return maxPending > 0 && pending.get() > maxPending;
+  }
+
+  /** The sockets of the node waiting for a request now. */
+  public int pending() {
+    return pending.get();
   }
 
   /** Reserves a connection slot; false when the node is full. */

@@ -1,5 +1,6 @@
 package io.rebound.edge.session;
 
+import io.rebound.core.LogSafe;
 import io.rebound.codec.Push;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.StreamPosition;
@@ -54,7 +55,7 @@ final class ContinuityHandler {
     Subscription sub = session.subscription(channel);
     if (sub == null) return;
     edge.services.metrics().insufficientState();
-    LOG.info("event=insufficient_state {} channel={} server_side={}", session.describe(), channel, sub.serverSide());
+    LOG.info("event=insufficient_state {} channel={} server_side={}", session.describe(), LogSafe.value(channel), sub.serverSide());
     if (session.wantsDiscontinuity() && sub.positioned() && sub.live() && !sub.syncing()) {
       reattach(session, sub);
       return;

@@ -7,8 +7,10 @@ import io.rebound.bus.ApiRequest;
 import io.rebound.bus.Errors;
 import io.rebound.bus.HistoryRequests;
 import io.rebound.config.BrokerConfig;
+import io.rebound.core.ClientInfo;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
+import io.rebound.core.LogSafe;
 import io.rebound.core.StreamOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.PresenceStore;
@@ -23,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,16 @@ public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifie
     return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, request, Addresses.REQUEST).map(Message::body).recover(Errors::failed);
   }
 
+  /** The channel's presence, completed on the caller's context (a store's future may complete on any thread). */
+  public Future<Map<String, ClientInfo>> presenceOf(String channel) {
+    return onCaller(() -> presence.get(channel));
+  }
+
+  /** The channel's presence counts, completed on the caller's context. */
+  public Future<PresenceStore.PresenceStats> presenceStatsOf(String channel) {
+    return onCaller(() -> presence.stats(channel));
+  }
+
   /** The user's last acknowledged position in channel (null: none stored), completed on the caller's context. */
   public Future<StreamPosition> syncPosition(String channel, String user) {
     return onCaller(() -> syncPositions.get(channel, user));
@@ -77,7 +90,7 @@ public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifie
       result = Future.failedFuture(e);
     }
     Future<T> mapped = result.recover(e -> {
-      LOG.debug("event=sync_store_failed cause={}", e.toString());
+      LOG.debug("event=sync_store_failed cause={}", LogSafe.value(e.toString()));
       return Errors.failed(e);
     });
     return Future.fromCompletionStage(mapped.toCompletionStage(), caller);

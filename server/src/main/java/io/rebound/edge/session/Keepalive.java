@@ -1,5 +1,6 @@
 package io.rebound.edge.session;
 
+import io.rebound.core.LogSafe;
 import io.rebound.config.ClientOptions;
 import io.rebound.core.StreamPosition;
 import io.rebound.protocol.Disconnect;
@@ -97,7 +98,9 @@ final class Keepalive {
       return false;
     }
     long expiresAt = session.expiresAt();
-    if (expiresAt <= 0 || now / 1000 <= expiresAt + options().expiredCloseDelay().toSeconds()) return false;
+    // now - grace, never expiresAt + grace: an expiry near Long.MAX_VALUE (exp 2^63-1, or 1e30 read as
+    // a long) would overflow to the past and close a connection whose token never expires.
+    if (expiresAt <= 0 || now / 1000 - options().expiredCloseDelay().toSeconds() <= expiresAt) return false;
     session.close(Disconnect.EXPIRED);
     return true;
   }
@@ -165,6 +168,6 @@ final class Keepalive {
     session.edge.services.metrics().syncAcknowledged();
     Duration ttl = sub.options().streamOptions().metaTtl();
     session.edge.services.advanceSync(sub.name(), session.user(), position, ttl).onFailure(e ->
-        LOG.warn("event=sync_ack_failed {} channel={} error=\"{}\"", session.describe(), sub.name(), e.getMessage()));
+        LOG.warn("event=sync_ack_failed {} channel={} error={}", session.describe(), LogSafe.value(sub.name()), LogSafe.value(e.getMessage())));
   }
 }

@@ -43,7 +43,10 @@ interface SessionContext {
   /** Connected, or detached awaiting resume: results and publications still count for it. */
   boolean active();
 
-  /** {@code client=… user=… remote=…} for log lines. */
+  /** This connection's publish rate and commands in flight ({@code client_publish_rate}, {@code client_commands_in_flight}). */
+  CommandBudget budget();
+
+  /** {@code client=… user=… remote=…} for log lines, every value escaped ({@code LogSafe}). */
   String describe();
 
   /** What the application backend's hooks know of this session; null when no hook is configured. */

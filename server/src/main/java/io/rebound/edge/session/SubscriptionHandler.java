@@ -77,6 +77,8 @@ final class SubscriptionHandler {
   private void subscribe(SessionContext session, long id, Request.Subscribe request, Future<SubscribeClaims> verified, boolean proxied) {
     String channel = request.channel();
     if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
+    // Centrifugo's answer without allow_tags_filter; Rebound never filters, so it must never pretend to.
+    if (request.tagsFilter()) throw ErrorCode.BAD_REQUEST.exception("tags filter (tf) is not supported");
     if (session.subscription(channel) != null) throw ErrorCode.ALREADY_SUBSCRIBED.exception();
     int limit = session.options().channelLimit();
     if (limit > 0 && session.subscriptionCount() >= limit) throw ErrorCode.LIMIT_EXCEEDED.exception();
@@ -105,7 +107,8 @@ final class SubscriptionHandler {
     }
 
     boolean history = opts.historyEnabled();
-    boolean historyAccess = opts.allowHistoryForClient() || opts.allowHistoryForSubscriber();
+    boolean historyAccess = (opts.allowHistoryForClient() || opts.allowHistoryForSubscriber())
+        && (!session.anonymous() || opts.allowHistoryForAnonymous());
     boolean recoverable = history && (opts.forceRecovery() || ((opts.allowRecovery() || historyAccess) && request.recoverable()));
     boolean positioned = history && (recoverable || opts.forcePositioning() || ((opts.allowPositioning() || historyAccess) && request.positioned()));
     boolean pushJoinLeave = opts.joinLeave() && (opts.forcePushJoinLeave() || request.joinLeave());
@@ -344,7 +347,7 @@ final class SubscriptionHandler {
         if (sub.live()) edge.proxy.subRefreshIfDue(session, sub, nowSec);
         continue;
       }
-      if (sub.expiresAt() <= 0 || nowSec <= sub.expiresAt() + grace) continue;
+      if (sub.expiresAt() <= 0 || nowSec - grace <= sub.expiresAt()) continue; // saturating: see Keepalive
       if (sub.serverSide()) {
         session.close(Disconnect.SUBSCRIPTION_EXPIRED);
         return;
