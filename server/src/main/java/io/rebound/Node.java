@@ -20,6 +20,9 @@ import io.rebound.history.HistoryVerticle;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.engine.PresenceStore;
 import io.rebound.recovery.RecoveryVerticle;
+import io.rebound.webhook.LifecycleListener;
+import io.rebound.webhook.WebhookService;
+import io.rebound.webhook.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -51,8 +54,10 @@ public final class Node {
   private final EdgeRegistry registry = new EdgeRegistry();
   private ClusterMetrics clusterMetrics;
   private final JwtVerifier verifier;
+  private io.rebound.edge.session.EdgeServices services;
   private volatile boolean draining;
   private volatile boolean wasSafe;
+  private LifecycleListener lifecycle = LifecycleListener.NONE;
 
   /** How long a shutdown spreads the closing of connections over (they reconnect elsewhere meanwhile). */
   public static final long DRAIN_PERIOD_MS = 3_000;
@@ -87,8 +92,12 @@ public final class Node {
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
     verifier.prefetch(); // not awaited: readiness does not depend on the identity provider
-    var services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
-        engines.syncPositions());
+    // Deployed before the edges, so undeployed after them: the disconnects of their last sessions go out.
+    WebhookService webhooks = config.webhooks().enabled()
+        ? new WebhookService(config.name(), config.webhooks(), metrics, Engines.webhookLedger(config, vertx)) : null;
+    lifecycle = webhooks == null ? LifecycleListener.NONE : webhooks;
+    services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
+        engines.syncPositions(), lifecycle);
     ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
     HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
     Admin admin = config.admin().enabled() ? Admin.create(vertx, config, metrics, registry::collect, this::health, this::ready) : null;
@@ -97,6 +106,7 @@ public final class Node {
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
         .compose(v -> deploy(() -> new ApiVerticle(api), 1))
+        .compose(v -> webhooks == null ? Future.<Void>succeededFuture() : deploy(() -> new WebhookVerticle(webhooks), 1))
         .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))
         .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
@@ -141,6 +151,11 @@ public final class Node {
     return metrics;
   }
 
+  /** What this node's sessions report their lifecycle to (the webhooks, or nothing when they are off). */
+  public LifecycleListener lifecycle() {
+    return lifecycle;
+  }
+
   public int port() {
     return config.port();
   }
@@ -156,6 +171,12 @@ public final class Node {
     return registry.drain(drainMs).transform(ar -> close());
   }
 
+  /** The backend hooks' HTTP client, once no edge calls it any more. */
+  private Future<Void> closeProxy() {
+    if (services != null && services.proxy() != null) services.proxy().close();
+    return Future.succeededFuture();
+  }
+
   /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
   public Future<Void> close() {
     draining = true;
@@ -164,7 +185,7 @@ public final class Node {
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
     for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
-    return chain.transform(ar -> verifier.close()).transform(ar -> engines.close())
+    return chain.transform(ar -> closeProxy()).transform(ar -> verifier.close()).transform(ar -> engines.close())
         .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 }

@@ -23,6 +23,7 @@ import io.rebound.history.HistoryVerticle;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.recovery.RecoveryVerticle;
 import io.rebound.testing.Await;
+import io.rebound.webhook.LifecycleListener;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,7 +56,8 @@ final class SessionBed implements AutoCloseable {
     config = ConfigLoader.parse(configJson.replaceFirst("\\{", "{\"token_hmac_secret_key\": \"" + SECRET + "\", \"api_key\": \"k\", "));
     // As a node builds it: a config naming a JWKS endpoint gets a verifier that fetches from it.
     verifier = JwtVerifier.create(vertx, config.connectionTokens(), config.separateSubscriptionTokens());
-    services = EdgeServicesFactory.create(vertx, config, verifier, metrics, new MemoryPresence(), syncPositions);
+    services = EdgeServicesFactory.create(vertx, config, verifier, metrics, new MemoryPresence(), syncPositions,
+        LifecycleListener.NONE);
     EventBusBroadcaster.registerCodec(vertx);
     Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
     Await.result(vertx.deployVerticle(new RecoveryVerticle(metrics)));

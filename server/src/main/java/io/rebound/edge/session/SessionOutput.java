@@ -1,0 +1,116 @@
+package io.rebound.edge.session;
+
+import io.rebound.codec.Push;
+import io.rebound.codec.Result;
+import io.rebound.codec.UnencodableException;
+import io.rebound.codec.WireCodec;
+import io.rebound.edge.transport.Outbound;
+import io.rebound.edge.transport.Transport;
+import io.rebound.engine.FanoutMessage;
+import io.rebound.protocol.Disconnect;
+import io.rebound.protocol.ProtocolException;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where one session's messages go, encoded in its wire format. While a transport is attached, into
+ * that transport's {@link Outbound} queue; while the session is DETACHED (resumable, between two
+ * sockets), numbered into the resume buffer instead of written, so that the resume replays exactly
+ * what the client did not get. Pings and connect replies are never numbered: the client's count of
+ * received messages starts after its connect reply.
+ *
+ * <p>Confined to the session's event loop; never blocks (a full queue closes the session as a slow
+ * consumer through {@link ClientSession#onSlow}).
+ */
+final class SessionOutput {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+  private final ClientSession session;
+  private final WireCodec codec;
+  private Outbound out; // null while detached
+
+  SessionOutput(ClientSession session, WireCodec codec) {
+    this.session = session;
+    this.codec = codec;
+  }
+
+  /**
+   * A new queue on {@code transport}, replacing the one before (its messages were taken by {@link
+   * #detach} or are not wanted). It knows the connect's extension flags and the resume buffer.
+   */
+  void open(Transport transport) {
+    SessionResume.Resumable resumable = session.resumable;
+    out = new Outbound(transport, session.edge.host.flusher(), codec, session.options().queueMaxSize(), session::onSlow,
+        session.wantsDiscontinuity() ? subs -> session.edge.continuity.onDropped(session, subs) : null,
+        resumable == null ? null : resumable.written);
+  }
+
+  void push(Push push) { emitEncoded(() -> codec.push(push), push.channel()); }
+  void reply(long id, Result result) { emitEncoded(() -> codec.reply(id, result), result.method()); }
+  void error(long id, ProtocolException e) { emit(codec.error(id, e), null); }
+
+  /**
+   * The message's frame in this connection's format: encoded once per format, shared by every
+   * subscriber using it. A publication the format cannot carry (binary data, JSON connection) closes
+   * the connection with 3506; it was logged once, when its frame was first asked for.
+   */
+  void write(FanoutMessage msg) {
+    Buffer frame = msg.frame(codec.format(), session.edge.frames(codec));
+    if (frame == SessionHandlers.UNENCODABLE) session.close(Disconnect.INAPPROPRIATE_PROTOCOL);
+    else emit(frame, msg.kind() == FanoutMessage.Kind.PUBLICATION ? msg : null);
+  }
+
+  private void emitEncoded(Supplier<Buffer> encoder, String what) {
+    Buffer message = encodable(encoder, what);
+    if (message != null) emit(message, null);
+  }
+
+  /**
+   * The encoded message, or null when this connection's format cannot carry it (binary data for a
+   * JSON connection): then the connection is closed with 3506, as Centrifugo does.
+   */
+  private Buffer encodable(Supplier<Buffer> encoder, String what) {
+    try {
+      return encoder.get();
+    } catch (UnencodableException e) {
+      LOG.info("event=inappropriate_protocol {} format={} about={} reason=\"{}\"", session.describe(), codec.name(), what, e.getMessage());
+      session.close(Disconnect.INAPPROPRIATE_PROTOCOL);
+      return null;
+    }
+  }
+
+  void ping() { out.send(codec.ping()); }
+
+  /** Connect replies are not numbered: counting starts with the message after them. */
+  void connectReply(long id, Result.Connect result) {
+    // A unidirectional transport answers with the connect result alone, not as a reply (Transport.connectResult).
+    Buffer reply = encodable(() -> codec.reply(id, session.transport().connectResult(result)), result.method());
+    if (reply == null) return;
+    if (session.resumable != null) session.resumable.written.skipOnce(reply);
+    out.send(reply);
+  }
+
+  /** Straight to the socket, unnumbered, even past a full resume buffer: resent messages. */
+  Outbound direct() { return out; }
+
+  /** No transport any more: returns what was queued but not written, in order. */
+  List<Buffer> detach() {
+    List<Buffer> pending = out.closeAndTakePending();
+    out = null;
+    return pending;
+  }
+
+  void close() {
+    if (out != null) out.close();
+  }
+
+  /** Every message but pings and connect replies goes through here: while detached it is numbered for the resume, not written. */
+  private void emit(Buffer message, FanoutMessage publication) {
+    if (session.state() == ClientSession.State.DETACHED) session.resumable.written.record(message);
+    else if (out != null) out.send(message, publication);
+  }
+}
