@@ -9,6 +9,8 @@
 //   REBOUND_TRANSPORTS   optional comma-separated transport list tried in order (websocket, http_stream,
 //                        sse): the SDK's fallback, with each endpoint at /connection/<transport> and
 //                        /emulation beside REBOUND_URL; SSE gets EventSource from the eventsource package
+//   REBOUND_FORMAT       "protobuf": the SDK's Protobuf build (subprotocol centrifuge-protobuf); its
+//                        publication data (bytes) is reported decoded as UTF-8 JSON, like the JSON build's
 //
 // Output: one JSON object per line on stdout, one per SDK event, always with "event" and "scope"
 // ("client" for client-level events, including server-side subscriptions; "sub" for client-side
@@ -25,7 +27,7 @@
 //   token <jwt>       answer a pending getToken request
 //   state             print {"event":"state", ...} with the client and subscription states
 //   exit              disconnect and exit
-import { Centrifuge } from 'centrifuge';
+import { Centrifuge as JsonCentrifuge } from 'centrifuge';
 import WebSocket from 'ws';
 import { EventSource } from 'eventsource';
 import readline from 'node:readline';
@@ -37,6 +39,8 @@ if (!url) {
 }
 const token = process.env.REBOUND_TOKEN || '';
 const channels = (process.env.REBOUND_CHANNELS || '').split(',').filter((c) => c.length > 0);
+const protobuf = process.env.REBOUND_FORMAT === 'protobuf';
+const Centrifuge = protobuf ? (await import('centrifuge/build/protobuf')).Centrifuge : JsonCentrifuge;
 
 function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -93,8 +97,19 @@ function subscribedEvent(scope, ctx) {
   };
 }
 
+// The Protobuf build hands data over as bytes: reported as the JSON they hold (else as text).
+function dataOf(data) {
+  if (!protobuf || !(data instanceof Uint8Array)) return data;
+  const text = new TextDecoder().decode(data);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function publicationEvent(scope, ctx) {
-  return { event: 'publication', scope, channel: ctx.channel, data: ctx.data, offset: ctx.offset ?? null };
+  return { event: 'publication', scope, channel: ctx.channel, data: dataOf(ctx.data), offset: ctx.offset ?? null };
 }
 
 function errorOf(e) {

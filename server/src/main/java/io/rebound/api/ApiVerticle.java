@@ -74,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       throw ErrorCode.BAD_REQUEST.exception("params must be an object");
     }
-    return new ApiRequest(method, params.params(), params.rawData(), null);
+    return new ApiRequest(method, params.params(), params.data(), null);
   }
 
   private static JsonObject toBus(ObjectNode envelope) {

@@ -123,7 +123,7 @@ public final class HttpApi {
       fail(rc, 400, ErrorCode.BAD_REQUEST.code, e.getMessage());
       return;
     }
-    call(vertx, new ApiRequest(method, params.params(), params.rawData(), null)).onComplete(ar -> json(rc, 200, ar.result()));
+    call(vertx, new ApiRequest(method, params.params(), params.data(), null)).onComplete(ar -> json(rc, 200, ar.result()));
   }
 
   /**

@@ -13,7 +13,7 @@ final class PublicationSize {
   private PublicationSize() {}
 
   static long of(Publication p) {
-    long n = Utf8.length(p.data());
+    long n = p.data().length();
     if (p.tags() != null) {
       for (Map.Entry<String, String> t : p.tags().entrySet()) n += Utf8.length(t.getKey()) + Utf8.length(t.getValue());
     }

@@ -7,10 +7,11 @@ import io.rebound.bus.ApiRequest;
 import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
 import io.rebound.channel.Channels;
-import io.rebound.codec.JsonLines;
+import io.rebound.codec.JsonPayloads;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
 import io.rebound.core.AppendResult;
+import io.rebound.core.Payload;
 import io.rebound.core.Publication;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.Broadcaster;
@@ -20,6 +21,7 @@ import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,17 +58,14 @@ final class PublishMethods {
   }
 
   /**
-   * One publication to {@code channel}; the payload is {@code req.rawData()} (exact text, kept on one
-   * line) or {@code params.data}. 107 when it is larger than {@code publication_size_limit}: no
-   * subscriber's queue could take it.
+   * One publication to {@code channel}; the payload is {@code params.b64data} (binary, base64) when
+   * given, else {@code req.data()} (exact text or bytes) or {@code params.data}. 107 when it is
+   * larger than {@code publication_size_limit}: no subscriber's queue could take it.
    */
   private Future<JsonNode> publish(String channel, ApiRequest req) {
     JsonNode params = req.params();
     ChannelName name = Channels.resolve(channel, config);
-    String rawData = req.rawData();
-    String data = rawData != null ? JsonLines.oneLine(rawData)
-        : (params.has("data") && !params.get("data").isNull() ? params.get("data").toString() : null);
-    if (data == null) throw ErrorCode.BAD_REQUEST.exception("data required");
+    Payload data = payload(req);
     Map<String, String> tags = null;
     if (params.hasNonNull("tags")) {
       if (!params.get("tags").isObject()) throw ErrorCode.BAD_REQUEST.exception("tags must be an object of strings");
@@ -105,6 +104,29 @@ final class PublishMethods {
           broadcaster.publish(FanoutMessage.publication(name.channel(), pub.withOffset(pos.offset()), pos.epoch()));
           return position(appended);
         });
+  }
+
+  /**
+   * The publication's payload: {@code b64data} wins over {@code data}, as in Centrifugo. Bytes that
+   * happen to be one JSON value reach JSON subscribers too; others only Protobuf ones.
+   */
+  private static Payload payload(ApiRequest req) {
+    JsonNode params = req.params();
+    String b64 = params.path("b64data").asText("");
+    if (!b64.isEmpty()) {
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(b64);
+      } catch (IllegalArgumentException e) {
+        throw ErrorCode.BAD_REQUEST.exception("b64data is not base64");
+      }
+      if (bytes.length == 0) throw ErrorCode.BAD_REQUEST.exception("data required");
+      return JsonPayloads.of(bytes);
+    }
+    if (req.data() != null) return req.data();
+    JsonNode data = params.get("data");
+    if (data == null || data.isNull()) throw ErrorCode.BAD_REQUEST.exception("data required");
+    return Payload.json(data.toString());
   }
 
   private static JsonNode position(AppendResult appended) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.core.Payload;
 import java.io.IOException;
 
 /**
@@ -27,7 +28,12 @@ public final class CommandDecoder {
   private CommandDecoder() {}
 
   /** A JSON object decoded with its {@code data} member kept as exact text (null when absent). */
-  public record Params(ObjectNode params, String rawData) {}
+  public record Params(ObjectNode params, String rawData) {
+    /** The {@code data} member as a JSON payload, on one line (JSON frames are newline-delimited); null when absent. */
+    public Payload data() {
+      return rawData == null ? null : Payload.json(JsonLines.oneLine(rawData));
+    }
+  }
 
   /** Decodes a server API body: one JSON object whose {@code data} is kept byte for byte. */
   public static Params decodeParams(String json) {

@@ -1,7 +1,9 @@
 package io.rebound.codec;
 
 import io.rebound.core.ClientInfo;
+import io.rebound.core.Payload;
 import io.rebound.core.Publication;
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -12,9 +14,51 @@ import java.util.Map;
 public final class JsonText {
   private JsonText() {}
 
-  /** {@code {"data":...,"info":{...},"offset":N,"tags":{...}}} as in a push or a subscribe/history result. */
+  /**
+   * {@code {"data":...,"info":{...},"offset":N,"tags":{...}}} as in a push or a subscribe/history
+   * result of the client protocol.
+   *
+   * @throws UnencodableException when the payload is not JSON (a JSON connection cannot carry it)
+   */
   public static StringBuilder publication(StringBuilder out, Publication pub) {
-    out.append("{\"data\":").append(pub.data());
+    out.append("{\"data\":").append(dataText(pub.data()));
+    return afterData(out, pub).append('}');
+  }
+
+  /**
+   * The server API's form of a publication: as {@link #publication}, except that a payload that is
+   * not JSON is given as {@code "b64data":"<base64>"} instead of {@code data}.
+   */
+  public static StringBuilder apiPublication(StringBuilder out, Publication pub) {
+    if (pub.data().json()) out.append("{\"data\":").append(dataText(pub.data()));
+    else out.append("{\"b64data\":\"").append(Base64.getEncoder().encodeToString(pub.data().bytes())).append('"');
+    return afterData(out, pub).append('}');
+  }
+
+  /**
+   * A JSON payload's text as a JSON frame carries it: on one line (its raw line breaks, allowed only
+   * between tokens, left out).
+   *
+   * @throws UnencodableException when the payload is not JSON
+   */
+  public static String dataText(Payload data) {
+    if (!data.json()) throw new UnencodableException("binary data (" + data.length() + " bytes) cannot be sent over the JSON protocol");
+    return data.lineBreaks() ? JsonLines.oneLine(data.text()) : data.text();
+  }
+
+  /**
+   * A JSON payload's bytes as a JSON frame carries them (the payload's own array when it has no line
+   * break to leave out).
+   *
+   * @throws UnencodableException when the payload is not JSON
+   */
+  public static byte[] dataBytes(Payload data) {
+    if (!data.json()) dataText(data);
+    return data.lineBreaks() ? JsonLines.oneLine(data.text()).getBytes(java.nio.charset.StandardCharsets.UTF_8) : data.bytes();
+  }
+
+  /** A publication's members after {@code data}: {@code ,"info":{...},"offset":N,"tags":{...}} (each when present), without the closing brace. */
+  public static StringBuilder afterData(StringBuilder out, Publication pub) {
     if (pub.info() != null) clientInfo(out.append(",\"info\":"), pub.info());
     if (pub.offset() > 0) out.append(",\"offset\":").append(pub.offset());
     if (pub.tags() != null) {
@@ -28,7 +72,7 @@ public final class JsonText {
       }
       out.append('}');
     }
-    return out.append('}');
+    return out;
   }
 
   /** {@code {"user":...,"client":...,"conn_info":...,"chan_info":...}}; the infos are raw JSON. */

@@ -29,13 +29,16 @@ public final class Replies {
     return JsonNodeFactory.instance.objectNode();
   }
 
-  /** Publications as a JSON array whose {@code data} members are the stored raw JSON. */
+  /**
+   * Publications as a JSON array whose {@code data} members are the stored raw JSON; a payload that
+   * is not JSON is given as {@code b64data} (the server API's name for base64 payloads).
+   */
   public static ArrayNode publications(List<Publication> pubs) {
     ArrayNode arr = JsonNodeFactory.instance.arrayNode(pubs.size());
     StringBuilder sb = new StringBuilder(256);
     for (Publication p : pubs) {
       sb.setLength(0);
-      arr.addRawValue(new RawValue(JsonText.publication(sb, p).toString()));
+      arr.addRawValue(new RawValue(JsonText.apiPublication(sb, p).toString()));
     }
     return arr;
   }

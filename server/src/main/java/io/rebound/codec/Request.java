@@ -1,5 +1,6 @@
 package io.rebound.codec;
 
+import io.rebound.core.Payload;
 import io.rebound.core.StreamPosition;
 import java.util.Map;
 
@@ -7,8 +8,9 @@ import java.util.Map;
  * The client protocol's requests (Centrifugo client protocol v2, plus Rebound's extensions of
  * docs/EXTENSIONS.md), decoded from any wire format. Values are as the client sent them; checking
  * them (a missing channel, an unknown one, a token) is the session's job, so every format gets the
- * same answers. {@code data} fields hold the payload as raw JSON text (a later wire format may carry
- * bytes); absent strings are null.
+ * same answers. {@code data} fields hold the payload as raw JSON text, except a publish's, which
+ * may be bytes (a Protobuf client's); a Protobuf client's other {@code data} bytes are read as UTF-8
+ * text (Rebound uses none of them). Absent strings are null.
  */
 public sealed interface Request {
 
@@ -67,8 +69,11 @@ public sealed interface Request {
     }
   }
 
-  /** @param idempotencyKey extension: a resent publish is applied once */
-  record Publish(String channel, String data, String idempotencyKey) implements Request {
+  /**
+   * @param data the payload: JSON text from a JSON client, bytes from a Protobuf client; null when absent
+   * @param idempotencyKey extension: a resent publish is applied once
+   */
+  record Publish(String channel, Payload data, String idempotencyKey) implements Request {
     @Override
     public String method() {
       return "publish";

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * @param admin the {@code admin*} options of the admin web page
  * @param tokens the other {@code token_*} options and the separate subscription token configuration
  * @param webhooks the {@code webhook_*} lifecycle webhook options
- * @param transports which connection endpoints besides WebSocket are served ({@code http_stream},
+ * @param transports which connection endpoints are served ({@code websocket_disable}, {@code http_stream},
  *     {@code sse}, {@code uni_*}) and their request limits
  * @param proxy the {@code proxy_*} hooks to the application backend
  */

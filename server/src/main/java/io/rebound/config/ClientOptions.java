@@ -36,6 +36,10 @@ import java.util.Set;
  *     wish wins; 0 disables resume)
  * @param resumeBufferSize {@code client_resume_buffer_size}: the most written messages a resumable
  *     session keeps for resending (also bounded by {@code client_queue_max_size} bytes)
+ * @param syncAckDelay {@code client_sync_ack_delay}: after publications of a {@code user_sync} channel were written
+ *     to a connection, a ping follows within this long, so its pong stores the user's position promptly (a reload
+ *     soon after does not get them again); one ping per connection per delay however many publications, never a
+ *     second one while a pong is awaited. 0 = acknowledged only at the regular ping. Needs pongs on.
  */
 public record ClientOptions(
     Duration pingInterval,
@@ -52,7 +56,8 @@ public record ClientOptions(
     boolean allowAnonymousConnectWithoutToken,
     Duration writeDelay,
     Duration resumeWindow,
-    int resumeBufferSize) {
+    int resumeBufferSize,
+    Duration syncAckDelay) {
 
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
   public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(8);
@@ -65,13 +70,14 @@ public record ClientOptions(
   public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(5);
   public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(60);
   public static final int DEFAULT_RESUME_BUFFER_SIZE = 1024;
+  public static final Duration DEFAULT_SYNC_ACK_DELAY = Duration.ofMillis(200);
 
   /** Centrifugo's defaults: 25s/8s ping/pong, 128 channels, 300 publications, 64 KiB frames. */
   public static final ClientOptions DEFAULTS = new ClientOptions(DEFAULT_PING_INTERVAL,
       DEFAULT_PONG_TIMEOUT, DEFAULT_STALE_CLOSE_DELAY, DEFAULT_EXPIRED_CLOSE_DELAY,
       DEFAULT_QUEUE_MAX_SIZE, DEFAULT_CHANNEL_LIMIT, 0, 0, DEFAULT_PUBLICATION_LIMIT,
       DEFAULT_PUBLICATION_LIMIT, DEFAULT_MESSAGE_SIZE_LIMIT, false, DEFAULT_WRITE_DELAY,
-      DEFAULT_RESUME_WINDOW, DEFAULT_RESUME_BUFFER_SIZE);
+      DEFAULT_RESUME_WINDOW, DEFAULT_RESUME_BUFFER_SIZE, DEFAULT_SYNC_ACK_DELAY);
 
   /** The JSON keys of these options (all at top level). */
   static final Set<String> KEYS = Set.of("client_ping_interval", "client_pong_timeout",
@@ -79,7 +85,7 @@ public record ClientOptions(
       "client_channel_limit", "client_connection_limit", "client_user_connection_limit",
       "client_recovery_max_publication_limit", "client_history_max_publication_limit",
       "websocket_message_size_limit", "allow_anonymous_connect_without_token", "client_write_delay",
-      "client_resume_window", "client_resume_buffer_size");
+      "client_resume_window", "client_resume_buffer_size", "client_sync_ack_delay");
 
   /** Validates, naming the JSON key at fault. */
   public ClientOptions {
@@ -89,6 +95,8 @@ public record ClientOptions(
     requireNonNegative("client_expired_close_delay", expiredCloseDelay);
     requireNonNegative("client_write_delay", writeDelay);
     requireNonNegative("client_resume_window", resumeWindow);
+    requireNonNegative("client_sync_ack_delay", syncAckDelay);
+    if (syncAckDelay.toMillis() > 10_000) throw ConfigException.at("client_sync_ack_delay", "must be at most 10s");
     if (resumeBufferSize < 1) throw ConfigException.at("client_resume_buffer_size", "must be >= 1");
     if (writeDelay.toMillis() > 1000) throw ConfigException.at("client_write_delay", "must be at most 1s");
     if (!pingInterval.isZero() && !pongTimeout.isZero() && pongTimeout.compareTo(pingInterval) >= 0) {
@@ -132,6 +140,7 @@ public record ClientOptions(
         f.bool("allow_anonymous_connect_without_token", d.allowAnonymousConnectWithoutToken),
         f.duration("client_write_delay", d.writeDelay),
         f.duration("client_resume_window", d.resumeWindow),
-        f.integer("client_resume_buffer_size", d.resumeBufferSize)));
+        f.integer("client_resume_buffer_size", d.resumeBufferSize),
+        f.duration("client_sync_ack_delay", d.syncAckDelay)));
   }
 }

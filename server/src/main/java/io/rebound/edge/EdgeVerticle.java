@@ -4,6 +4,7 @@ import io.rebound.bus.Addresses;
 import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.codec.WireCodec;
 import io.rebound.codec.json.JsonCodec;
+import io.rebound.core.LogSafe;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.http.HttpTransports;
 import io.rebound.edge.http.SessionOpener;
@@ -24,17 +25,22 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket edge, one instance per event loop: Vert.x wiring only. It accepts WebSocket connections
- * at {@code /connection/websocket}, hands the other connection endpoints (HTTP streaming, SSE,
- * emulation, the unidirectional ones) to {@link HttpTransports} and every other HTTP request to the
- * router it is given, opens a session for each connection on its {@link Edge}, and feeds the edge
- * its fan-out and control messages and a once-a-second tick. It never touches storage directly.
+ * at {@code /connection/websocket} in the wire format the client chose ({@link WireFormats}), hands
+ * the other connection endpoints (HTTP streaming, SSE, emulation, the unidirectional ones) to {@link
+ * HttpTransports} and every other HTTP request to the router it is given, opens a session for each
+ * connection on its {@link Edge}, and feeds the edge its fan-out and control messages and a
+ * once-a-second tick. It never touches storage directly.
  */
 public final class EdgeVerticle extends VerticleBase {
 
   public static final String WEBSOCKET_PATH = HttpTransports.WEBSOCKET;
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
+  private static final String SUBPROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
   private final EdgeServices services;
   private final EdgeRegistry registry;
@@ -78,12 +84,14 @@ public final class EdgeVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(services.config().client().messageSizeLimit())
         // Compression costs tens of KiB per connection; idle connections must stay small.
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setWebSocketSubProtocols(WireFormats.SUBPROTOCOLS); // the one chosen is echoed in the handshake
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(hs -> {
           int refusal = transports.webSocketRefusal(hs.path(), hs.query(), String.valueOf(hs.remoteAddress()));
           if (refusal != 0) hs.reject(refusal);
           else if (edge.draining()) hs.reject(503); // shutting down: the balancer should send it elsewhere
+          else if (refusedFormat(hs.headers().get(SUBPROTOCOL_HEADER), hs.query(), hs.remoteAddress())) hs.reject(400);
           else hs.accept();
         })
         .webSocketHandler(ws -> {
@@ -130,9 +138,17 @@ public final class EdgeVerticle extends VerticleBase {
       ws.close((short) Disconnect.CONNECTION_LIMIT.code(), Disconnect.CONNECTION_LIMIT.reason());
       return;
     }
-    WireCodec codec = JsonCodec.INSTANCE;
+    WireCodec codec = WireFormats.choose(ws.headers().get(SUBPROTOCOL_HEADER), ws.query()).codec();
     WebSocketTransport transport = new WebSocketTransport(ws, context, codec.binary());
     if (services.proxy() != null) transport.withRequestHeaders(services.proxy().forwardable(ws.headers())); // read now: Vert.x drops them after the upgrade
     edge.open(transport, codec, System.currentTimeMillis());
+  }
+
+  /** Whether the client asks only for formats this node does not serve: then it is refused, with one log line. */
+  private static boolean refusedFormat(String subprotocols, String query, Object remote) {
+    WireFormats.Choice format = WireFormats.choose(subprotocols, query);
+    if (format.codec() != null) return false;
+    LOG.info("event=unsupported_format remote={} asked={} (handshake refused with 400)", remote, LogSafe.value(format.refusal()));
+    return true;
   }
 }

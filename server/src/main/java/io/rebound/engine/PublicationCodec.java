@@ -1,6 +1,7 @@
 package io.rebound.engine;
 
 import io.rebound.core.ClientInfo;
+import io.rebound.core.Payload;
 import io.rebound.core.Publication;
 
 import java.io.ByteArrayOutputStream;
@@ -12,16 +13,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The storage form of a publication, shared by the engines that keep bytes (Hazelcast, Redis).
+ * The storage form of a publication, shared by the engines that keep bytes (Hazelcast, Redis) and
+ * by the cross-node fan-out.
  *
  * <p>Binary and length-prefixed rather than JSON so that the payload comes back byte for byte (a
- * JSON round trip may rewrite numbers and escapes) and no parsing is needed on the recovery path.
- * The offset is not part of the stored bytes: engines assign it atomically and keep it next to them.
+ * JSON round trip may rewrite numbers and escapes, and a binary payload has no JSON form at all) and
+ * no parsing is needed on the recovery path. The offset is not part of the stored bytes: engines
+ * assign it atomically and keep it next to them.
+ *
+ * <p>Version 2 stores the payload as bytes with a flag for payloads that are not JSON; version 1
+ * (JSON text only) is still read, so streams written by an older node stay recoverable.
  */
 public final class PublicationCodec {
 
-  private static final byte VERSION = 1;
-  private static final int HAS_INFO = 1, HAS_CONN_INFO = 2, HAS_CHAN_INFO = 4, HAS_TAGS = 8;
+  private static final byte VERSION = 2;
+  private static final byte VERSION_JSON_TEXT = 1;
+  private static final int HAS_INFO = 1, HAS_CONN_INFO = 2, HAS_CHAN_INFO = 4, HAS_TAGS = 8, NOT_JSON = 16;
 
   private PublicationCodec() {}
 
@@ -33,10 +40,12 @@ public final class PublicationCodec {
       int flags = (info != null ? HAS_INFO : 0)
           | (info != null && info.connInfo() != null ? HAS_CONN_INFO : 0)
           | (info != null && info.chanInfo() != null ? HAS_CHAN_INFO : 0)
-          | (pub.tags() != null ? HAS_TAGS : 0);
+          | (pub.tags() != null ? HAS_TAGS : 0)
+          | (pub.data().json() ? 0 : NOT_JSON);
       out.writeByte(VERSION);
       out.writeByte(flags);
-      writeString(out, pub.data());
+      out.writeInt(pub.data().length());
+      out.write(pub.data().bytes());
       if (info != null) {
         writeString(out, info.user());
         writeString(out, info.client());
@@ -59,9 +68,9 @@ public final class PublicationCodec {
   public static Publication decode(byte[] stored, long offset) {
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(stored))) {
       byte version = in.readByte();
-      if (version != VERSION) throw new IllegalArgumentException("unknown publication encoding version " + version);
+      if (version != VERSION && version != VERSION_JSON_TEXT) throw new IllegalArgumentException("unknown publication encoding version " + version);
       int flags = in.readByte();
-      String data = readString(in);
+      Payload data = Payload.of(readBytes(in), version == VERSION_JSON_TEXT || (flags & NOT_JSON) == 0);
       ClientInfo info = null;
       if ((flags & HAS_INFO) != 0) {
         String user = readString(in);
@@ -90,9 +99,12 @@ public final class PublicationCodec {
   }
 
   private static String readString(DataInputStream in) throws IOException {
+    return new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
     int len = in.readInt();
-    if (len < 0 || len > in.available()) throw new IOException("bad string length " + len);
-    byte[] utf8 = in.readNBytes(len);
-    return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    if (len < 0 || len > in.available()) throw new IOException("bad length " + len);
+    return in.readNBytes(len);
   }
 }

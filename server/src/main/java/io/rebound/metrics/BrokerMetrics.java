@@ -39,6 +39,11 @@ public final class BrokerMetrics {
   private final Counter resumesRefused = counter("rebound_session_resumes_refused_total", "Resume requests answered resumed:false (unknown session, window over, messages evicted)");
   private final Counter resumeWindowsExpired = counter("rebound_session_resume_windows_expired_total", "Detached resumable sessions whose resume window ran out before a connection resumed them");
   private final Counter discontinuities = counter("rebound_discontinuities_total", "Discontinuity pushes sent to subscriptions that stayed attached");
+  private final Counter keepalivePings = Counter.builder("rebound_pings_sent_total").tag("reason", "keepalive")
+      .description("Server pings written to connections, by reason: keepalive (client_ping_interval) or sync_ack (after user_sync publications)").register(registry);
+  private final Counter syncAckPings = Counter.builder("rebound_pings_sent_total").tag("reason", "sync_ack")
+      .description("Server pings written to connections, by reason: keepalive (client_ping_interval) or sync_ack (after user_sync publications)").register(registry);
+  private final Counter syncAcknowledgements = counter("rebound_sync_acknowledgements_total", "User-sync positions acknowledged by a client (pong or recovery position) and sent to the store");
   private final Counter malformed = counter("rebound_malformed_commands_total", "Client frames rejected as malformed");
   private final ConcurrentHashMap<String, AtomicLong> byTransport = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> emulationRequests = new ConcurrentHashMap<>();
@@ -153,6 +158,8 @@ public final class BrokerMetrics {
   public void resumeWindowExpired() { resumeWindowsExpired.increment(); }
   public void discontinuity() { discontinuities.increment(); }
   public void malformedCommand() { malformed.increment(); }
+  public void pingSent(boolean forSync) { (forSync ? syncAckPings : keepalivePings).increment(); }
+  public void syncAcknowledged() { syncAcknowledgements.increment(); }
 
   /**
    * The memory engine's history budget: {@code rebound_history_memory_bytes} (held now), {@code

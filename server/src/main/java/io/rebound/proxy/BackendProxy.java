@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.config.ProxyOptions;
 import io.rebound.config.ProxyOptions.Hook;
+import io.rebound.core.Payload;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -93,11 +95,12 @@ public final class BackendProxy {
         .map(r -> new Grants.Subscribe(json(r.get("info")), json(r.get("data")), r.path("expire_at").asLong(0)));
   }
 
-  /** {@code publish} of {@code data} (JSON text) into {@code channel}. */
-  public Future<Grants.Publish> publish(ProxyCaller caller, String channel, String data) {
+  /** {@code publish} of {@code data} into {@code channel}: JSON as {@code data}, binary (a Protobuf client's) as {@code b64data}. */
+  public Future<Grants.Publish> publish(ProxyCaller caller, String channel, Payload data) {
     ObjectNode body = common(caller, true);
     body.put("channel", channel);
-    putJson(body, "data", data);
+    if (data.json()) putJson(body, "data", data.text());
+    else body.put("b64data", Base64.getEncoder().encodeToString(data.bytes()));
     return client.call(Hook.PUBLISH, body, caller.headers()).map(r -> new Grants.Publish(json(r.get("data")), r.path("skip_history").asBoolean(false)));
   }
 

@@ -85,7 +85,7 @@ final class ApiFixture implements AutoCloseable {
   /** Calls {@code method} with {@code paramsJson} decoded as HTTP decodes a body (payload kept as raw text). */
   ApiReply call(String method, String paramsJson) {
     CommandDecoder.Params params = CommandDecoder.decodeParams(paramsJson);
-    return call(new ApiRequest(method, params.params(), params.rawData(), null));
+    return call(new ApiRequest(method, params.params(), params.data(), null));
   }
 
   ApiReply call(ApiRequest request) {

@@ -109,7 +109,7 @@ class ApiServiceTest {
     assertThat(out.kind()).isEqualTo(FanoutMessage.Kind.PUBLICATION);
     assertThat(out.offset()).isEqualTo(1);
     assertThat(out.epoch()).isEqualTo(epoch);
-    assertThat(out.publication().data()).isEqualTo("{\"v\":1.10}"); // the raw payload, byte for byte
+    assertThat(out.publication().data().text()).isEqualTo("{\"v\":1.10}"); // the raw payload, byte for byte
     assertThat(out.publication().offset()).isEqualTo(1);
   }
 
@@ -119,9 +119,9 @@ class ApiServiceTest {
     assertThat(api.ok("publish", "{\"channel\":\"plain:idem\",\"data\":2,\"idempotency_key\":\"k\"}").size()).isZero();
     api.ok("publish", "{\"channel\":\"plain:idem\",\"data\":3}");
     // Fan-out from one sender to one consumer keeps its order: once 3 is in, 2 would have been too.
-    Await.until("the last publication is fanned out", WAIT, () -> publications("plain:idem").stream().anyMatch(p -> p.data().equals("3")));
+    Await.until("the last publication is fanned out", WAIT, () -> publications("plain:idem").stream().anyMatch(p -> p.data().text().equals("3")));
     assertThat(publications("plain:idem")).hasSize(2).allSatisfy(p -> {
-      assertThat(p.data()).isNotEqualTo("2");
+      assertThat(p.data().text()).isNotEqualTo("2");
       assertThat(p.offset()).isZero();
     });
   }

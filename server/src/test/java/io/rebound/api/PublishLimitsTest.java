@@ -58,7 +58,7 @@ class PublishLimitsTest {
   private static ApiReply publish(String channel, String rawData, ClientInfo publisher, String key) {
     CommandDecoder.Params params = CommandDecoder.decodeParams("{\"channel\":\"" + channel + "\""
         + (key == null ? "" : ",\"idempotency_key\":\"" + key + "\"") + ",\"data\":" + rawData + "}");
-    return api.call(new ApiRequest("publish", params.params(), params.rawData(), publisher));
+    return api.call(new ApiRequest("publish", params.params(), params.data(), publisher));
   }
 
   private static long offset(ApiReply reply) {

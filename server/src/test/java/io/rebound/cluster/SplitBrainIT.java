@@ -67,12 +67,13 @@ class SplitBrainIT {
   private final List<UnixSocketRelay> relays = new ArrayList<>();
   private final List<RecordingClient> clients = new ArrayList<>();
   private NetworkLab lab;
+  private Path dir;
   private Vertx vertx;
 
   @BeforeAll
   void start() throws Exception {
     lab = NetworkLab.create(3);
-    Path dir = Files.createTempDirectory("rebound-split-brain-");
+    dir = Files.createTempDirectory("rebound-split-brain-");
     Path xml = dir.resolve("cluster.xml");
     Files.writeString(xml, labClusterXml(Files.readString(RepoFiles.path("cluster.xml"))));
     Path config = dir.resolve("config.json");
@@ -101,6 +102,14 @@ class SplitBrainIT {
     relays.forEach(UnixSocketRelay::close);
     if (lab != null) lab.close();
     if (vertx != null) Await.result(vertx.close(), 30);
+    if (dir != null) {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) Files.deleteIfExists(f);
+        Files.deleteIfExists(dir);
+      } catch (java.io.IOException ignored) {
+        // best effort: only the config files are left behind
+      }
+    }
   }
 
   /**

@@ -56,6 +56,7 @@ class ConfigLoaderTest {
         "client_write_delay": "7ms",
         "client_resume_window": "45s",
         "client_resume_buffer_size": 300,
+        "client_sync_ack_delay": "120ms",
         "history_size": 10,
         "history_ttl": "1h30m",
         "history_meta_ttl": "2h",
@@ -116,7 +117,7 @@ class ConfigLoaderTest {
         Duration.ofSeconds(2), Duration.ofMillis(500), 4));
     assertThat(c.client()).isEqualTo(new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(5),
         Duration.ofSeconds(15), Duration.ofSeconds(30), 2048, 64, 1000, 5, 200, 100, 4096, true, Duration.ofMillis(7),
-        Duration.ofSeconds(45), 300));
+        Duration.ofSeconds(45), 300, Duration.ofMillis(120)));
     // Every channel option is set to a non-default value, so a key read into the wrong field or not
     // read at all shows up here.
     assertThat(c.defaults()).isEqualTo(new ChannelOptions(10, Duration.ofMinutes(90), Duration.ofHours(2),

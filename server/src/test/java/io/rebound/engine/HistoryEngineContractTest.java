@@ -99,7 +99,7 @@ public abstract class HistoryEngineContractTest {
     }
     HistoryResult all = read(ch, new HistoryQuery(null, HistoryQuery.NO_LIMIT, false), TEN_MINUTES);
     assertThat(offsets(all)).containsExactly(1L, 2L, 3L, 4L, 5L);
-    assertThat(all.publications().get(2).data()).isEqualTo("{\"n\":3}");
+    assertThat(all.publications().get(2).data().text()).isEqualTo("{\"n\":3}");
     assertThat(all.top()).isEqualTo(new StreamPosition(5, epoch));
   }
 

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * namespaces this lab creates. The test reaches a member's HTTP port through a Unix domain socket ({@link #expose}).
  *
  * <p>Needs root and iproute2's {@code ip} (CI runs as root; {@code .ci/run} installs iproute2 when {@code ip} is
- * missing). Namespaces are named {@code rbnet-<test JVM pid>-<n>-…}; {@link #close()} deletes them, a shutdown hook
- * does if the test JVM exits first, and a new lab first removes those of test JVMs that no longer run (with the node
- * processes still in them, orphans of a test JVM that was killed).
+ * missing). Namespaces are named {@code rbnet-<test JVM pid>-<n>-…}; {@link #close()} deletes them with every process
+ * still running in them, a shutdown hook does if the test JVM exits first, and a new lab first removes those of test
+ * JVMs that no longer run (with the node processes still in them, orphans of a test JVM that was killed).
  */
 public final class NetworkLab implements AutoCloseable {
 
@@ -140,11 +140,49 @@ public final class NetworkLab implements AutoCloseable {
     }
   }
 
-  private void deleteNamespaces() {
+  /**
+   * Stops the bridges, kills whatever still runs in this lab's namespaces (node processes of a test that did not get to
+   * close them: deleting a namespace does not end its processes, and they could not be found by name afterwards),
+   * deletes the namespaces and the socket directory.
+   */
+  private synchronized void deleteNamespaces() {
     for (Process p : bridges) p.destroyForcibly();
     bridges.clear();
     for (String ns : listNamespaces(ip)) {
-      if (ns.startsWith(name + "-")) runQuietly(ip, "netns", "del", ns);
+      if (!ns.startsWith(name + "-")) continue;
+      killProcessesIn(ip, ns);
+      runQuietly(ip, "netns", "del", ns);
+    }
+    try (var files = Files.list(sockets)) {
+      for (Path f : files.toList()) Files.deleteIfExists(f);
+      Files.deleteIfExists(sockets);
+    } catch (IOException ignored) {
+      // best effort: the directory is already gone, or a socket file is held
+    }
+  }
+
+  /** Kills every process in namespace {@code ns} and waits (bounded) until they are gone. */
+  private static void killProcessesIn(String ip, String ns) {
+    List<ProcessHandle> killed = new ArrayList<>();
+    String pids;
+    try {
+      pids = run(ip, "netns", "pids", ns);
+    } catch (RuntimeException gone) {
+      return;
+    }
+    for (String pid : pids.split("\\s+")) {
+      if (pid.isBlank()) continue;
+      ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(h -> {
+        h.destroyForcibly();
+        killed.add(h);
+      });
+    }
+    for (ProcessHandle h : killed) {
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception notYet) {
+        // killed with SIGKILL: it goes, only later than we waited
+      }
     }
   }
 
@@ -160,9 +198,7 @@ public final class NetworkLab implements AutoCloseable {
         continue;
       }
       if (ProcessHandle.of(pid).isPresent()) continue; // a running build's lab
-      for (String orphan : run(ip, "netns", "pids", ns).split("\\s+")) {
-        if (!orphan.isBlank()) ProcessHandle.of(Long.parseLong(orphan.trim())).ifPresent(ProcessHandle::destroyForcibly);
-      }
+      killProcessesIn(ip, ns);
       runQuietly(ip, "netns", "del", ns);
     }
   }

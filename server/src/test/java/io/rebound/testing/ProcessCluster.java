@@ -45,10 +45,15 @@ public final class ProcessCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    c.nodes.get(0).start();
-    Await.until(name + "-1 up", START, () -> c.nodes.get(0).healthy(1, false));
-    for (NodeProcess n : c.nodes.subList(1, size)) n.start();
-    c.awaitMembers(size, false);
+    try {
+      c.nodes.get(0).start();
+      Await.until(name + "-1 up", START, () -> c.nodes.get(0).healthy(1, false));
+      for (NodeProcess n : c.nodes.subList(1, size)) n.start();
+      c.awaitMembers(size, false);
+    } catch (RuntimeException | AssertionError e) {
+      c.close(); // the caller never gets the cluster to close: no node outlives a failed start
+      throw e;
+    }
     return c;
   }
 

@@ -78,6 +78,20 @@ public final class SdkClient implements AutoCloseable {
         "REBOUND_GET_TOKEN", "0"));
   }
 
+  /**
+   * Starts {@code driver.mjs} against the WebSocket endpoint {@code url} (a proxy's, say) with the
+   * SDK build of {@code format} ("json" or "protobuf"), connecting with {@code token} and subscribing to
+   * {@code channels}.
+   */
+  public static SdkClient driver(String name, String url, String format, String token, List<String> channels) {
+    return start(name, "driver.mjs", List.of(), Map.of(
+        "REBOUND_URL", url,
+        "REBOUND_FORMAT", format,
+        "REBOUND_TOKEN", token == null ? "" : token,
+        "REBOUND_CHANNELS", String.join(",", channels),
+        "REBOUND_GET_TOKEN", "0"));
+  }
+
   /** Starts {@code src/test/js/<script>} with {@code args} and extra environment {@code env}. */
   public static SdkClient start(String name, String script, List<String> args, Map<String, String> env) {
     Path dir = JS_DIR.toAbsolutePath();

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.codec.BadFrameException;
 import io.rebound.codec.ClientCommand;
 import io.rebound.codec.CommandDecoder;
+import io.rebound.codec.JsonLines;
 import io.rebound.codec.Request;
+import io.rebound.core.Payload;
 import io.rebound.core.StreamPosition;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -91,7 +93,7 @@ final class JsonCommandDecoder {
       case "subscribe" -> new Request.Subscribe(f.text("channel"), f.text("token"), f.flag("recover"), f.number("offset", 0),
           f.text("epoch"), f.flag("recoverable"), f.flag("positioned"), f.flag("join_leave"), data);
       case "unsubscribe" -> new Request.Unsubscribe(f.text("channel"));
-      case "publish" -> new Request.Publish(f.text("channel"), data, f.text("idempotency_key"));
+      case "publish" -> new Request.Publish(f.text("channel"), data == null ? null : Payload.json(JsonLines.oneLine(data)), f.text("idempotency_key"));
       case "history" -> history(f);
       case "presence" -> new Request.Presence(f.text("channel"));
       case "presence_stats" -> new Request.PresenceStats(f.text("channel"));

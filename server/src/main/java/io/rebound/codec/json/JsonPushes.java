@@ -13,11 +13,9 @@ final class JsonPushes {
   private JsonPushes() {}
 
   static Buffer encode(Push push) {
+    if (push instanceof Push.Pub p) return publication(p);
     StringBuilder out = start(push);
-    if (push instanceof Push.Pub p) {
-      JsonText.publication(out.append(",\"pub\":"), p.publication());
-      out.append("}}");
-    } else if (push instanceof Push.Join j) {
+    if (push instanceof Push.Join j) {
       JsonText.clientInfo(out.append(",\"join\":{\"info\":"), j.info()).append("}}}");
     } else if (push instanceof Push.Leave l) {
       JsonText.clientInfo(out.append(",\"leave\":{\"info\":"), l.info()).append("}}}");
@@ -40,12 +38,19 @@ final class JsonPushes {
     return Buffer.buffer(out.toString());
   }
 
+  /** The hot path: the payload's bytes go into the frame as they are, between the envelope's text. */
+  private static Buffer publication(Push.Pub p) {
+    byte[] data = JsonText.dataBytes(p.publication().data());
+    String head = start(p).append(",\"pub\":{\"data\":").toString();
+    String tail = JsonText.afterData(new StringBuilder(64), p.publication()).append("}}}").toString();
+    return Buffer.buffer(head.length() + data.length + tail.length() + 8).appendString(head).appendBytes(data).appendString(tail);
+  }
+
   private static final String PUSH_START = "{\"push\":{";
 
   /** The push up to its first field: the channel, left out when the push belongs to none (as Centrifugo omits it). */
   private static StringBuilder start(Push push) {
-    int size = push instanceof Push.Pub p ? p.publication().data().length() + push.channel().length() + 64 : 128;
-    StringBuilder out = new StringBuilder(size).append(PUSH_START);
+    StringBuilder out = new StringBuilder(push.channel().length() + 64).append(PUSH_START);
     return push.channel().isEmpty() ? out : JsonText.quote(out.append("\"channel\":"), push.channel());
   }
 }

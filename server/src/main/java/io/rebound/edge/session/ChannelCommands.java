@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.bus.ApiRequest;
 import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
-import io.rebound.config.ChannelOptions;
-import io.rebound.core.ClientInfo;
-import io.rebound.core.HistoryQuery;
-import io.rebound.core.HistoryResult;
-import io.rebound.core.StreamPosition;
 import io.rebound.channel.Channels;
 import io.rebound.codec.Replies;
 import io.rebound.codec.Request;
 import io.rebound.codec.Result;
+import io.rebound.config.ChannelOptions;
+import io.rebound.core.ClientInfo;
+import io.rebound.core.HistoryQuery;
+import io.rebound.core.HistoryResult;
+import io.rebound.core.Payload;
+import io.rebound.core.StreamPosition;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.recovery.Continuity;
 
@@ -45,7 +46,7 @@ final class ChannelCommands {
           proxy.fail(session, id, ar.cause());
           return;
         }
-        String data = ar.result().data() != null ? ar.result().data() : request.data();
+        Payload data = ar.result().data() != null ? Payload.json(ar.result().data()) : request.data();
         publish(session, id, name, request, data, ar.result().skipHistory());
       });
       return;
@@ -57,8 +58,8 @@ final class ChannelCommands {
     publish(session, id, name, request, request.data(), false);
   }
 
-  /** Publishes {@code data} (raw JSON) through the publish API, as the subscriber (or the connection) that sent it. */
-  private void publish(SessionContext session, long id, ChannelName name, Request.Publish request, String data, boolean skipHistory) {
+  /** Publishes {@code data} through the publish API, as the subscriber (or the connection) that sent it. */
+  private void publish(SessionContext session, long id, ChannelName name, Request.Publish request, Payload data, boolean skipHistory) {
     // The publish API's own form: a JSON body, the data as raw text beside it.
     ObjectNode params = Replies.object();
     params.put("channel", name.channel());

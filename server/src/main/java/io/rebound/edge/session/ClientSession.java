@@ -121,6 +121,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   @Override public Collection<Subscription> subscriptions() { return subs.snapshot(); }
   @Override public void probePing() { if (state == State.CONNECTED) keepalive.probe(); }
+  @Override public void syncDelivered() { if (state == State.CONNECTED) keepalive.syncDelivered(System.currentTimeMillis()); }
   @Override public void push(Push push) { output.push(push); }
   @Override public void reply(long id, Result result) { output.reply(id, result); }
 

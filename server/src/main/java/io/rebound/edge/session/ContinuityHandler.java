@@ -39,6 +39,8 @@ final class ContinuityHandler {
     switch (sub.accept(msg)) {
       case DELIVER -> {
         session.write(msg);
+        // The user's position moved: a ping soon, so its pong stores it (Keepalive.syncDelivered).
+        if (sub.userSync() && msg.offset() > 0) session.syncDelivered();
         return true;
       }
       case DISCONTINUOUS -> insufficientState(session, sub.name());

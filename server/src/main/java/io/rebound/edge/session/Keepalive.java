@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * a connect that never comes (3502 stale), pings and their pong deadline (3012), connection and
  * subscription token expiry (3005 / 2501 / 3006), and the acknowledgement of user-sync positions —
  * a pong proves the client processed everything written before its ping, so the positions written
- * before the ping are stored then. Event-loop confined, like its session.
+ * before the ping are stored then. Publications of a user-sync channel bring a ping within
+ * {@code client_sync_ack_delay} ({@link SyncAckPings}): one per connection per delay, none while a
+ * pong is awaited (the pong asks for the next one if more was written after its ping), so a busy
+ * connection is pinged at most once per delay. Event-loop confined, like its session.
  */
 final class Keepalive {
 
@@ -24,6 +27,8 @@ final class Keepalive {
   private long nextPingAt = Long.MAX_VALUE;
   private long pongDeadline;
   private boolean pingOutstanding; // a ping was sent and its pong has not arrived
+  /** When the acknowledgement ping is due; 0 when none is asked for (see {@link SyncAckPings}). */
+  private long ackPingAt;
 
   Keepalive(ClientSession session, long acceptedAt) {
     this.session = session;
@@ -80,7 +85,7 @@ final class Keepalive {
       session.close(Disconnect.NO_PONG);
       return;
     }
-    if (now >= nextPingAt) ping(now);
+    if (now >= nextPingAt) ping(now, false);
     if (closeIfExpired(now)) return;
     session.edge.subscriptions.expireSubscriptions(session, now / 1000, options().expiredCloseDelay().toSeconds());
   }
@@ -99,10 +104,34 @@ final class Keepalive {
 
   /** A ping now, so a just-delivered sync batch is acknowledged soon (only when pongs are on, and none is pending). */
   void probe() {
-    if (pongEnabled() && !pingOutstanding) ping(System.currentTimeMillis());
+    if (pongEnabled() && !pingOutstanding) ping(System.currentTimeMillis(), true);
   }
 
-  private void ping(long now) {
+  /**
+   * A publication of a user-sync channel was written: a ping follows within {@code client_sync_ack_delay}, unless one
+   * is already due. While a pong is awaited nothing is asked for: {@link #onPong} asks if more was written after its
+   * ping. Off when the delay is 0 or pongs are off (nothing could acknowledge it).
+   */
+  void syncDelivered(long now) {
+    long delay = options().syncAckDelay().toMillis();
+    if (delay <= 0 || !pongEnabled() || ackPingAt > 0 || pingOutstanding) return;
+    ackPingAt = now + delay;
+    session.edge.ackPings.add(this, now);
+  }
+
+  /** When the acknowledgement ping is due; 0 when none is asked for. */
+  long ackPingAt() {
+    return ackPingAt;
+  }
+
+  /** {@link SyncAckPings}: the acknowledgement ping is due (unless the connection is gone or a ping went out since). */
+  void ackPingDue(long now) {
+    ackPingAt = 0;
+    if (session.state() == ClientSession.State.CONNECTED && !pingOutstanding) ping(now, true);
+  }
+
+  private void ping(long now, boolean forSync) {
+    session.edge.services.metrics().pingSent(forSync);
     session.sendPing();
     pingOutstanding = true;
     nextPingAt = now + options().pingInterval().toMillis();
@@ -120,15 +149,20 @@ final class Keepalive {
     }
     pingOutstanding = false;
     pongDeadline = 0;
+    boolean writtenSince = false;
     for (Subscription sub : session.subscriptions()) {
       StreamPosition written = sub.unacknowledged();
       if (written != null) acknowledge(sub, written);
+      writtenSince |= sub.deliveredSincePing();
     }
+    // Publications written after the ping (while its pong was awaited) need a ping of their own.
+    if (writtenSince) syncDelivered(System.currentTimeMillis());
   }
 
   /** Stores {@code position} as the user's acknowledged position in {@code sub}'s channel. */
   void acknowledge(Subscription sub, StreamPosition position) {
     sub.acknowledged(position);
+    session.edge.services.metrics().syncAcknowledged();
     Duration ttl = sub.options().streamOptions().metaTtl();
     session.edge.services.advanceSync(sub.name(), session.user(), position, ttl).onFailure(e ->
         LOG.warn("event=sync_ack_failed {} channel={} error=\"{}\"", session.describe(), sub.name(), e.getMessage()));

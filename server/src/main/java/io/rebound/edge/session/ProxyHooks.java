@@ -2,14 +2,15 @@ package io.rebound.edge.session;
 
 import io.rebound.auth.ConnectClaims;
 import io.rebound.auth.SubscribeClaims;
+import io.rebound.codec.Push;
 import io.rebound.codec.Request;
 import io.rebound.codec.Result;
 import io.rebound.config.ProxyOptions.Hook;
+import io.rebound.core.Payload;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 import io.rebound.protocol.UnsubscribeCode;
-import io.rebound.codec.Push;
 import io.rebound.proxy.BackendProxy;
 import io.rebound.proxy.BackendRefusal;
 import io.rebound.proxy.Grants;
@@ -155,7 +156,7 @@ final class ProxyHooks {
     return proxyPublish && enabled(Hook.PUBLISH);
   }
 
-  Future<Grants.Publish> publish(SessionContext session, String channel, String data) {
+  Future<Grants.Publish> publish(SessionContext session, String channel, Payload data) {
     return proxy.publish(session.backend().caller(session.user()), channel, data);
   }
 

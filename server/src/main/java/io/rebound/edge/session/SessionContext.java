@@ -97,6 +97,9 @@ interface SessionContext {
   /** A ping now (when pongs are on and none is pending), so a just-delivered sync batch is acknowledged soon. */
   void probePing();
 
+  /** A stored publication of a user-sync subscription was written: a ping follows within {@code client_sync_ack_delay}. */
+  void syncDelivered();
+
   /** Stores {@code position} as the user's acknowledged position in {@code sub}'s channel. */
   void acknowledge(Subscription sub, StreamPosition position);
 }

@@ -4,7 +4,9 @@ import io.rebound.codec.ClientCommand;
 import io.rebound.codec.Push;
 import io.rebound.codec.Request;
 import io.rebound.codec.Result;
+import io.rebound.codec.UnencodableException;
 import io.rebound.codec.WireCodec;
+import io.rebound.core.LogSafe;
 import io.rebound.core.StreamOptions;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.protocol.Disconnect;
@@ -36,6 +38,7 @@ public final class SessionHandlers {
   final ContinuityHandler continuity;
   final ChannelCommands channels;
   final ProxyHooks proxy;
+  final SyncAckPings ackPings;
   private final FanoutFrames[] frames = new FanoutFrames[FanoutMessage.MAX_FORMATS];
 
   public SessionHandlers(EdgeHost host, EdgeServices services) {
@@ -47,6 +50,7 @@ public final class SessionHandlers {
     this.continuity = new ContinuityHandler(this);
     this.proxy = new ProxyHooks(this, services.proxy());
     this.channels = new ChannelCommands(services, proxy);
+    this.ackPings = new SyncAckPings(services.vertx());
   }
 
   /** Hands a command that passed the session's state checks to its handler; errors become error replies. */
@@ -82,14 +86,27 @@ public final class SessionHandlers {
     return f;
   }
 
+  /**
+   * The frame cached for a fan-out message its format cannot carry (binary data, JSON format): the
+   * message is encoded, and this logged, once per format like any other; each subscriber using the
+   * format is closed with 3506.
+   */
+  static final Buffer UNENCODABLE = Buffer.buffer(0);
+
   private record FanoutFrames(WireCodec codec) implements Function<FanoutMessage, Buffer> {
     @Override
     public Buffer apply(FanoutMessage m) {
-      return codec.push(switch (m.kind()) {
-        case PUBLICATION -> new Push.Pub(m.channel(), m.publication());
-        case JOIN -> new Push.Join(m.channel(), m.info());
-        case LEAVE -> new Push.Leave(m.channel(), m.info());
-      });
+      try {
+        return codec.push(switch (m.kind()) {
+          case PUBLICATION -> new Push.Pub(m.channel(), m.publication());
+          case JOIN -> new Push.Join(m.channel(), m.info());
+          case LEAVE -> new Push.Leave(m.channel(), m.info());
+        });
+      } catch (UnencodableException e) {
+        LOG.warn("event=inappropriate_protocol channel={} offset={} format={} reason=\"{}\" (its subscribers using this format are disconnected with 3506)",
+            LogSafe.value(m.channel()), m.offset(), codec.name(), e.getMessage());
+        return UNENCODABLE;
+      }
     }
   }
 

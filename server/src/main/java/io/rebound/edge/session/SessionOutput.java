@@ -2,13 +2,18 @@ package io.rebound.edge.session;
 
 import io.rebound.codec.Push;
 import io.rebound.codec.Result;
+import io.rebound.codec.UnencodableException;
 import io.rebound.codec.WireCodec;
 import io.rebound.edge.transport.Outbound;
 import io.rebound.edge.transport.Transport;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ProtocolException;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where one session's messages go, encoded in its wire format. While a transport is attached, into
@@ -21,6 +26,8 @@ import java.util.List;
  * consumer through {@link ClientSession#onSlow}).
  */
 final class SessionOutput {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionOutput.class);
 
   private final ClientSession session;
   private final WireCodec codec;
@@ -42,13 +49,18 @@ final class SessionOutput {
         resumable == null ? null : resumable.written);
   }
 
-  void push(Push push) { emit(codec.push(push), null); }
-  void reply(long id, Result result) { emit(codec.reply(id, result), null); }
+  void push(Push push) { emitEncoded(() -> codec.push(push), push.channel()); }
+  void reply(long id, Result result) { emitEncoded(() -> codec.reply(id, result), result.method()); }
   void error(long id, ProtocolException e) { emit(codec.error(id, e), null); }
 
-  /** The message's frame in this connection's format: encoded once per format, shared by every subscriber using it. */
+  /**
+   * The message's frame in this connection's format: encoded once per format, shared by every subscriber using it.
+   * A publication the format cannot carry (binary data, JSON connection) closes with 3506; logged once, when first encoded.
+   */
   void write(FanoutMessage msg) {
-    emit(msg.frame(codec.format(), session.edge.frames(codec)), msg.kind() == FanoutMessage.Kind.PUBLICATION ? msg : null);
+    Buffer frame = msg.frame(codec.format(), session.edge.frames(codec));
+    if (frame == SessionHandlers.UNENCODABLE) session.close(Disconnect.INAPPROPRIATE_PROTOCOL);
+    else emit(frame, msg.kind() == FanoutMessage.Kind.PUBLICATION ? msg : null);
   }
 
   void ping() { out.send(codec.ping()); }
@@ -56,7 +68,8 @@ final class SessionOutput {
   /** Connect replies are not numbered: counting starts with the message after them. */
   void connectReply(long id, Result.Connect result) {
     // A unidirectional transport answers with the connect result alone, not as a reply (Transport.connectResult).
-    Buffer reply = codec.reply(id, session.transport().connectResult(result));
+    Buffer reply = encodable(() -> codec.reply(id, session.transport().connectResult(result)), result.method());
+    if (reply == null) return;
     if (session.resumable != null) session.resumable.written.skipOnce(reply);
     out.send(reply);
   }
@@ -73,6 +86,25 @@ final class SessionOutput {
 
   void close() {
     if (out != null) out.close();
+  }
+
+  private void emitEncoded(Supplier<Buffer> encoder, String what) {
+    Buffer message = encodable(encoder, what);
+    if (message != null) emit(message, null);
+  }
+
+  /**
+   * The encoded message, or null when this connection's format cannot carry it (binary data, JSON
+   * connection): then the connection is closed with 3506, as Centrifugo does.
+   */
+  private Buffer encodable(Supplier<Buffer> encoder, String what) {
+    try {
+      return encoder.get();
+    } catch (UnencodableException e) {
+      LOG.info("event=inappropriate_protocol {} format={} about={} reason=\"{}\"", session.describe(), codec.name(), what, e.getMessage());
+      session.close(Disconnect.INAPPROPRIATE_PROTOCOL);
+      return null;
+    }
   }
 
   /** Every message but pings and connect replies goes through here: while detached it is numbered for the resume, not written. */

@@ -224,6 +224,13 @@ final class Subscription {
     return atPing;
   }
 
+  /** A user-sync subscription that was written publications after the last ping (or since it began, if none). */
+  boolean deliveredSincePing() {
+    if (!userSync) return false;
+    StreamPosition now = position();
+    return !now.epoch().isEmpty() && !now.equals(atPing == null ? acknowledged : atPing);
+  }
+
   void acknowledged(StreamPosition position) {
     acknowledged = position;
   }

@@ -143,9 +143,9 @@ final class MemoryStream {
     it.remove();
   }
 
-  /** Heap estimate of a stored publication: its strings at one byte per Latin-1 character, two otherwise. */
+  /** Heap estimate of a stored publication: its payload bytes, and its strings at one byte per Latin-1 character, two otherwise. */
   static long sizeOf(Publication p) {
-    long n = PUBLICATION_OVERHEAD + chars(p.data());
+    long n = PUBLICATION_OVERHEAD + p.data().length();
     ClientInfo info = p.info();
     if (info != null) n += PUBLICATION_OVERHEAD + chars(info.user()) + chars(info.client()) + chars(info.connInfo()) + chars(info.chanInfo());
     if (p.tags() != null) {

@@ -78,7 +78,7 @@ class HazelcastHistoryFailoverIT {
       assertThat(r.top()).isEqualTo(new StreamPosition(PUBLICATIONS, epochs.get(ch)));
       assertThat(r.publications()).extracting(Publication::offset)
           .containsExactlyElementsOf(LongStream.rangeClosed(1, PUBLICATIONS).boxed().toList());
-      assertThat(r.publications().get(PUBLICATIONS - 1).data()).isEqualTo("{\"n\":" + PUBLICATIONS + "}");
+      assertThat(r.publications().get(PUBLICATIONS - 1).data().text()).isEqualTo("{\"n\":" + PUBLICATIONS + "}");
       AppendResult next = result(viaSurvivor.append(ch, Publication.of("{\"n\":51}"), OPTS, null));
       assertThat(next.position()).isEqualTo(new StreamPosition(PUBLICATIONS + 1, epochs.get(ch)));
     }

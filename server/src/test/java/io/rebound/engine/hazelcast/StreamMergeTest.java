@@ -45,7 +45,7 @@ class StreamMergeTest {
   }
 
   private static List<String> payloads(StoredStream s) {
-    return s.read(-1, -1, false).toResult().publications().stream().map(p -> p.data().replace("\"", "")).toList();
+    return s.read(-1, -1, false).toResult().publications().stream().map(p -> p.data().text().replace("\"", "")).toList();
   }
 
   private Result merge(StoredStream merging, StoredStream existing) {
