@@ -21,8 +21,12 @@ public final class Await {
     }
   }
 
+  /**
+   * The result of a future that must complete, waiting up to 30 s: generous on purpose, since a full suite on a loaded
+   * 2-core machine (other builds beside it) saw 10 s pass for a plain local HTTP request (HttpStreamIT).
+   */
   public static <T> T result(Future<T> future) {
-    return result(future, 10);
+    return result(future, 30);
   }
 
   /** The failure of a future that must fail. */
