@@ -6,6 +6,9 @@
 //   REBOUND_CHANNELS     comma-separated channels to subscribe to before connecting
 //   REBOUND_GET_TOKEN    "1": install a getToken callback that asks the Java side for a token
 //                        (prints {"event":"getToken"} and waits for a "token <jwt>" line on stdin)
+//   REBOUND_TRANSPORTS   optional comma-separated transport list tried in order (websocket, http_stream,
+//                        sse): the SDK's fallback, with each endpoint at /connection/<transport> and
+//                        /emulation beside REBOUND_URL; SSE gets EventSource from the eventsource package
 //
 // Output: one JSON object per line on stdout, one per SDK event, always with "event" and "scope"
 // ("client" for client-level events, including server-side subscriptions; "sub" for client-side
@@ -24,6 +27,7 @@
 //   exit              disconnect and exit
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
+import { EventSource } from 'eventsource';
 import readline from 'node:readline';
 
 const url = process.env.REBOUND_URL;
@@ -62,7 +66,21 @@ if (process.env.REBOUND_GET_TOKEN === '1') {
   });
 }
 
-const client = new Centrifuge(url, options);
+// With a transport list the SDK falls back from one transport to the next until one opens.
+let endpoint = url;
+const transports = (process.env.REBOUND_TRANSPORTS || '').split(',').filter((t) => t.length > 0);
+if (transports.length > 0) {
+  const base = url.replace(/\/connection\/websocket$/, '');
+  const httpBase = base.replace(/^ws/, 'http');
+  endpoint = transports.map((transport) => ({
+    transport,
+    endpoint: (transport === 'websocket' ? base : httpBase) + '/connection/' + transport,
+  }));
+  options.emulationEndpoint = httpBase + '/emulation';
+  options.eventsource = EventSource;
+}
+
+const client = new Centrifuge(endpoint, options);
 
 function subscribedEvent(scope, ctx) {
   return {

@@ -10,6 +10,7 @@ import io.rebound.engine.Broadcaster;
 import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.SyncPositionStore;
+import io.rebound.engine.hazelcast.ClusterRejoins;
 import io.rebound.engine.hazelcast.ClusterSafety;
 import io.rebound.engine.hazelcast.HazelcastHistory;
 import io.rebound.engine.hazelcast.HazelcastPresence;
@@ -41,7 +42,7 @@ import io.rebound.webhook.redis.RedisSessionLedger;
  * Redis-backed part shares the node's one {@link RedisConnections}.
  */
 record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcaster broadcaster, PresenceStore presence,
-    ClusterSafety cluster, RedisConnections redis) {
+    ClusterSafety cluster, ClusterRejoins rejoins, RedisConnections redis) {
 
   /**
    * A Vert.x instance for the config: clustered through Hazelcast for {@code engine: hazelcast}
@@ -69,11 +70,15 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     };
     Future<Engines> engines = storage.compose(st -> switch (config.engine()) {
       case MEMORY -> Future.succeededFuture(
-          new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, redis));
+          new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, null, redis));
+      // A member that was cut off from the cluster missed the other side's fan-out: once it has merged back, the edges
+      // re-read their channels from history (Hub.resync), as after a Redis pub/sub reconnect.
       case HAZELCAST -> Future.succeededFuture(new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx),
-          new HazelcastPresence(hz, vertx), new ClusterSafety(hz), redis));
+          new HazelcastPresence(hz, vertx), new ClusterSafety(hz),
+          ClusterRejoins.listen(hz, () -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))),
+          redis));
       case REDIS -> redisFanoutAndPresence(vertx, redis)
-          .map(fp -> new Engines(st.history(), st.sync(), fp.broadcaster(), fp.presence(), null, redis))
+          .map(fp -> new Engines(st.history(), st.sync(), fp.broadcaster(), fp.presence(), null, null, redis))
           .recover(e -> st.close().transform(ignored -> Future.failedFuture(e)));
     });
     return engines.recover(e -> (redis == null ? Future.<Void>succeededFuture() : redis.close())
@@ -104,19 +109,21 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
     return manager instanceof HazelcastClusterManager hcm ? hcm.getHazelcastInstance() : null;
   }
 
-  /** Adds {@code cluster: {members, safe}} to a health answer when clustered. */
+  /** Adds {@code cluster: {members, safe, quorum}} to a health answer when clustered. */
   Future<ObjectNode> describeCluster(Vertx vertx, ObjectNode health) {
     if (cluster == null) return Future.succeededFuture(health);
     return cluster.status(vertx).map(s -> {
       ObjectNode c = health.putObject("cluster");
       c.put("members", s.members());
       c.put("safe", s.safe());
+      c.put("quorum", s.quorum());
       return health;
     });
   }
 
   /** Presence first (a Redis store removes this node's members while its link is still open), the shared Redis connections last. */
   Future<Void> close() {
+    if (rejoins != null) rejoins.close();
     return presence.close()
         .transform(ar -> broadcaster.close())
         .transform(ar -> history.close())

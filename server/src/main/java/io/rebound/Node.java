@@ -54,6 +54,7 @@ public final class Node {
   private final EdgeRegistry registry = new EdgeRegistry();
   private ClusterMetrics clusterMetrics;
   private final JwtVerifier verifier;
+  private io.rebound.edge.session.EdgeServices services;
   private volatile boolean draining;
   private volatile boolean wasSafe;
   private LifecycleListener lifecycle = LifecycleListener.NONE;
@@ -95,7 +96,7 @@ public final class Node {
     WebhookService webhooks = config.webhooks().enabled()
         ? new WebhookService(config.name(), config.webhooks(), metrics, Engines.webhookLedger(config, vertx)) : null;
     lifecycle = webhooks == null ? LifecycleListener.NONE : webhooks;
-    var services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
+    services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
         engines.syncPositions(), lifecycle);
     ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
     HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
@@ -170,6 +171,12 @@ public final class Node {
     return registry.drain(drainMs).transform(ar -> close());
   }
 
+  /** The backend hooks' HTTP client, once no edge calls it any more. */
+  private Future<Void> closeProxy() {
+    if (services != null && services.proxy() != null) services.proxy().close();
+    return Future.succeededFuture();
+  }
+
   /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
   public Future<Void> close() {
     draining = true;
@@ -178,7 +185,7 @@ public final class Node {
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
     for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
-    return chain.transform(ar -> verifier.close()).transform(ar -> engines.close())
+    return chain.transform(ar -> closeProxy()).transform(ar -> verifier.close()).transform(ar -> engines.close())
         .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 }

@@ -38,15 +38,20 @@ final class ClusterStats {
     this.node = node;
   }
 
-  /** A node's snapshot: {uid, name, num_clients, num_users, num_channels, num_subs, uptime, channels:{ch:n}}. */
+  /**
+   * A node's snapshot: {uid, name, num_clients, num_users, num_channels, num_subs, uptime,
+   * num_clients_by_transport:{transport:{format:n}}, channels:{ch:n}}.
+   */
   Future<JsonObject> local() {
     return nodeStats.get().map(s -> {
       JsonObject channels = new JsonObject();
       s.channels().forEach(channels::put);
+      JsonObject byTransport = new JsonObject();
+      s.clientsByTransport().forEach((transport, formats) -> byTransport.put(transport, new JsonObject(new HashMap<>(formats))));
       return new JsonObject().put("uid", uid).put("name", node).put("version", Version.SERVER)
           .put("num_clients", s.clients()).put("num_users", s.users()).put("num_channels", s.channels().size())
           .put("num_subs", s.subscriptions()).put("uptime", (System.currentTimeMillis() - startedAt) / 1000)
-          .put("channels", channels);
+          .put("num_clients_by_transport", byTransport).put("channels", channels);
     });
   }
 

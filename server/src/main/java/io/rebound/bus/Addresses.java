@@ -12,7 +12,7 @@ public final class Addresses {
    */
   public static final long SEND_TIMEOUT_MS = 10_000;
   /** Node-local request options: {@link #SEND_TIMEOUT_MS}. */
-  public static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS);
+  public static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS).setLocalOnly(true);
 
   /** Backend door: request/reply {@code {method, params}} → {@code {result}} or {@code {error}}. Cluster-visible. */
   public static final String API = "rebound.api";
@@ -30,6 +30,11 @@ public final class Addresses {
   public static final String RECOVERY = "rebound.recovery";
   /** Every edge on every node: commands aimed at connections (disconnect, subscribe, unsubscribe by user/client). */
   public static final String EDGE_CONTROL = "rebound.edge.control";
+  /**
+   * Prefix of one node's emulation door (followed by the node's id): {@code POST /emulation}
+   * requests that reached another node travel here to the node holding their session. Cluster-visible.
+   */
+  public static final String EMULATION_PREFIX = "rebound.emulation.";
   /** Node-local, every edge: the fan-out transport may have lost messages; re-read subscribed channels from history. */
   public static final String EDGE_RESYNC = "rebound.edge.resync";
 }

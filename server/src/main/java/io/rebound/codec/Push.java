@@ -27,4 +27,16 @@ public sealed interface Push {
    * stays; what is missing is {@code (since, attach]}, readable with {@code history until_attach}.
    */
   record Discontinuity(String channel, String reason, StreamPosition since, StreamPosition attach) implements Push {}
+
+  /**
+   * The server ends the connection with {@code code} and {@code reason}: written last on transports
+   * without a close frame of their own (HTTP streaming, SSE, the unidirectional ones), where the
+   * client would otherwise see only the end of the stream. Belongs to no channel ({@code ""}).
+   */
+  record Disconnect(int code, String reason) implements Push {
+    @Override
+    public String channel() {
+      return "";
+    }
+  }
 }

@@ -21,11 +21,19 @@ public sealed interface Request {
    * @param discontinuity extension: a lost stream is re-attached with a push instead of ended
    * @param resumeWindow extension: milliseconds this session stays resumable after a drop (0: not resumable)
    * @param resume extension: the session to resume, or null
+   * @param headers the SDK's emulated request headers ({@code headers}), forwarded by the backend proxy; never null
    */
   record Connect(String token, String data, String name, String version, Map<String, SubPosition> subs, boolean sync,
-      boolean discontinuity, long resumeWindow, Resume resume) implements Request {
+      boolean discontinuity, long resumeWindow, Resume resume, Map<String, String> headers) implements Request {
     public Connect {
       subs = subs == null ? Map.of() : subs;
+      headers = headers == null ? Map.of() : headers;
+    }
+
+    /** A connect without emulated headers. */
+    public Connect(String token, String data, String name, String version, Map<String, SubPosition> subs, boolean sync,
+        boolean discontinuity, long resumeWindow, Resume resume) {
+      this(token, data, name, version, subs, sync, discontinuity, resumeWindow, resume, Map.of());
     }
 
     @Override

@@ -29,16 +29,39 @@ public sealed interface Result {
    * @param resumed extension: whether a resume was accepted; null when none was asked
    * @param lastCommand extension, with a resume: the highest command id the session received
    * @param subs results of the server-side subscriptions, by channel
+   * @param node the node holding the session, for transports whose client sends its commands to any
+   *     node ({@code POST /emulation}); null otherwise
+   * @param data custom data for the client (the connect proxy's {@code data}, raw JSON), or null
    */
   record Connect(String client, String version, Long ttl, String session, long resumeWindow, Long ping, boolean pong,
-      Boolean resumed, Long lastCommand, Map<String, Subscribe> subs) implements Result {
+      Boolean resumed, Long lastCommand, Map<String, Subscribe> subs, String node, String data) implements Result {
     public Connect {
       subs = subs == null ? Map.of() : subs;
     }
 
+    /** A result without a node (every transport but the emulated ones) and without custom data. */
+    public Connect(String client, String version, Long ttl, String session, long resumeWindow, Long ping, boolean pong,
+        Boolean resumed, Long lastCommand, Map<String, Subscribe> subs) {
+      this(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs, null, null);
+    }
+
     /** The same result with the outcome of a resume (null: none asked) and the server-side subscriptions. */
     public Connect withOutcome(Boolean resumed, Long lastCommand, Map<String, Subscribe> subs) {
-      return new Connect(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs);
+      return new Connect(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs, node, data);
+    }
+
+    /**
+     * The same result as a transport sends it: an emulated one names the {@code session} and {@code
+     * node} its client addresses commands to, a unidirectional one expects no pong ({@code pong}
+     * false). A {@code session} given here without a resume window is not resumable.
+     */
+    public Connect forTransport(String session, String node, boolean pong) {
+      return new Connect(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs, node, data);
+    }
+
+    /** The same result carrying {@code data} (raw JSON) to the client. */
+    public Connect withData(String data) {
+      return new Connect(client, version, ttl, session, resumeWindow, ping, pong, resumed, lastCommand, subs, node, data);
     }
 
     @Override
@@ -108,6 +131,14 @@ public sealed interface Result {
     @Override
     public String method() {
       return "presence_stats";
+    }
+  }
+
+  /** An RPC's answer: {@code data} as raw JSON, or null for none. */
+  record Rpc(String data) implements Result {
+    @Override
+    public String method() {
+      return "rpc";
     }
   }
 

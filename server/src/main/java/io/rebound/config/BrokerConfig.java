@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * @param admin the {@code admin*} options of the admin web page
  * @param tokens the other {@code token_*} options and the separate subscription token configuration
  * @param webhooks the {@code webhook_*} lifecycle webhook options
+ * @param transports which connection endpoints besides WebSocket are served ({@code http_stream},
+ *     {@code sse}, {@code uni_*}) and their request limits
+ * @param proxy the {@code proxy_*} hooks to the application backend
  */
 public record BrokerConfig(
     int port,
@@ -45,7 +48,9 @@ public record BrokerConfig(
     LimitOptions limits,
     AdminOptions admin,
     TokenOptions tokens,
-    WebhookOptions webhooks) {
+    WebhookOptions webhooks,
+    TransportOptions transports,
+    ProxyOptions proxy) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -74,6 +79,8 @@ public record BrokerConfig(
     admin = admin == null ? AdminOptions.DISABLED : admin;
     tokens = tokens == null ? TokenOptions.DEFAULTS : tokens;
     webhooks = webhooks == null ? WebhookOptions.DEFAULTS : webhooks;
+    transports = transports == null ? TransportOptions.DEFAULTS : transports;
+    proxy = proxy == null ? ProxyOptions.DISABLED : proxy;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -81,10 +88,13 @@ public record BrokerConfig(
       }
     }
     checkHistoryEngine(engine, historyEngine);
-    if (tokenHmacSecretKey.isEmpty() && !tokens.connection().hasAsymmetricKey() && !client.allowAnonymousConnectWithoutToken()) {
+    if (tokenHmacSecretKey.isEmpty() && !tokens.connection().hasAsymmetricKey() && !client.allowAnonymousConnectWithoutToken()
+        && !proxy.enabled(ProxyOptions.Hook.CONNECT)) {
       throw ConfigException.at("token_hmac_secret_key", "is required (or set token_rsa_public_key, token_ecdsa_public_key, "
-          + "token_jwks_public_endpoint, or allow_anonymous_connect_without_token: true)");
+          + "token_jwks_public_endpoint, proxy_connect_endpoint, or allow_anonymous_connect_without_token: true)");
     }
+    checkProxyEndpoints(proxy, defaults, "");
+    for (Map.Entry<String, ChannelOptions> ns : namespaces.entrySet()) checkProxyEndpoints(proxy, ns.getValue(), "namespaces." + ns.getKey() + ".");
     if (apiKey.isEmpty() && !apiInsecure) {
       throw new ConfigException("api_key", "api_key is required (or set api_insecure: true)");
     }
@@ -92,6 +102,19 @@ public record BrokerConfig(
       // An admin token would then also be a valid connection token (for user "admin"), and a leaked
       // connection-token secret would open the admin page.
       throw ConfigException.at("admin_secret", "must differ from token_hmac_secret_key");
+    }
+  }
+
+  /** A namespace that proxies an event to a backend that is not configured would silently refuse (or allow) everything. */
+  private static void checkProxyEndpoints(ProxyOptions proxy, ChannelOptions options, String where) {
+    if (options.proxySubscribe() && !proxy.enabled(ProxyOptions.Hook.SUBSCRIBE)) {
+      throw ConfigException.at(where + "proxy_subscribe", "needs proxy_subscribe_endpoint");
+    }
+    if (options.proxyPublish() && !proxy.enabled(ProxyOptions.Hook.PUBLISH)) {
+      throw ConfigException.at(where + "proxy_publish", "needs proxy_publish_endpoint");
+    }
+    if (options.proxySubRefresh() && !proxy.enabled(ProxyOptions.Hook.SUB_REFRESH)) {
+      throw ConfigException.at(where + "proxy_sub_refresh", "needs proxy_sub_refresh_endpoint");
     }
   }
 
@@ -127,7 +150,7 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy);
   }
 
   /** How connection tokens are checked: {@code token_hmac_secret_key} and the other {@code token_*} options. */

@@ -25,6 +25,12 @@ import java.util.regex.PatternSyntaxException;
  *     needs history and implies {@code force_recovery}
  * @param syncBatchSize {@code sync_batch_size}: publications per redelivery batch of a user sync
  * @param syncInterval {@code sync_interval}: pause between two redelivery batches
+ * @param proxySubscribe {@code proxy_subscribe}: subscribes without a token ask the backend
+ *     ({@code proxy_subscribe_endpoint}) instead of the {@code allow_subscribe_*} rules
+ * @param proxyPublish {@code proxy_publish}: client publishes ask the backend ({@code
+ *     proxy_publish_endpoint}) instead of the {@code allow_publish_*} rules; it may replace the data
+ * @param proxySubRefresh {@code proxy_sub_refresh}: an expiring subscription is prolonged by the
+ *     backend ({@code proxy_sub_refresh_endpoint}) instead of by the client
  */
 public record ChannelOptions(
     int historySize,
@@ -52,7 +58,10 @@ public record ChannelOptions(
     String channelRegex,
     boolean userSync,
     int syncBatchSize,
-    Duration syncInterval) {
+    Duration syncInterval,
+    boolean proxySubscribe,
+    boolean proxyPublish,
+    boolean proxySubRefresh) {
 
   public static final int DEFAULT_SYNC_BATCH_SIZE = 100;
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMillis(200);
@@ -64,7 +73,7 @@ public record ChannelOptions(
   /** No history, no permissions, no presence: what a channel gets when nothing is configured. */
   public static final ChannelOptions DEFAULTS = new ChannelOptions(0, Duration.ZERO, Duration.ZERO,
       false, false, false, false, false, false, false, false, false, false, false, false, false,
-      false, false, false, false, false, false, null, false, DEFAULT_SYNC_BATCH_SIZE, DEFAULT_SYNC_INTERVAL);
+      false, false, false, false, false, false, null, false, DEFAULT_SYNC_BATCH_SIZE, DEFAULT_SYNC_INTERVAL, false, false, false);
 
   /** The JSON keys of these options, as accepted at top level and in each namespace. */
   static final Set<String> KEYS = Set.of("history_size", "history_ttl", "history_meta_ttl",
@@ -74,7 +83,8 @@ public record ChannelOptions(
       "allow_history_for_subscriber", "allow_history_for_anonymous", "allow_presence_for_client",
       "allow_presence_for_subscriber", "allow_presence_for_anonymous",
       "allow_user_limited_channels", "presence", "join_leave", "force_push_join_leave",
-      "channel_regex", "user_sync", "sync_batch_size", "sync_interval");
+      "channel_regex", "user_sync", "sync_batch_size", "sync_interval",
+      "proxy_subscribe", "proxy_publish", "proxy_sub_refresh");
 
   /** Validates; see the class contract. */
   public ChannelOptions {
@@ -156,6 +166,9 @@ public record ChannelOptions(
         f.string("channel_regex", null),
         f.bool("user_sync", false),
         f.integer("sync_batch_size", DEFAULT_SYNC_BATCH_SIZE),
-        f.duration("sync_interval", DEFAULT_SYNC_INTERVAL)));
+        f.duration("sync_interval", DEFAULT_SYNC_INTERVAL),
+        f.bool("proxy_subscribe", false),
+        f.bool("proxy_publish", false),
+        f.bool("proxy_sub_refresh", false)));
   }
 }

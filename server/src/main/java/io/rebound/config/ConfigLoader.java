@@ -26,7 +26,8 @@ public final class ConfigLoader {
   private static final Set<String> BROKER_KEYS = Set.of("port", "name", "token_hmac_secret_key",
       "api_key", "api_insecure", "engine", "history_engine", "namespaces");
   private static final Set<String> TOP_KEYS = union(BROKER_KEYS, ChannelOptions.KEYS,
-      ClientOptions.KEYS, RedisOptions.KEYS, LimitOptions.KEYS, AdminOptions.KEYS, TokenOptions.KEYS, WebhookOptions.KEYS);
+      ClientOptions.KEYS, RedisOptions.KEYS, LimitOptions.KEYS, AdminOptions.KEYS, TokenOptions.KEYS,
+      WebhookOptions.KEYS, TransportOptions.KEYS, ProxyOptions.KEYS);
   private static final Set<String> NAMESPACE_KEYS = union(Set.of("name"), ChannelOptions.KEYS);
 
   // Duplicate keys are an error: with last-one-wins a second "force_recovery": false far down the
@@ -127,8 +128,10 @@ public final class ConfigLoader {
     AdminOptions admin = AdminOptions.read(f);
     TokenOptions tokens = TokenOptions.read(f);
     WebhookOptions webhooks = WebhookOptions.read(f);
+    TransportOptions transports = TransportOptions.read(f);
+    ProxyOptions proxy = ProxyOptions.read(f);
     return f.build(() -> new BrokerConfig(port, name, secret, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks));
+        historyEngine, redis, defaults, namespaces, client, limits, admin, tokens, webhooks, transports, proxy));
   }
 
   private static Engine engine(JsonFields f, String key, Engine def) {

@@ -1,5 +1,6 @@
 package io.rebound.core;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -10,9 +11,20 @@ import java.util.Map;
  * @param users distinct users among them
  * @param channels channel → subscribers on this node
  * @param subscriptions subscriptions in all
+ * @param clientsByTransport transport ({@code websocket}, {@code http_stream}, …) → wire format
+ *     ({@code json}, …) → open connections; only pairs with connections appear
  */
-public record NodeStats(int clients, int users, Map<String, Integer> channels, int subscriptions) {
+public record NodeStats(int clients, int users, Map<String, Integer> channels, int subscriptions,
+    Map<String, Map<String, Integer>> clientsByTransport) {
   public NodeStats {
     channels = Map.copyOf(channels);
+    Map<String, Map<String, Integer>> copy = new HashMap<>();
+    clientsByTransport.forEach((transport, formats) -> copy.put(transport, Map.copyOf(formats)));
+    clientsByTransport = Map.copyOf(copy);
+  }
+
+  /** Statistics without the per-transport breakdown. */
+  public NodeStats(int clients, int users, Map<String, Integer> channels, int subscriptions) {
+    this(clients, users, channels, subscriptions, Map.of());
   }
 }

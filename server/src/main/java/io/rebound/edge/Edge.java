@@ -48,7 +48,10 @@ public final class Edge implements EdgeHost {
   private final Hub hub;
   private final FlushScheduler flusher;
   private final SessionHandlers handlers;
-  private final Set<ClientSession> sessions = new HashSet<>();
+  /** Every session of this edge, with the transport and format it was opened with (what it is counted under). */
+  private final Map<ClientSession, Kind> sessions = new HashMap<>();
+  /** Open sessions by {@link Kind}: this edge's share of {@code info}'s per-transport counts. */
+  private final Map<Kind, Integer> openByKind = new HashMap<>();
   private final Map<String, Set<ClientSession>> byUser = new HashMap<>();
   private boolean draining;
 
@@ -65,16 +68,18 @@ public final class Edge implements EdgeHost {
 
   /** A new connection speaking {@code codec}: a session in CONNECTING that receives the transport's frames. Call on this edge's loop. */
   public ClientSession open(Transport transport, WireCodec codec, long now) {
-    services.metrics().connectionOpened();
+    Kind kind = new Kind(transport.name(), codec.name());
+    services.metrics().connectionOpened(kind.transport(), kind.format());
     ClientSession session = new ClientSession(handlers, transport, codec, now);
-    sessions.add(session);
+    sessions.put(session, kind);
+    openByKind.merge(kind, 1, Integer::sum);
     transport.bind(session);
     return session;
   }
 
   /** Every session's timers (see {@link ClientSession#tick}); the edge calls it once a second. */
   public void tick(long now) {
-    for (ClientSession s : sessions.toArray(new ClientSession[0])) s.tick(now);
+    for (ClientSession s : sessions.keySet().toArray(new ClientSession[0])) s.tick(now);
   }
 
   /** A publication, join or leave for this edge's subscribers. */
@@ -89,7 +94,7 @@ public final class Edge implements EdgeHost {
 
   /** Closes every session with {@code reason}. */
   public void closeAll(Disconnect reason) {
-    for (ClientSession s : new ArrayList<>(sessions)) s.close(reason);
+    for (ClientSession s : new ArrayList<>(sessions.keySet())) s.close(reason);
   }
 
   /**
@@ -101,7 +106,7 @@ public final class Edge implements EdgeHost {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       draining = true;
-      List<ClientSession> all = new ArrayList<>(sessions);
+      List<ClientSession> all = new ArrayList<>(sessions.keySet());
       if (all.isEmpty() || periodMs <= 0) {
         all.forEach(s -> s.close(Disconnect.SHUTDOWN));
         done.complete();
@@ -126,13 +131,17 @@ public final class Edge implements EdgeHost {
     return draining;
   }
 
+  /** A connection's transport ({@link Transport#name()}) and wire format ({@link WireCodec#name()}). */
+  record Kind(String transport, String format) {}
+
   /** This edge's share of the node statistics. */
-  record Stats(int clients, Set<String> users, Map<String, Integer> channels) {}
+  record Stats(int clients, Set<String> users, Map<String, Integer> channels, Map<Kind, Integer> byKind) {}
 
   /** This edge's share of the node statistics, taken on its loop. Any thread. */
   Future<Stats> stats() {
     Promise<Stats> promise = Promise.promise();
-    context.runOnContext(v -> promise.complete(new Stats(sessions.size(), new HashSet<>(byUser.keySet()), hub.counts())));
+    context.runOnContext(v -> promise.complete(
+        new Stats(sessions.size(), new HashSet<>(byUser.keySet()), hub.counts(), new HashMap<>(openByKind))));
     return promise.future();
   }
 
@@ -200,9 +209,11 @@ public final class Edge implements EdgeHost {
 
   @Override
   public void released(ClientSession session, boolean wasConnected) {
-    if (!sessions.remove(session)) return;
+    Kind kind = sessions.remove(session);
+    if (kind == null) return;
+    openByKind.computeIfPresent(kind, (k, n) -> n == 1 ? null : n - 1);
     services.limits().closed();
-    services.metrics().connectionClosed();
+    services.metrics().connectionClosed(kind.transport(), kind.format());
     if (wasConnected) {
       Set<ClientSession> mine = byUser.get(session.user());
       if (mine != null && mine.remove(session) && mine.isEmpty()) byUser.remove(session.user());

@@ -1,6 +1,8 @@
 package io.rebound.edge;
 
 import io.rebound.core.NodeStats;
+import io.rebound.edge.http.EmulationRoutes;
+import io.rebound.edge.http.Refusals;
 import io.rebound.edge.session.ClientSession;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -20,6 +22,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EdgeRegistry {
 
   private final List<Edge> edges = new CopyOnWriteArrayList<>();
+  /** The node's emulated connections by session, for {@code POST /emulation} on any edge. */
+  final EmulationRoutes emulation = new EmulationRoutes();
+  /** Refused requests to disabled connection endpoints, logged once per kind for the node. */
+  final Refusals refusals = new Refusals();
   /** Resumable sessions of this node by session id; each is touched only on its own edge's event loop. */
   private final Map<String, ClientSession> resumable = new ConcurrentHashMap<>();
 
@@ -57,14 +63,16 @@ public final class EdgeRegistry {
       int clients = 0, subscriptions = 0;
       Set<String> users = new HashSet<>();
       Map<String, Integer> channels = new HashMap<>();
+      Map<String, Map<String, Integer>> byTransport = new HashMap<>();
       for (Future<Edge.Stats> f : parts) {
         Edge.Stats s = f.result();
         clients += s.clients();
         users.addAll(s.users());
         s.channels().forEach((ch, n) -> channels.merge(ch, n, Integer::sum));
+        s.byKind().forEach((kind, n) -> byTransport.computeIfAbsent(kind.transport(), t -> new HashMap<>()).merge(kind.format(), n, Integer::sum));
       }
       for (int n : channels.values()) subscriptions += n;
-      return new NodeStats(clients, users.size(), channels, subscriptions);
+      return new NodeStats(clients, users.size(), channels, subscriptions, byTransport);
     });
   }
 }

@@ -5,6 +5,8 @@ import io.rebound.config.BrokerConfig;
 import io.rebound.edge.session.ConnectionLimits;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.metrics.BrokerMetrics;
+import io.rebound.proxy.BackendProxy;
+import io.rebound.proxy.ProxyClient;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.SyncPositionStore;
 import io.rebound.webhook.LifecycleListener;
@@ -16,7 +18,8 @@ public final class EdgeServicesFactory {
 
   public static EdgeServices create(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
       SyncPositionStore syncPositions, LifecycleListener lifecycle) {
+    BackendProxy proxy = config.proxy().hooks().isEmpty() ? null : new BackendProxy(new ProxyClient(vertx, config.proxy(), metrics.registry()));
     return new EdgeServices(vertx, config, verifier, metrics, presence, syncPositions,
-        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()), lifecycle);
+        new ConnectionLimits(config.client().connectionLimit(), config.client().userConnectionLimit()), lifecycle, proxy);
   }
 }

@@ -5,7 +5,10 @@ import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.codec.WireCodec;
 import io.rebound.codec.json.JsonCodec;
 import io.rebound.edge.session.EdgeServices;
+import io.rebound.edge.http.HttpTransports;
+import io.rebound.edge.http.SessionOpener;
 import io.rebound.edge.transport.DirectSocketWrites;
+import io.rebound.edge.transport.Transport;
 import io.rebound.edge.transport.WebSocketTransport;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
@@ -19,17 +22,19 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The socket edge, one instance per event loop: Vert.x wiring only. It accepts WebSocket connections
- * at {@code /connection/websocket} (and hands plain HTTP requests to the router it is given), opens
- * a session for each on its {@link Edge}, and feeds the edge its fan-out and control messages and a
- * once-a-second tick. It never touches storage directly.
+ * at {@code /connection/websocket}, hands the other connection endpoints (HTTP streaming, SSE,
+ * emulation, the unidirectional ones) to {@link HttpTransports} and every other HTTP request to the
+ * router it is given, opens a session for each connection on its {@link Edge}, and feeds the edge
+ * its fan-out and control messages and a once-a-second tick. It never touches storage directly.
  */
 public final class EdgeVerticle extends VerticleBase {
 
-  public static final String WEBSOCKET_PATH = "/connection/websocket";
+  public static final String WEBSOCKET_PATH = HttpTransports.WEBSOCKET;
 
   private final EdgeServices services;
   private final EdgeRegistry registry;
@@ -56,6 +61,10 @@ public final class EdgeVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.EDGE_CONTROL, msg -> edge.onControl(msg.body()));
     vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> edge.resync());
     vertx.setPeriodic(1000, id -> edge.tick(System.currentTimeMillis()));
+    HttpTransports transports = new HttpTransports(vertx, context, services.config().transports(), services.config().client().messageSizeLimit(),
+        registry.emulation, registry.refusals, services.metrics(), opener(), Map.of("json", JsonCodec.INSTANCE));
+    transports.start();
+    Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
     HttpServerOptions options = new HttpServerOptions()
         .setPort(port)
         .setTcpNoDelay(true)
@@ -72,12 +81,22 @@ public final class EdgeVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(hs -> {
-          if (!WEBSOCKET_PATH.equals(hs.path())) hs.reject(404);
+          int refusal = transports.webSocketRefusal(hs.path(), hs.query(), String.valueOf(hs.remoteAddress()));
+          if (refusal != 0) hs.reject(refusal);
           else if (edge.draining()) hs.reject(503); // shutting down: the balancer should send it elsewhere
           else hs.accept();
         })
-        .webSocketHandler(this::onSocket)
-        .requestHandler(httpHandler.apply(vertx));
+        .webSocketHandler(ws -> {
+          if (WEBSOCKET_PATH.equals(ws.path())) {
+            onSocket(ws);
+          } else {
+            DirectSocketWrites.install(ws);
+            transports.onUniWebSocket(ws);
+          }
+        })
+        .requestHandler(request -> {
+          if (!transports.handle(request)) routes.handle(request);
+        });
     return server.listen().onSuccess(s -> registry.register(edge));
   }
 
@@ -88,6 +107,23 @@ public final class EdgeVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /** The edge as the HTTP connection endpoints open sessions on it: under the node's connection limit, never while draining. */
+  private SessionOpener opener() {
+    return new SessionOpener() {
+      @Override
+      public boolean accepting() {
+        return !edge.draining();
+      }
+
+      @Override
+      public boolean open(Transport transport, WireCodec codec) {
+        if (!services.limits().tryOpen()) return false;
+        edge.open(transport, codec, System.currentTimeMillis());
+        return true;
+      }
+    };
+  }
+
   private void onSocket(ServerWebSocket ws) {
     DirectSocketWrites.install(ws);
     if (!services.limits().tryOpen()) {
@@ -95,6 +131,8 @@ public final class EdgeVerticle extends VerticleBase {
       return;
     }
     WireCodec codec = JsonCodec.INSTANCE;
-    edge.open(new WebSocketTransport(ws, context, codec.binary()), codec, System.currentTimeMillis());
+    WebSocketTransport transport = new WebSocketTransport(ws, context, codec.binary());
+    if (services.proxy() != null) transport.withRequestHeaders(services.proxy().forwardable(ws.headers())); // read now: Vert.x drops them after the upgrade
+    edge.open(transport, codec, System.currentTimeMillis());
   }
 }

@@ -24,7 +24,7 @@ public final class BrokerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong subscriptions = new AtomicLong();
-  private final Counter connectionsOpened = counter("rebound_connections_opened_total", "WebSocket connections accepted (before the connect command)");
+  private final Counter connectionsOpened = counter("rebound_connections_opened_total", "Connections accepted, over any transport (before the connect command)");
   private final Counter connectionsClosed = counter("rebound_connections_closed_total", "Connections ended, by the client, the network or the server (see rebound_disconnects_total for the server's codes)");
   private final Counter connectsAccepted = counter("rebound_connects_total", "Connections that completed the connect command");
   private final Counter publications = counter("rebound_publications_total", "Publications accepted (API and client publish)");
@@ -40,6 +40,8 @@ public final class BrokerMetrics {
   private final Counter resumeWindowsExpired = counter("rebound_session_resume_windows_expired_total", "Detached resumable sessions whose resume window ran out before a connection resumed them");
   private final Counter discontinuities = counter("rebound_discontinuities_total", "Discontinuity pushes sent to subscriptions that stayed attached");
   private final Counter malformed = counter("rebound_malformed_commands_total", "Client frames rejected as malformed");
+  private final ConcurrentHashMap<String, AtomicLong> byTransport = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> emulationRequests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> disconnects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
@@ -60,7 +62,6 @@ public final class BrokerMetrics {
   private volatile boolean clusterRegistered;
 
   public BrokerMetrics() {
-    Gauge.builder("rebound_connections", connections, AtomicLong::get).description("Open client connections").register(registry);
     Gauge.builder("rebound_subscriptions", subscriptions, AtomicLong::get).description("Active channel subscriptions").register(registry);
     // Heap, CPU, uptime and threads: what a dashboard shows beside the broker's own figures (jvm_*, process_*, system_*).
     new JvmMemoryMetrics().bindTo(registry);
@@ -81,14 +82,35 @@ public final class BrokerMetrics {
     return registry;
   }
 
-  public void connectionOpened() {
+  /**
+   * A connection accepted over {@code transport} ({@code websocket}, {@code http_stream}, …) speaking
+   * {@code format} ({@code json}, …): counted in {@code rebound_connections{transport,format}}.
+   */
+  public void connectionOpened(String transport, String format) {
     connections.incrementAndGet();
     connectionsOpened.increment();
+    openByTransport(transport, format).incrementAndGet();
   }
 
-  public void connectionClosed() {
+  /** A connection counted by {@link #connectionOpened} with the same labels ended. */
+  public void connectionClosed(String transport, String format) {
     connections.decrementAndGet();
     connectionsClosed.increment();
+    openByTransport(transport, format).decrementAndGet();
+  }
+
+  /**
+   * The gauge of open connections over {@code transport} in {@code format}, registered on first use
+   * (a node may call it at start for the transports it serves, so dashboards see them at 0). Kept
+   * here: Micrometer holds a gauge's object weakly.
+   */
+  public AtomicLong openByTransport(String transport, String format) {
+    return byTransport.computeIfAbsent(transport + '\u0000' + format, k -> {
+      AtomicLong open = new AtomicLong();
+      Gauge.builder("rebound_connections", open, AtomicLong::get).tag("transport", transport).tag("format", format)
+          .description("Open client connections, by transport and wire format").register(registry);
+      return open;
+    });
   }
 
   public long connections() { return connections.get(); }
@@ -114,6 +136,16 @@ public final class BrokerMetrics {
         .description("Recoveries answered with recovered:false, by reason").register(registry)).increment();
   }
   public void slowDisconnect() { slowDisconnects.increment(); }
+
+  /**
+   * A {@code POST /emulation} by where its commands went: {@code local} (this node holds the
+   * session), {@code forwarded} (sent on to the node that does), {@code received} (forwarded here).
+   */
+  public void emulationRequest(String route) {
+    emulationRequests.computeIfAbsent(route, r -> Counter.builder("rebound_emulation_requests_total").tag("route", r)
+        .description("POST /emulation requests, by route: local, forwarded (to the node holding the session), received (from another node)")
+        .register(registry)).increment();
+  }
   public void gapFilled() { gapFills.increment(); }
   public void insufficientState() { insufficientState.increment(); }
   public void resumed() { resumes.increment(); }

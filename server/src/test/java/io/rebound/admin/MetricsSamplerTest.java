@@ -12,7 +12,7 @@ class MetricsSamplerTest {
 
   @Test
   void eachSampleIsWhatChangedSinceThePreviousOne() {
-    for (int i = 0; i < 3; i++) metrics.connectionOpened();
+    for (int i = 0; i < 3; i++) metrics.connectionOpened("websocket", "json");
     metrics.published();
     metrics.delivered(3);
     Sample first = sampler.sample(100);
@@ -23,8 +23,8 @@ class MetricsSamplerTest {
     assertThat(first.deliveries()).isEqualTo(3);
 
     // A balancer reload: everyone drops, comes back and recovers; one recovery is refused.
-    for (int i = 0; i < 3; i++) metrics.connectionClosed();
-    for (int i = 0; i < 3; i++) metrics.connectionOpened();
+    for (int i = 0; i < 3; i++) metrics.connectionClosed("websocket", "json");
+    for (int i = 0; i < 3; i++) metrics.connectionOpened("websocket", "json");
     for (int i = 0; i < 3; i++) metrics.recoveryAttempted();
     metrics.recoverySucceeded();
     metrics.recoverySucceeded();

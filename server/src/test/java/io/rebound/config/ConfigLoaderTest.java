@@ -82,6 +82,18 @@ class ConfigLoaderTest {
         "user_sync": true,
         "sync_batch_size": 25,
         "sync_interval": "1s",
+        "websocket_disable": true,
+        "http_stream": false,
+        "sse": false,
+        "uni_websocket": true,
+        "uni_sse": true,
+        "uni_http_stream": true,
+        "http_stream_max_request_body_size": 1001,
+        "sse_max_request_body_size": 1002,
+        "emulation_max_request_body_size": "2KiB",
+        "uni_websocket_message_size_limit": 1004,
+        "uni_sse_max_request_body_size": 1005,
+        "uni_http_stream_max_request_body_size": 1006,
         "namespaces": [
           {"name": "chat", "history_size": 100, "history_ttl": 600, "force_recovery": true},
           {"name": "feed.v2", "allow_subscribe_for_client": true}
@@ -109,7 +121,7 @@ class ConfigLoaderTest {
     // read at all shows up here.
     assertThat(c.defaults()).isEqualTo(new ChannelOptions(10, Duration.ofMinutes(90), Duration.ofHours(2),
         true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
-        true, true, true, true, "^[a-z]+$", true, 25, Duration.ofSeconds(1)));
+        true, true, true, true, "^[a-z]+$", true, 25, Duration.ofSeconds(1), false, false, false));
     assertThat(c.defaults().streamOptions()).isEqualTo(new StreamOptions(10, Duration.ofMinutes(90), Duration.ofHours(2)));
     assertThat(c.namespaces()).containsOnlyKeys("chat", "feed.v2");
     assertThat(c.namespace("chat").historyTtl()).isEqualTo(Duration.ofSeconds(600));
@@ -117,6 +129,23 @@ class ConfigLoaderTest {
     assertThat(c.namespace("feed.v2").historyEnabled()).isFalse();
     assertThat(c.namespace("feed.v2").allowSubscribeForClient()).isTrue();
     assertThat(c.namespace("nope")).isNull();
+    assertThat(c.transports()).isEqualTo(new TransportOptions(false, false, false, true, true, true, 1001, 1002, 2048, 1004, 1005, 1006));
+  }
+
+  @Test
+  void transportsDefaultToWebSocketAndTheEmulationPair() {
+    TransportOptions t = ConfigLoader.parse(minimal("")).transports();
+    assertThat(t).isEqualTo(TransportOptions.DEFAULTS);
+    assertThat(t.websocket()).isTrue();
+    assertThat(t.httpStream()).isTrue();
+    assertThat(t.sse()).isTrue();
+    assertThat(t.emulation()).isTrue();
+    assertThat(t.uniWebsocket() || t.uniSse() || t.uniHttpStream()).isFalse();
+    assertThat(ConfigLoader.parse(minimal("\"http_stream\":false,\"sse\":false")).transports().emulation()).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.parse(minimal("\"emulation_max_request_body_size\":0")))
+        .hasMessageContaining("emulation_max_request_body_size");
+    assertThatThrownBy(() -> ConfigLoader.parse(minimal("\"uni_sse\":\"yes\"")))
+        .hasMessageContaining("uni_sse");
   }
 
   @Test

@@ -30,14 +30,19 @@ public final class HazelcastTestCluster implements AutoCloseable {
 
   private final String clusterName = "rebound-test-" + UUID.randomUUID();
   private final int basePort = Ports.freeRange(PORT_RANGE);
+  private final int size;
   private final List<Node> nodes = new ArrayList<>();
+
+  private HazelcastTestCluster(int size) {
+    this.size = size;
+  }
 
   /**
    * Starts {@code size} nodes one after the other (so they join in a known order) and waits for all to
    * see each other. A test class usually registers a {@link HazelcastClusterExtension} instead.
    */
   public static HazelcastTestCluster start(int size) {
-    HazelcastTestCluster cluster = new HazelcastTestCluster();
+    HazelcastTestCluster cluster = new HazelcastTestCluster(size);
     try {
       for (int i = 0; i < size; i++) cluster.startNode();
       Await.until("cluster of " + size, java.time.Duration.ofSeconds(60),
@@ -57,7 +62,11 @@ public final class HazelcastTestCluster implements AutoCloseable {
     return List.copyOf(nodes);
   }
 
-  /** The repo's cluster.xml with the test overrides; a new Config per member (Vert.x adds a member attribute). */
+  /**
+   * The repo's cluster.xml with the test overrides; a new Config per member (Vert.x adds a member attribute). A test
+   * cluster smaller than the split-brain protection minimum runs without the protection (a one-member cluster would
+   * otherwise refuse all history).
+   */
   public Config memberConfig() {
     Path xml = RepoFiles.path("cluster.xml");
     if (!Files.exists(xml)) throw new IllegalStateException("run from the repo top level: " + xml.toAbsolutePath() + " is missing");
@@ -71,6 +80,9 @@ public final class HazelcastTestCluster implements AutoCloseable {
     config.getNetworkConfig().setPort(basePort).setPortAutoIncrement(true).setPortCount(PORT_RANGE);
     config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
         .setMembers(List.of("127.0.0.1")); // no port: this cluster's range basePort..+9 is tried
+    config.getSplitBrainProtectionConfigs().values().forEach(p -> {
+      if (p.getMinimumClusterSize() > size) p.setEnabled(false); // Hazelcast refuses a minimum below 2
+    });
     config.setProperty("hazelcast.partition.count", "71");
     config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     config.setProperty("hazelcast.phone.home.enabled", "false");

@@ -28,6 +28,8 @@ public final class NodeProcess implements AutoCloseable {
 
   private final String name;
   private final int port;
+  private final int accessPort;
+  private final List<String> launcher;
   private final Path config;
   private final Path clusterXml;
   private final Path workDir;
@@ -40,20 +42,32 @@ public final class NodeProcess implements AutoCloseable {
    * config} and the Hazelcast member config {@code clusterXml}; not started yet.
    */
   public NodeProcess(String name, int port, Path config, Path clusterXml, String apiKey) {
+    this(name, port, port, List.of(), config, clusterXml, apiKey);
+  }
+
+  /**
+   * A node listening on {@code port} where it runs, which the test reaches on {@code accessPort} of this host (a relay
+   * into another network namespace, see {@link NetworkLab}), started with {@code launcher} in front of the java command
+   * (e.g. {@code ip netns exec <namespace>}; that program must exec the command, so the process is the JVM itself).
+   */
+  public NodeProcess(String name, int port, int accessPort, List<String> launcher, Path config, Path clusterXml, String apiKey) {
     this.name = name;
     this.port = port;
+    this.accessPort = accessPort;
+    this.launcher = List.copyOf(launcher);
     this.config = config;
     this.clusterXml = clusterXml;
     this.workDir = config.getParent();
-    this.http = new ApiClient(port, apiKey);
+    this.http = new ApiClient(accessPort, apiKey);
   }
 
   public String name() {
     return name;
   }
 
+  /** The port the test reaches the node's HTTP/WebSocket server on. */
   public int port() {
-    return port;
+    return accessPort;
   }
 
   /** The node's HTTP API. */
@@ -67,7 +81,7 @@ public final class NodeProcess implements AutoCloseable {
     // failsafe passes the root's target/rebound.jar (the server module shades it there); the fallback serves an IDE run from the module.
     Path jar = Path.of(System.getProperty("rebound.jar", "../target/rebound.jar")).toAbsolutePath().normalize();
     if (!Files.exists(jar)) throw new IllegalStateException(jar + " is missing: run mvn verify (failsafe runs after package)");
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(launcher);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"));
     cmd.addAll(HAZELCAST_FLAGS);

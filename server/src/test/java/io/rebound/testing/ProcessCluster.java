@@ -74,7 +74,7 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   /** The repo's cluster.xml for a test: its own cluster name and ports, quick failure detection, small thread pools. */
-  static String clusterXml(String xml, String name, int port) {
+  public static String clusterXml(String xml, String name, int port) {
     String out = xml.replace("<cluster-name>rebound</cluster-name>", "<cluster-name>rebound-" + name + "-" + UUID.randomUUID() + "</cluster-name>")
         .replace(">5701</port>", ">" + port + "</port>")
         .replace("<property name=\"hazelcast.max.no.heartbeat.seconds\">15</property>",

@@ -64,6 +64,20 @@ public final class SdkClient implements AutoCloseable {
         "REBOUND_GET_TOKEN", askForTokens ? "1" : "0"));
   }
 
+  /**
+   * Starts {@code driver.mjs} against the node at {@code wsUrl} (a proxy's, say) trying {@code
+   * transports} in order ({@code websocket}, {@code http_stream}, {@code sse}: the SDK's fallback
+   * list), connecting with {@code token} and subscribed to {@code channels}.
+   */
+  public static SdkClient driver(String name, String wsUrl, List<String> transports, String token, List<String> channels) {
+    return start(name, "driver.mjs", List.of(), Map.of(
+        "REBOUND_URL", wsUrl,
+        "REBOUND_TRANSPORTS", String.join(",", transports),
+        "REBOUND_TOKEN", token == null ? "" : token,
+        "REBOUND_CHANNELS", String.join(",", channels),
+        "REBOUND_GET_TOKEN", "0"));
+  }
+
   /** Starts {@code src/test/js/<script>} with {@code args} and extra environment {@code env}. */
   public static SdkClient start(String name, String script, List<String> args, Map<String, String> env) {
     Path dir = JS_DIR.toAbsolutePath();

@@ -88,12 +88,20 @@ public final class ApiClient {
     return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET().build());
   }
 
-  /** The value of an unlabelled Prometheus sample {@code name} on GET /metrics (NaN when absent). */
+  /**
+   * The value of Prometheus sample {@code name} on GET /metrics: an unlabelled one, or the sum over
+   * its labelled series ({@code rebound_connections} has one per transport and format); NaN when absent.
+   */
   public double metric(String name) {
+    double sum = Double.NaN;
     for (String line : get("/metrics").text().split("\n")) {
       if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
+      if (line.startsWith(name + "{")) {
+        double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+        sum = Double.isNaN(sum) ? value : sum + value;
+      }
     }
-    return Double.NaN;
+    return sum;
   }
 
   public Response send(HttpRequest request) {

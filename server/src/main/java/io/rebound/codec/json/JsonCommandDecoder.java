@@ -86,7 +86,8 @@ final class JsonCommandDecoder {
   private static Request request(String method, Fields f, String data) {
     return switch (method) {
       case "connect" -> new Request.Connect(f.text("token"), data, f.text("name"), f.text("version"), subs(f.node("subs")),
-          f.node("sync").asBoolean(true), f.node("discontinuity").asBoolean(false), f.number("resume_window", 0), resume(f.node("resume")));
+          f.node("sync").asBoolean(true), f.node("discontinuity").asBoolean(false), f.number("resume_window", 0), resume(f.node("resume")),
+          headers(f.node("headers")));
       case "subscribe" -> new Request.Subscribe(f.text("channel"), f.text("token"), f.flag("recover"), f.number("offset", 0),
           f.text("epoch"), f.flag("recoverable"), f.flag("positioned"), f.flag("join_leave"), data);
       case "unsubscribe" -> new Request.Unsubscribe(f.text("channel"));
@@ -101,6 +102,17 @@ final class JsonCommandDecoder {
       case "ping" -> new Request.Ping();
       default -> throw new IllegalStateException("method without a request: " + method);
     };
+  }
+
+  /** The SDK's emulated headers: an object of strings; anything else is ignored (they only feed the backend proxy). */
+  private static Map<String, String> headers(JsonNode headers) {
+    if (!headers.isObject() || headers.isEmpty()) return Map.of();
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().isTextual()) out.put(e.getKey(), e.getValue().textValue());
+    }
+    return out;
   }
 
   /** {@code connect.subs}: channel → position; anything that is not an object holds none. */

@@ -31,15 +31,21 @@ final class JsonPushes {
       JsonText.quote(out, d.reason()).append(",\"since\":{\"offset\":").append(d.since().offset()).append(",\"epoch\":");
       JsonText.quote(out, d.since().epoch()).append("},\"attach\":{\"offset\":").append(d.attach().offset()).append(",\"epoch\":");
       JsonText.quote(out, d.attach().epoch()).append("}}}}");
+    } else if (push instanceof Push.Disconnect d) {
+      out.append("\"disconnect\":{\"code\":").append(d.code()).append(",\"reason\":"); // no channel: first field
+      JsonText.quote(out, d.reason()).append("}}}");
     } else {
       throw new IllegalArgumentException("no JSON form for " + push);
     }
     return Buffer.buffer(out.toString());
   }
 
+  private static final String PUSH_START = "{\"push\":{";
+
+  /** The push up to its first field: the channel, left out when the push belongs to none (as Centrifugo omits it). */
   private static StringBuilder start(Push push) {
     int size = push instanceof Push.Pub p ? p.publication().data().length() + push.channel().length() + 64 : 128;
-    StringBuilder out = new StringBuilder(size).append("{\"push\":{\"channel\":");
-    return JsonText.quote(out, push.channel());
+    StringBuilder out = new StringBuilder(size).append(PUSH_START);
+    return push.channel().isEmpty() ? out : JsonText.quote(out.append("\"channel\":"), push.channel());
   }
 }

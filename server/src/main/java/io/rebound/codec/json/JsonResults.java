@@ -40,15 +40,25 @@ final class JsonResults {
     }));
   }
 
+  /** A result without a command id around it, {@code {"<method>":{...}}}: the unidirectional protocol's connect push. */
+  static Buffer bare(Result result) {
+    return Buffer.buffer(write(g -> {
+      g.writeStartObject();
+      g.writeFieldName(result.method());
+      result(g, result);
+      g.writeEndObject();
+    }));
+  }
+
   static Buffer error(long id, ProtocolException e) {
     ErrorCode code = e.error();
     return Buffer.buffer(write(g -> {
       g.writeStartObject();
       g.writeNumberField("id", id);
       g.writeObjectFieldStart("error");
-      g.writeNumberField("code", code.code);
+      g.writeNumberField("code", e.code());
       g.writeStringField("message", e.getMessage() == null ? code.message : e.getMessage());
-      if (code.temporary) g.writeBooleanField("temporary", true);
+      if (e.temporary()) g.writeBooleanField("temporary", true);
       g.writeEndObject();
       g.writeEndObject();
     }));
@@ -79,6 +89,13 @@ final class JsonResults {
       g.writeStartObject();
       ttl(g, r.ttl());
       g.writeEndObject();
+    } else if (result instanceof Result.Rpc r) {
+      g.writeStartObject();
+      if (r.data() != null) {
+        g.writeFieldName("data");
+        g.writeRawValue(r.data());
+      }
+      g.writeEndObject();
     } else if (result instanceof Result.Empty) {
       g.writeStartObject();
       g.writeEndObject();
@@ -92,14 +109,18 @@ final class JsonResults {
     g.writeStringField("client", c.client());
     g.writeStringField("version", c.version());
     ttl(g, c.ttl());
-    if (c.session() != null) {
-      g.writeStringField("session", c.session());
-      g.writeNumberField("resume_window", c.resumeWindow());
-    }
+    // A session is resumable only with a window; an emulated connection's session alone names it for POST /emulation.
+    if (c.session() != null) g.writeStringField("session", c.session());
+    if (c.session() != null && c.resumeWindow() > 0) g.writeNumberField("resume_window", c.resumeWindow());
+    if (c.node() != null) g.writeStringField("node", c.node());
     if (c.ping() != null) g.writeNumberField("ping", c.ping());
     if (c.pong()) g.writeBooleanField("pong", true);
     if (c.resumed() != null) g.writeBooleanField("resumed", c.resumed());
     if (c.lastCommand() != null) g.writeNumberField("last_command", c.lastCommand());
+    if (c.data() != null) {
+      g.writeFieldName("data");
+      g.writeRawValue(c.data());
+    }
     if (!c.subs().isEmpty()) {
       g.writeObjectFieldStart("subs");
       for (Map.Entry<String, Result.Subscribe> e : c.subs().entrySet()) {

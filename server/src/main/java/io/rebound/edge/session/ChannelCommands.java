@@ -23,26 +23,51 @@ import io.rebound.recovery.Continuity;
 final class ChannelCommands {
 
   private final EdgeServices services;
+  private final ProxyHooks proxy;
 
-  ChannelCommands(EdgeServices services) {
+  ChannelCommands(EdgeServices services, ProxyHooks proxy) {
     this.services = services;
+    this.proxy = proxy;
   }
 
+  /**
+   * A client publish: allowed by the {@code allow_publish_*} rules, or in a namespace with {@code
+   * proxy_publish} by the publish hook, whose answer may replace the data and skip history.
+   */
   void publish(SessionContext session, long id, Request.Publish request) {
     ChannelName name = resolve(request.channel());
     if (request.data() == null) throw ErrorCode.BAD_REQUEST.exception("data required");
     ChannelOptions o = name.options();
+    if (proxy.publishes(o.proxyPublish())) {
+      proxy.publish(session, name.channel(), request.data()).onComplete(ar -> {
+        if (!session.active()) return;
+        if (ar.failed()) {
+          proxy.fail(session, id, ar.cause());
+          return;
+        }
+        String data = ar.result().data() != null ? ar.result().data() : request.data();
+        publish(session, id, name, request, data, ar.result().skipHistory());
+      });
+      return;
+    }
     Subscription sub = session.subscription(name.channel());
     boolean allowed = (o.allowPublishForClient() && (!session.anonymous() || o.allowPublishForAnonymous()))
         || (o.allowPublishForSubscriber() && sub != null && (!session.anonymous() || o.allowPublishForAnonymous()));
     if (!allowed) throw ErrorCode.PERMISSION_DENIED.exception();
+    publish(session, id, name, request, request.data(), false);
+  }
+
+  /** Publishes {@code data} (raw JSON) through the publish API, as the subscriber (or the connection) that sent it. */
+  private void publish(SessionContext session, long id, ChannelName name, Request.Publish request, String data, boolean skipHistory) {
     // The publish API's own form: a JSON body, the data as raw text beside it.
     ObjectNode params = Replies.object();
     params.put("channel", name.channel());
+    if (skipHistory) params.put("skip_history", true);
     String idempotencyKey = request.idempotencyKey(); // extension: a resent publish is applied once
     if (idempotencyKey != null && !idempotencyKey.isEmpty()) params.put("idempotency_key", idempotencyKey);
+    Subscription sub = session.subscription(name.channel());
     ClientInfo publisher = sub != null ? sub.info() : session.info();
-    services.api(new ApiRequest("publish", params, request.data(), publisher)).onComplete(ar -> {
+    services.api(new ApiRequest("publish", params, data, publisher)).onComplete(ar -> {
       if (!session.active()) return;
       if (ar.failed()) session.replyError(id, Errors.toProtocol(ar.cause()));
       else if (ar.result().error() != null) session.replyError(id, ar.result().error());

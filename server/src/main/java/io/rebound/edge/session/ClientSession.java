@@ -1,9 +1,6 @@
 package io.rebound.edge.session;
 
-import io.rebound.codec.BadFrameException;
-import io.rebound.codec.ClientCommand;
 import io.rebound.codec.Push;
-import io.rebound.codec.Request;
 import io.rebound.codec.Result;
 import io.rebound.codec.WireCodec;
 import io.rebound.config.ClientOptions;
@@ -16,18 +13,16 @@ import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ProtocolException;
 import io.rebound.webhook.WebhookEvent;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: an explicit state machine (CONNECTING → CONNECTED → CLOSED) that decodes
- * commands, checks the state first and hands each to its handler ({@link SessionHandlers}, shared by
- * the edge's sessions, which see a session only as a {@link SessionContext}); connect, resume and
+ * One client connection: an explicit state machine (CONNECTING → CONNECTED → CLOSED). Its frames
+ * come in through {@link InboundCommands} (decode, check against the state, hand each command to its
+ * handler in {@link SessionHandlers}, shared by the edge's sessions, which see a session only as a
+ * {@link SessionContext}); its messages go out through {@link SessionOutput}; connect, resume and
  * keepalive drive the lifecycle through the package-private primitives below. CLOSED is entered only
  * in {@link #close(Disconnect)}, {@link #onClosed} and a resume hand-over.
  *
@@ -46,29 +41,18 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   enum State { CONNECTING, AUTHENTICATING, RESUMING, CONNECTED, DETACHED, CLOSED }
 
-  /** Commands a connection may send behind a connect still being authenticated; a well-behaved client sends few. */
-  static final int MAX_HELD_WHILE_AUTHENTICATING = 64;
-  /**
-   * Commands that may wait behind a connected session's command that is being authorized (a
-   * subscribe whose token key is fetched): an SDK resubscribing every channel after a reconnect sends
-   * one subscribe per channel at once, so this is well above a channel limit, yet bounded.
-   */
-  static final int MAX_HELD_COMMANDS = 1024;
-
-  /** Commands already decoded that wait (behind an authenticating or resuming connect) and are run later, in order. */
-  record HeldCommands(List<ClientCommand> commands) {}
-
   final SessionHandlers edge;
   final WireCodec codec;
-  private final Keepalive keepalive;
+  final Keepalive keepalive;
   private Transport transport;
-  private Outbound out; // null while detached
+  private final SessionOutput output;
   private State state = State.CONNECTING;
   private String clientId;
   private String user = "";
   private ClientInfo info;
   private long expiresAt; // epoch seconds, 0 = never
-  private Map<String, Subscription> subs; // allocated on first subscription: idle connections stay small
+  private final SessionSubscriptions subs = new SessionSubscriptions();
+  private final InboundCommands inbound = new InboundCommands(this);
   private boolean userSlot;
   private boolean syncWanted = true;
   private boolean discontinuity;
@@ -76,8 +60,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   SessionResume.Resumable resumable;
   /** Not null while RESUMING: the frames that wait for the decision. */
   SessionResume.Pending pending;
-  /** Not null while commands wait: for the connect's credentials (AUTHENTICATING) or a command being authorized. */
-  private List<ClientCommand> held;
+  /** Not null when the application backend has hooks ({@link ProxyHooks}). */
+  private BackendLink backend;
 
   /** A new connection on {@code transport} speaking {@code codec}, accepted at {@code now}; bind the transport to it next. */
   public ClientSession(SessionHandlers edge, Transport transport, WireCodec codec, long now) {
@@ -85,12 +69,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     this.codec = codec;
     this.transport = transport;
     this.keepalive = new Keepalive(this, now);
-    this.out = newOutbound();
-  }
-
-  Outbound newOutbound() {
-    return new Outbound(transport, edge.host.flusher(), codec, options().queueMaxSize(), this::onSlow,
-        discontinuity ? subs -> edge.continuity.onDropped(this, subs) : null, resumable == null ? null : resumable.written);
+    this.output = new SessionOutput(this, codec);
+    output.open(transport);
   }
 
   // ---- inbound ---------------------------------------------------------------------------------
@@ -98,65 +78,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override public void onText(Transport from, String text) { onFrame(from, text); }
   @Override public void onBinary(Transport from, Buffer data) { onFrame(from, data); }
 
-  /**
-   * A text ({@code String}) or binary ({@code Buffer}) frame from {@code from}, or {@link
-   * HeldCommands} that waited; frames of a transport this session no longer uses are ignored.
-   */
-  void onFrame(Transport from, Object frame) {
-    if (from != transport || state == State.CLOSED || state == State.DETACHED) return;
-    if (state == State.RESUMING) {
-      edge.resume.hold(this, frame);
-      return;
-    }
-    List<ClientCommand> commands;
-    try {
-      if (frame instanceof HeldCommands h) commands = h.commands();
-      else commands = frame instanceof String text ? codec.decode(text) : codec.decode((Buffer) frame);
-    } catch (BadFrameException e) {
-      badRequest(e.getMessage());
-      return;
-    }
-    run(commands);
-  }
-
-  /**
-   * Runs decoded commands in order. Those behind a command that is still being decided wait: here
-   * behind a connect's credentials (AUTHENTICATING) or another command being authorized ({@link
-   * #holdCommands}), or with the frames behind a resume decision (RESUMING).
-   */
-  void run(List<ClientCommand> commands) {
-    // Replies to every command of the frame leave together: Outbound flushes once per event-loop pass.
-    for (int i = 0; i < commands.size(); i++) {
-      if (state == State.CLOSED) return;
-      if (state == State.RESUMING) {
-        edge.resume.hold(this, new HeldCommands(List.copyOf(commands.subList(i, commands.size()))));
-        return;
-      }
-      ClientCommand c = commands.get(i);
-      if (held == null) {
-        dispatch(c);
-      } else if (held.size() >= (state == State.AUTHENTICATING ? MAX_HELD_WHILE_AUTHENTICATING : MAX_HELD_COMMANDS)) {
-        badRequest("too many commands while " + (state == State.AUTHENTICATING ? "the connect" : "a command") + " was being authorized");
-        return;
-      } else {
-        held.add(c);
-      }
-    }
-  }
-
-  private void dispatch(ClientCommand c) {
-    if (c.isPong()) {
-      keepalive.onPong();
-    } else if (c.request() == null) {
-      badRequest("unknown command");
-    } else if (state == State.CONNECTING && !(c.request() instanceof Request.Connect)) {
-      badRequest("command before connect: " + c.method());
-    } else if (c.id() == 0 && !(c.request() instanceof Request.Send)) {
-      badRequest("command without id: " + c.method());
-    } else if (resumable == null || c.id() == 0 || resumable.firstSight(c.id())) {
-      edge.route(this, c);
-    }
-  }
+  /** A frame, or commands that waited with a resume decision ({@link InboundCommands}). */
+  void onFrame(Transport from, Object frame) { inbound.onFrame(from, frame); }
 
   void badRequest(String why) {
     edge.services.metrics().malformedCommand();
@@ -166,6 +89,9 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   /** Server API refresh: the connection now expires at {@code epochSeconds}. */
   public void expireAt(long epochSeconds) { expiresAt = epochSeconds; }
+
+  /** The refresh hook gave the connection new {@code info} (raw JSON): subscriptions made from now on carry it. */
+  void connInfo(String connInfo) { info = new ClientInfo(info.user(), info.client(), connInfo, info.chanInfo()); }
 
   /** The edge's once-a-second timer: stale connects, pings and pongs, expiry, the resume window ({@link Keepalive}). */
   public void tick(long now) { keepalive.tick(state, now); }
@@ -179,8 +105,10 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override public boolean wantsSync() { return syncWanted; }
   @Override public boolean wantsDiscontinuity() { return discontinuity; }
   @Override public ClientOptions options() { return edge.services.config().client(); }
-  @Override public Subscription subscription(String channel) { return subs == null ? null : subs.get(channel); }
-  @Override public int subscriptionCount() { return subs == null ? 0 : subs.size(); }
+  @Override public Subscription subscription(String channel) { return subs.get(channel); }
+  @Override public int subscriptionCount() { return subs.count(); }
+  @Override public BackendLink backend() { return backend; }
+  void backend(BackendLink link) { backend = link; }
   @Override public void acknowledge(Subscription sub, StreamPosition position) { keepalive.acknowledge(sub, position); }
 
   /** Connected, or detached awaiting resume: command results and publications still count for it. */
@@ -191,41 +119,34 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     return "client=" + (clientId == null ? "-" : clientId) + " user=" + (user.isEmpty() ? "-" : user) + " remote=" + transport.remote();
   }
 
-  @Override public Collection<Subscription> subscriptions() { return subs == null ? List.of() : new ArrayList<>(subs.values()); }
+  @Override public Collection<Subscription> subscriptions() { return subs.snapshot(); }
   @Override public void probePing() { if (state == State.CONNECTED) keepalive.probe(); }
-  @Override public void push(Push push) { emit(codec.push(push), null); }
-  @Override public void reply(long id, Result result) { emit(codec.reply(id, result), null); }
+  @Override public void push(Push push) { output.push(push); }
+  @Override public void reply(long id, Result result) { output.reply(id, result); }
 
   @Override
   public void addSubscription(Subscription sub) {
-    if (subs == null) subs = new HashMap<>(4);
-    subs.put(sub.name(), sub);
+    subs.add(sub);
     edge.host.subscribe(sub.name(), this);
   }
 
   @Override
   public boolean removeSubscription(Subscription sub) {
-    if (subs == null || !subs.remove(sub.name(), sub)) return false;
+    if (!subs.remove(sub)) return false;
     edge.host.unsubscribe(sub.name(), this);
     return true;
   }
 
-  /** The message's frame in this connection's format: encoded once per format, shared by every subscriber using it. */
-  @Override
-  public void write(FanoutMessage msg) {
-    emit(msg.frame(codec.format(), edge.frames(codec)), msg.kind() == FanoutMessage.Kind.PUBLICATION ? msg : null);
-  }
+  @Override public void write(FanoutMessage msg) { output.write(msg); }
 
   @Override
   public void replyError(long id, ProtocolException e) {
     edge.services.metrics().replyError(e.code());
-    emit(codec.error(id, e), null);
-  }
-
-  /** Every message but pings and connect replies goes through here: while detached it is numbered for the resume, not written. */
-  private void emit(Buffer message, FanoutMessage publication) {
-    if (state == State.DETACHED) resumable.written.record(message);
-    else if (out != null) out.send(message, publication);
+    if (transport.unidirectional()) {
+      close(UnidirectionalRefusal.disconnectFor(e)); // nobody would read an error reply
+      return;
+    }
+    output.error(id, e);
   }
 
   // ---- lifecycle primitives (ConnectHandler, SessionResume, Keepalive) -------------------------
@@ -233,20 +154,15 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   State state() { return state; }
   Transport transport() { return transport; }
   /** Straight to the socket, unnumbered, even past a full resume buffer: resent messages. */
-  Outbound outbound() { return out; }
-  void sendPing() { out.send(codec.ping()); }
-
+  Outbound outbound() { return output.direct(); }
+  void sendPing() { output.ping(); }
   /** Connect replies are not numbered: counting starts with the message after them. */
-  void sendConnectReply(long id, Result.Connect result) {
-    Buffer reply = codec.reply(id, result);
-    if (resumable != null) resumable.written.skipOnce(reply);
-    out.send(reply);
-  }
+  void sendConnectReply(long id, Result.Connect result) { output.connectReply(id, result); }
 
   /** CONNECTING → AUTHENTICATING: the connect's credentials are checked asynchronously; later commands wait. */
   void authenticating() {
     state = State.AUTHENTICATING;
-    holdCommands();
+    inbound.shut();
   }
 
   /**
@@ -259,17 +175,10 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     return true;
   }
 
-  @Override
-  public void holdCommands() {
-    if (held == null) held = new ArrayList<>(2);
-  }
-
-  @Override
-  public void releaseCommands() {
-    List<ClientCommand> waited = held;
-    held = null;
-    if (waited != null && state != State.CLOSED) run(waited);
-  }
+  @Override public void holdCommands() { inbound.shut(); }
+  @Override public void releaseCommands() { inbound.open(); }
+  /** The commands that waited since {@link #holdCommands} are dropped (what they relied on failed). */
+  void discardHeldCommands() { inbound.clear(); }
 
   void connectFlags(boolean sync, boolean discontinuity) { this.syncWanted = sync; this.discontinuity = discontinuity; }
 
@@ -281,7 +190,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     this.info = info;
     this.expiresAt = expiresAt;
     this.resumable = resumable;
-    this.out = newOutbound(); // nothing was queued yet; the new one knows the connect's extension flags
+    output.open(transport); // nothing was queued yet; the new queue knows the connect's extension flags
     this.state = State.CONNECTED;
     edge.host.connected(this);
     edge.services.metrics().connected();
@@ -299,14 +208,14 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   void handedOver() {
     state = State.CLOSED;
     pending = null;
-    out.close();
+    output.close();
     edge.host.released(this, false); // the home session keeps the connection slot it always had
   }
 
   /** DETACHED (or a half-open CONNECTED) → CONNECTED on {@code to}; the token's expiry is the new credential. */
   void attachTransport(Transport to, long expiresAt, long now) {
     this.transport = to;
-    this.out = newOutbound();
+    output.open(to);
     this.state = State.CONNECTED;
     this.expiresAt = expiresAt;
     keepalive.start(now, false);
@@ -314,14 +223,13 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
 
   /** CONNECTED → DETACHED: no transport; returns what was queued but not written, in order. */
   List<Buffer> detachTransport() {
-    List<Buffer> pending = out.closeAndTakePending();
-    out = null;
+    List<Buffer> pending = output.detach();
     state = State.DETACHED;
     keepalive.stop();
     return pending;
   }
 
-  private void onSlow() {
+  void onSlow() {
     edge.services.metrics().slowDisconnect();
     LOG.info("event=slow_consumer {} queue_limit={}", describe(), options().queueMaxSize());
     close(Disconnect.SLOW);
@@ -336,7 +244,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     edge.services.metrics().disconnect(reason.code());
     LOG.debug("event=disconnect {} code={} reason=\"{}\"", describe(), reason.code(), reason.reason());
     release(reason);
-    if (out != null) out.close();
+    output.close();
     transport.close(reason);
   }
 
@@ -360,18 +268,18 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
       return;
     }
     release(WebhookEvent.CONNECTION_CLOSED);
-    if (out != null) out.close();
+    output.close();
   }
 
   private void release(Disconnect reason) {
     State was = state;
     state = State.CLOSED;
-    held = null;
+    inbound.clear();
     // Before the subscriptions are dropped: the disconnect ends them, they are not unsubscribes.
     if (was == State.CONNECTED || was == State.DETACHED) edge.services.lifecycle().disconnected(user, clientId, reason);
     if (resumable != null) edge.host.removeResumable(resumable.id, this);
-    for (Subscription sub : subscriptions()) edge.subscriptions.drop(this, sub);
-    subs = null;
+    for (Subscription sub : subs.snapshot()) edge.subscriptions.drop(this, sub);
+    subs.clear();
     if (userSlot) edge.services.limits().userClosed(user);
     edge.host.released(this, was == State.CONNECTED || was == State.DETACHED);
   }

@@ -37,7 +37,8 @@ final class ConnectHandler {
       session.badRequest("connect on a connected client");
       return;
     }
-    Future<ConnectClaims> claims = claims(session, request.token());
+    session.backend(edge.proxy.link(session, request));
+    Future<ConnectClaims> claims = claims(session, request);
     if (claims == null) return;
     if (claims.isComplete()) {
       connectWith(session, id, request, claims);
@@ -50,13 +51,19 @@ final class ConnectHandler {
       try {
         connectWith(session, id, request, claims);
       } finally {
-        session.releaseCommands();
+        // A refused connect leaves the session CONNECTING: the commands the SDK sent behind it (its
+        // optimistic resubscribes) relied on it and are dropped, not run as commands before connect
+        // (3501 would end the SDK's retries); it reconnects and sends them again.
+        if (session.state() == ClientSession.State.CONNECTING) session.discardHeldCommands();
+        else session.releaseCommands();
       }
     });
   }
 
   /** The connect token's claims, maybe still pending; null when the connection was closed (no credentials). */
-  private Future<ConnectClaims> claims(ClientSession session, String token) {
+  private Future<ConnectClaims> claims(ClientSession session, Request.Connect request) {
+    String token = request.token();
+    if ((token == null || token.isEmpty()) && edge.proxy.connectsWithoutToken()) return edge.proxy.connect(session, request);
     if (token == null || token.isEmpty()) {
       if (options().allowAnonymousConnectWithoutToken()) return Future.succeededFuture(new ConnectClaims("", 0, null, List.of()));
       LOG.info("event=no_credentials remote={}", session.transport().remote());
@@ -68,9 +75,14 @@ final class ConnectHandler {
 
   /**
    * Connects with the outcome of the credentials: the claims; or 109 (expired: the SDK gets a new
-   * token), 100 (temporary: the key could not be had, the SDK retries) or close 3500 (invalid).
+   * token), 100 (temporary: the key could not be had, the SDK retries) or close 3500 (invalid); or the
+   * connect hook's refusal ({@link ProxyHooks#fail}).
    */
   private void connectWith(ClientSession session, long id, Request.Connect request, Future<ConnectClaims> verified) {
+    if (verified.failed() && ProxyHooks.isHookFailure(verified.cause())) {
+      edge.proxy.fail(session, id, verified.cause());
+      return;
+    }
     if (verified.failed()) {
       TokenException.Kind kind = verified.cause() instanceof TokenException te ? te.kind() : TokenException.Kind.UNAVAILABLE;
       switch (kind) {
@@ -108,7 +120,8 @@ final class ConnectHandler {
       return;
     }
     long now = System.currentTimeMillis();
-    ClientInfo info = new ClientInfo(claims.user(), UUID.randomUUID().toString(), claims.info(), null);
+    BackendLink link = session.backend();
+    ClientInfo info = new ClientInfo(claims.user(), link != null ? link.clientId : UUID.randomUUID().toString(), claims.info(), null);
     long window = Math.min(options().resumeWindow().toMillis(), Math.max(0, request.resumeWindow()));
     SessionResume.Resumable resumable = window > 0 ? edge.resume.open(session, window, id) : null;
     session.connected(info, claims.expiresAt(), resumable, now);
@@ -120,7 +133,8 @@ final class ConnectHandler {
         session.close(e.error().temporary ? Disconnect.INTERNAL : new Disconnect(Disconnect.BAD_REQUEST.code(), e.getMessage()));
         return;
       }
-      session.sendConnectReply(id, result(session, now / 1000).withOutcome(resumeRefused ? Boolean.FALSE : null, null, ar.result()));
+      Result.Connect reply = result(session, now / 1000).withOutcome(resumeRefused ? Boolean.FALSE : null, null, ar.result());
+      session.sendConnectReply(id, edge.proxy.connectReply(session, reply));
       edge.subscriptions.activateAll(session);
     });
   }
@@ -129,7 +143,10 @@ final class ConnectHandler {
   Result.Connect result(ClientSession session, long nowSec) {
     long ping = options().pingInterval().toMillis();
     SessionResume.Resumable resumable = session.resumable;
-    return new Result.Connect(session.clientId(), Version.SERVER, Result.ttl(session.expiresAt(), nowSec),
+    // A connection the connect hook granted has no token to refresh: its expiry is the backend's business (refresh hook).
+    BackendLink link = session.backend();
+    Long ttl = link != null && link.proxiedConnect() ? null : Result.ttl(session.expiresAt(), nowSec);
+    return new Result.Connect(session.clientId(), Version.SERVER, ttl,
         resumable == null ? null : resumable.id, resumable == null ? 0 : resumable.windowMs,
         ping > 0 ? Long.valueOf(options().pingInterval().toSeconds()) : null, ping > 0 && options().pongTimeout().toMillis() > 0, null, null, null);
   }

@@ -14,6 +14,7 @@ import io.rebound.core.StreamPosition;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.SyncPositionStore;
 import io.rebound.metrics.BrokerMetrics;
+import io.rebound.proxy.BackendProxy;
 import io.rebound.recovery.RecoveryRequest;
 import io.rebound.recovery.RecoveryResult;
 import io.rebound.webhook.LifecycleListener;
@@ -32,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * the lifecycle listener (webhooks, {@link LifecycleListener}: never blocks).
  * Every result completes on the calling event loop, and every failure is a protocol error ({@link
  * Errors#toProtocol}): a client gets a temporary error (100), never a hang ({@link Addresses#REQUEST}).
- * Thread-safe (immutable); never blocks.
+ * The application backend's hooks ({@code proxy}) are null when none is configured. Thread-safe
+ * (immutable); never blocks.
  */
 public record EdgeServices(Vertx vertx, BrokerConfig config, JwtVerifier verifier, BrokerMetrics metrics, PresenceStore presence,
-    SyncPositionStore syncPositions, ConnectionLimits limits, LifecycleListener lifecycle) {
+    SyncPositionStore syncPositions, ConnectionLimits limits, LifecycleListener lifecycle, BackendProxy proxy) {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeServices.class);
 

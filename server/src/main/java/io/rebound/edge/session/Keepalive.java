@@ -87,6 +87,10 @@ final class Keepalive {
 
   /** Closes with 3005 when the connection token expired and was not refreshed within {@code client_expired_close_delay}. */
   private boolean closeIfExpired(long now) {
+    if (session.edge.proxy.refreshesConnection(session)) {
+      if (session.state() == ClientSession.State.CONNECTED) session.edge.proxy.refreshIfDue(session, now / 1000);
+      return false;
+    }
     long expiresAt = session.expiresAt();
     if (expiresAt <= 0 || now / 1000 <= expiresAt + options().expiredCloseDelay().toSeconds()) return false;
     session.close(Disconnect.EXPIRED);
@@ -103,7 +107,7 @@ final class Keepalive {
     pingOutstanding = true;
     nextPingAt = now + options().pingInterval().toMillis();
     long pong = options().pongTimeout().toMillis();
-    if (pong > 0) pongDeadline = now + pong;
+    if (pong > 0 && !session.transport().unidirectional()) pongDeadline = now + pong; // a unidirectional client never answers
     // The pong to this ping proves the client processed everything written before it.
     for (Subscription sub : session.subscriptions()) sub.pingSent();
   }

@@ -46,6 +46,9 @@ interface SessionContext {
   /** {@code client=… user=… remote=…} for log lines. */
   String describe();
 
+  /** What the application backend's hooks know of this session; null when no hook is configured. */
+  BackendLink backend();
+
   /** The subscription to {@code channel}, or null. */
   Subscription subscription(String channel);
 

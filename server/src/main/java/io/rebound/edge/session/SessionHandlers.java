@@ -35,6 +35,7 @@ public final class SessionHandlers {
   final SubscriptionHandler subscriptions;
   final ContinuityHandler continuity;
   final ChannelCommands channels;
+  final ProxyHooks proxy;
   private final FanoutFrames[] frames = new FanoutFrames[FanoutMessage.MAX_FORMATS];
 
   public SessionHandlers(EdgeHost host, EdgeServices services) {
@@ -44,7 +45,8 @@ public final class SessionHandlers {
     this.resume = new SessionResume(this);
     this.subscriptions = new SubscriptionHandler(this);
     this.continuity = new ContinuityHandler(this);
-    this.channels = new ChannelCommands(services);
+    this.proxy = new ProxyHooks(this, services.proxy());
+    this.channels = new ChannelCommands(services, proxy);
   }
 
   /** Hands a command that passed the session's state checks to its handler; errors become error replies. */
@@ -62,7 +64,7 @@ public final class SessionHandlers {
       else if (r instanceof Request.Presence q) channels.presence(session, id, q.channel());
       else if (r instanceof Request.PresenceStats q) channels.presenceStats(session, id, q.channel());
       else if (r instanceof Request.Ping) session.reply(id, Result.Empty.PING);
-      else if (r instanceof Request.Rpc) session.replyError(id, ErrorCode.METHOD_NOT_FOUND.exception());
+      else if (r instanceof Request.Rpc q) proxy.rpc(session, id, q);
       else if (r instanceof Request.Send) session.close(Disconnect.NOT_AVAILABLE); // no message handler configured, as Centrifugo without a proxy
       else session.badRequest("unknown method " + c.method());
     } catch (ProtocolException e) {

@@ -52,6 +52,7 @@ final class Subscription {
   private final StreamCursor cursor = new StreamCursor("", 0);
   private boolean live;
   private long expiresAt; // epoch seconds, 0 = never
+  private boolean refreshedByBackend;
   private List<FanoutMessage> buffered;
   private boolean overflowed;
   /** Where this subscription was (re)established: the upper bound of {@code history until_attach}. */
@@ -229,6 +230,15 @@ final class Subscription {
 
   long expiresAt() {
     return expiresAt;
+  }
+
+  /** The expiry is renewed server-side by the sub_refresh hook, not by the client with a token. */
+  void refreshedByBackend() {
+    refreshedByBackend = true;
+  }
+
+  boolean isRefreshedByBackend() {
+    return refreshedByBackend;
   }
 
   void expiresAt(long epochSeconds) {

@@ -39,25 +39,29 @@ final class SubscriptionHandler {
   }
 
   /**
-   * A client's subscribe. Its token is verified first; when that needs I/O (a JWKS key being
-   * fetched) the commands behind it wait, and the checks then run in their usual order.
+   * A client's subscribe. Its token is verified first, or without a token in a namespace with {@code
+   * proxy_subscribe} the subscribe hook is asked; when that needs I/O (a JWKS key being fetched, the
+   * backend) the commands behind it wait, and the checks then run in their usual order.
    */
   void subscribe(SessionContext session, long id, Request.Subscribe request) {
     String token = request.token();
-    if (token == null || token.isEmpty()) {
-      subscribe(session, id, request, null);
+    boolean proxied = (token == null || token.isEmpty()) && request.channel() != null && !request.channel().isEmpty()
+        && proxiedSubscribe(resolve(request.channel()));
+    if ((token == null || token.isEmpty()) && !proxied) {
+      subscribe(session, id, request, null, false);
       return;
     }
-    Future<SubscribeClaims> verified = edge.services.verifier().verifySubscribeAsync(token, System.currentTimeMillis() / 1000);
+    Future<SubscribeClaims> verified = proxied ? edge.proxy.subscribe(session, request)
+        : edge.services.verifier().verifySubscribeAsync(token, System.currentTimeMillis() / 1000);
     if (verified.isComplete()) {
-      subscribe(session, id, request, verified);
+      subscribe(session, id, request, verified, proxied);
       return;
     }
     session.holdCommands();
     verified.onComplete(ar -> {
       if (!session.active()) return; // closed meanwhile: the late outcome is ignored
       try {
-        subscribe(session, id, request, verified);
+        subscribe(session, id, request, verified, proxied);
       } catch (ProtocolException e) {
         session.replyError(id, e);
       } finally {
@@ -66,8 +70,11 @@ final class SubscriptionHandler {
     });
   }
 
-  /** The subscribe with its token's verification outcome ({@code verified}; null without a token). */
-  private void subscribe(SessionContext session, long id, Request.Subscribe request, Future<SubscribeClaims> verified) {
+  /**
+   * The subscribe with its token's verification outcome or the subscribe hook's grant ({@code
+   * verified}; null with neither); {@code proxied}: the grant is the hook's.
+   */
+  private void subscribe(SessionContext session, long id, Request.Subscribe request, Future<SubscribeClaims> verified, boolean proxied) {
     String channel = request.channel();
     if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     if (session.subscription(channel) != null) throw ErrorCode.ALREADY_SUBSCRIBED.exception();
@@ -79,6 +86,10 @@ final class SubscriptionHandler {
     String chanInfo = null, data = null;
     long expiresAt = 0;
     if (verified != null) {
+      if (verified.failed() && proxied) {
+        edge.proxy.fail(session, id, verified.cause());
+        return;
+      }
       if (verified.failed()) throw tokenError(verified.cause());
       SubscribeClaims claims = verified.result();
       if (!claims.channel().equals(channel) || !claims.user().equals(session.user())
@@ -103,6 +114,8 @@ final class SubscriptionHandler {
     ClientInfo info = new ClientInfo(session.user(), session.clientId(), session.info().connInfo(), chanInfo);
     Subscription sub = new Subscription(name, false, positioned, recoverable, pushJoinLeave, userSync(session, opts), info);
     sub.expiresAt(expiresAt);
+    // The sub_refresh hook renews what the subscribe hook granted: the client has no token to refresh it with.
+    if (proxied && opts.proxySubRefresh()) sub.refreshedByBackend();
     String subscribeData = data;
     start(session, sub, since).onComplete(ar -> {
       if (session.subscription(channel) != sub || !session.active()) return;
@@ -111,9 +124,15 @@ final class SubscriptionHandler {
         session.replyError(id, Errors.toProtocol(ar.cause()));
         return;
       }
-      session.reply(id, ar.result().withToken(subscribeData, Result.ttl(sub.expiresAt(), System.currentTimeMillis() / 1000)));
+      Long ttl = sub.isRefreshedByBackend() ? null : Result.ttl(sub.expiresAt(), System.currentTimeMillis() / 1000);
+      session.reply(id, ar.result().withToken(subscribeData, ttl));
       activate(session, sub);
     });
+  }
+
+  /** A subscribe without a token asks the subscribe hook: in a {@code proxy_subscribe} namespace, never for a '$' channel (those always need a token). */
+  private boolean proxiedSubscribe(ChannelName name) {
+    return !name.isPrivate() && edge.proxy.subscribes(name.options().proxySubscribe());
   }
 
   private static boolean userSync(SessionContext session, ChannelOptions opts) {
@@ -321,6 +340,10 @@ final class SubscriptionHandler {
   /** Subscriptions whose token expired and was not refreshed within the grace period end (2501 / 3006). */
   void expireSubscriptions(SessionContext session, long nowSec, long grace) {
     for (Subscription sub : session.subscriptions()) {
+      if (sub.isRefreshedByBackend()) {
+        if (sub.live()) edge.proxy.subRefreshIfDue(session, sub, nowSec);
+        continue;
+      }
       if (sub.expiresAt() <= 0 || nowSec <= sub.expiresAt() + grace) continue;
       if (sub.serverSide()) {
         session.close(Disconnect.SUBSCRIPTION_EXPIRED);

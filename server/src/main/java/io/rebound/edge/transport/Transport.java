@@ -1,8 +1,10 @@
 package io.rebound.edge.transport;
 
+import io.rebound.codec.Result;
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import java.util.Map;
 
 /**
  * One client connection as a session sees it from its own event loop: somewhere to write frames, a
@@ -38,6 +40,30 @@ public interface Transport {
     void onError(Transport from, Throwable cause);
   }
 
+  /**
+   * The transport's name as Centrifugo names it ({@code websocket}, {@code http_stream}, {@code sse},
+   * {@code uni_websocket}, {@code uni_sse}, {@code uni_http_stream}): connections are counted by it.
+   */
+  String name();
+
+  /**
+   * A unidirectional transport's client sends nothing after its connect request: it answers no
+   * pings (none is awaited), and a refused connect closes the connection with a disconnect instead of
+   * an error reply nobody would read.
+   */
+  default boolean unidirectional() {
+    return false;
+  }
+
+  /**
+   * The connect result as this transport sends it; the default sends it as is. An emulated transport
+   * names the session and node its client's {@code POST /emulation} requests address; a
+   * unidirectional one says no pong is expected. Called on the session's loop when the result is written.
+   */
+  default Result.Connect connectResult(Result.Connect result) {
+    return result;
+  }
+
   /** Writes one frame; {@code done} runs on the session's event loop once the write completed or failed. */
   void write(Buffer frame, Runnable done);
 
@@ -57,6 +83,14 @@ public interface Transport {
    * loop, with this view as {@code from}. Call on the connection's own event loop, while it is open.
    */
   void bind(Inbound inbound);
+
+  /**
+   * The headers of the client's connection request that the backend proxy forwards ({@code
+   * proxy_http_headers}, names lower case); empty when none are configured or the transport has none.
+   */
+  default Map<String, String> requestHeaders() {
+    return Map.of();
+  }
 
   /** The same connection seen from {@code sessionContext}: its writes complete there, and {@link #bind} delivers there. */
   Transport movedTo(Context sessionContext);

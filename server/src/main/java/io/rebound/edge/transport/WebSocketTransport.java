@@ -1,5 +1,7 @@
 package io.rebound.edge.transport;
 
+import java.util.Map;
+
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -28,6 +30,19 @@ public final class WebSocketTransport implements Transport {
   private final Context sessionContext;
   private final WebSocketFrameType frameType;
 
+  private Map<String, String> requestHeaders = Map.of();
+
+  /** Keeps {@code headers} of the upgrade request for the backend proxy (only those it forwards: a connection stays small). */
+  public WebSocketTransport withRequestHeaders(Map<String, String> headers) {
+    this.requestHeaders = Map.copyOf(headers);
+    return this;
+  }
+
+  @Override
+  public Map<String, String> requestHeaders() {
+    return requestHeaders;
+  }
+
   /** A view of {@code ws} from its own event loop; {@code binary} selects binary frames (else text). */
   public WebSocketTransport(ServerWebSocket ws, Context socketContext, boolean binary) {
     this(ws, socketContext, socketContext, binary ? WebSocketFrameType.BINARY : WebSocketFrameType.TEXT);
@@ -38,6 +53,11 @@ public final class WebSocketTransport implements Transport {
     this.socketContext = socketContext;
     this.sessionContext = sessionContext;
     this.frameType = frameType;
+  }
+
+  @Override
+  public String name() {
+    return "websocket";
   }
 
   private boolean local() {

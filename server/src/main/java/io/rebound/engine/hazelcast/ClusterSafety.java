@@ -38,9 +38,21 @@ public final class ClusterSafety {
     return hz.getLifecycleService().isRunning() ? hz.getCluster().getMembers().size() : 0;
   }
 
-  /** Member count and cluster safety, computed on a worker thread (safe to call from an event loop). */
+  /**
+   * Whether this member sees enough members for the history map's split-brain protection (cluster.xml
+   * {@code <split-brain-protection>}): false on the minority side of a network partition, and while a cluster starts
+   * with fewer members than the minimum; history reads and appends are refused then. True when no protection is
+   * configured. Non-blocking.
+   */
+  public boolean hasQuorum() {
+    if (!hz.getLifecycleService().isRunning()) return false;
+    String name = hz.getConfig().getMapConfig(HazelcastHistory.MAP_NAME).getSplitBrainProtectionName();
+    return name == null || hz.getSplitBrainProtectionService().getSplitBrainProtection(name).hasMinimumSize();
+  }
+
+  /** Member count, cluster safety and quorum, computed on a worker thread (safe to call from an event loop). */
   public Future<Status> status(Vertx vertx) {
-    return vertx.executeBlocking(() -> new Status(memberCount(), isClusterSafe()), false);
+    return vertx.executeBlocking(() -> new Status(memberCount(), isClusterSafe(), hasQuorum()), false);
   }
 
   /**
@@ -48,12 +60,13 @@ public final class ClusterSafety {
    *
    * @param members members in the cluster
    * @param safe whether one more member may leave without losing data
+   * @param quorum whether history is available here ({@link #hasQuorum()})
    */
-  public record Status(int members, boolean safe) {
+  public record Status(int members, boolean safe, boolean quorum) {
 
-    /** {@code {"members":N,"safe":true}}, the value of {@code /health}'s {@code cluster} field. */
+    /** {@code {"members":N,"safe":true,"quorum":true}}, the value of {@code /health}'s {@code cluster} field. */
     public JsonObject toJson() {
-      return new JsonObject().put("members", members).put("safe", safe);
+      return new JsonObject().put("members", members).put("safe", safe).put("quorum", quorum);
     }
   }
 }

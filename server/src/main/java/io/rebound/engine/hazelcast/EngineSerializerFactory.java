@@ -29,6 +29,7 @@ public final class EngineSerializerFactory implements DataSerializableFactory {
   static final int SYNC_ADVANCE_PROCESSOR = 9;
   static final int STORED_PRESENCE = 10;
   static final int PRESENCE_PROCESSOR = 11;
+  static final int STREAM_MERGE_POLICY = 12;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -44,6 +45,7 @@ public final class EngineSerializerFactory implements DataSerializableFactory {
       case SYNC_ADVANCE_PROCESSOR -> new AdvanceSyncProcessor();
       case STORED_PRESENCE -> new StoredPresence();
       case PRESENCE_PROCESSOR -> new PresenceProcessor();
+      case STREAM_MERGE_POLICY -> new StreamMergePolicy();
       default -> throw new IllegalArgumentException("unknown rebound Hazelcast type id " + typeId);
     };
   }

@@ -29,6 +29,11 @@ import java.util.concurrent.CompletionStage;
  * and return publications and top from the same instant. Only asynchronous Hazelcast calls are used
  * on the calling thread; results are delivered on the caller's Vert.x context.
  *
+ * <p>Partitions: on the minority side of a split (split-brain protection in cluster.xml) every operation fails with
+ * "cluster partitioned: …", and an append is acknowledged only when its backup confirmed it and no member left while it
+ * was in flight ({@link HazelcastFailures}, {@link AppendGuard}): a minority never acknowledges what the majority cannot
+ * see. When the split heals, {@link StreamMergePolicy} reconciles the copies.
+ *
  * <p>Thread-safe. A periodic sweep on a worker thread frees expired streams and publications of the
  * keys this member owns ({@link #SWEEP_INTERVAL}).
  */
@@ -41,11 +46,15 @@ public final class HazelcastHistory implements HistoryEngine {
   public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(60);
 
   private final IMap<String, StoredStream> streams;
+  private final HazelcastFailures failures;
+  private final AppendGuard guard;
   private final Vertx vertx;
   private final long sweepTimer;
 
   private HazelcastHistory(HazelcastInstance hz, Vertx vertx) {
     this.streams = hz.getMap(MAP_NAME);
+    this.failures = new HazelcastFailures(hz, MAP_NAME);
+    this.guard = new AppendGuard(hz, MAP_NAME);
     this.vertx = vertx;
     this.sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL.toMillis(), id -> sweepLocal());
   }
@@ -65,7 +74,9 @@ public final class HazelcastHistory implements HistoryEngine {
     // Encoded here, on the caller, so the partition thread only moves bytes.
     AppendProcessor processor = new AppendProcessor(PublicationCodec.encode(publication), options.size(),
         options.ttl().toMillis(), options.metaTtl().toMillis(), idempotencyKey);
-    return onContext(streams.submitToKey(channel, processor)).map(AppendOutcome::toResult);
+    var members = guard.before();
+    return onContext(streams.submitToKey(channel, processor)).map(AppendOutcome::toResult).recover(failures::explain)
+        .compose(result -> guard.confirm(members, result));
   }
 
   @Override
@@ -74,12 +85,12 @@ public final class HazelcastHistory implements HistoryEngine {
     long since = query.since() == null ? ReadProcessor.NO_SINCE : query.since().offset();
     ReadProcessor processor = new ReadProcessor(since, query.limit(), query.reverse(), options.metaTtl().toMillis());
     // Decoding runs on the caller's context, not on a Hazelcast thread.
-    return onContext(streams.submitToKey(channel, processor)).map(ReadOutcome::toResult);
+    return onContext(streams.submitToKey(channel, processor)).map(ReadOutcome::toResult).recover(failures::explain);
   }
 
   @Override
   public Future<Void> remove(String channel) {
-    return onContext(streams.submitToKey(channel, new RemoveProcessor())).mapEmpty();
+    return onContext(streams.submitToKey(channel, new RemoveProcessor())).<Void>mapEmpty().recover(failures::explain);
   }
 
   /**

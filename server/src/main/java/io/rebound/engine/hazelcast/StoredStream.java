@@ -8,6 +8,7 @@ import io.rebound.core.HistoryQuery;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,6 +151,43 @@ public final class StoredStream implements IdentifiedDataSerializable {
 
   int size() {
     return publications.size();
+  }
+
+  /** The oldest kept offset; {@code top + 1} when no publication is kept. */
+  long first() {
+    return top - publications.size() + 1;
+  }
+
+  /**
+   * Whether this stream's history provably continues into {@code later}'s: same epoch, not ahead of it, and every
+   * publication both keep up to this top byte-identical — including this top itself, so at least the last offset
+   * a reader of this copy can have seen is checked. When {@code later} no longer keeps that offset (trimmed or
+   * expired) nothing can be proven and the answer is false. Two copies of an empty or fully expired stream with the
+   * same top are taken as one (nothing was appended to either since the position expired its publications).
+   */
+  boolean continuesInto(StoredStream later) {
+    if (!epoch.equals(later.epoch) || top > later.top) return false;
+    if (top == 0) return true;
+    if (publications.isEmpty()) return top == later.top && later.publications.isEmpty();
+    long from = Math.max(first(), later.first());
+    if (from > top) return false;
+    Iterator<byte[]> mine = publications.iterator();
+    for (long o = first(); o < from; o++) mine.next();
+    Iterator<byte[]> theirs = later.publications.iterator();
+    for (long o = later.first(); o < from; o++) theirs.next();
+    for (long o = from; o <= top; o++) {
+      if (!Arrays.equals(mine.next(), theirs.next())) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Moves this stream, publications and idempotency keys unchanged, to {@code newEpoch}: its offsets stop being
+   * comparable with any position a reader holds, so every recovery from the old epoch answers {@code recovered:
+   * false}.
+   */
+  void moveToEpoch(String newEpoch) {
+    this.epoch = newEpoch;
   }
 
   private void forgetOldKeys(long now) {

@@ -203,7 +203,7 @@ class ClientSessionTest {
     void moreCommandsThanTheCapBehindTheConnectAreABadRequest() {
       Client c = connecting(1);
       StringBuilder frame = new StringBuilder();
-      for (int id = 2; id < 2 + ClientSession.MAX_HELD_WHILE_AUTHENTICATING + 1; id++) frame.append("{\"id\":").append(id).append(",\"ping\":{}}\n");
+      for (int id = 2; id < 2 + InboundCommands.MAX_HELD_WHILE_AUTHENTICATING + 1; id++) frame.append("{\"id\":").append(id).append(",\"ping\":{}}\n");
       c.transport().send(frame.toString().trim());
       assertThat(closed(c)).isEqualTo(Disconnect.BAD_REQUEST);
       jwks.release();

@@ -57,7 +57,7 @@ class EdgeServicesSyncTest {
   }
 
   private static EdgeServices services(Vertx vertx, SyncPositionStore store) {
-    return new EdgeServices(vertx, null, null, null, null, store, null, null);
+    return new EdgeServices(vertx, null, null, null, null, store, null, null, null);
   }
 
   @Test

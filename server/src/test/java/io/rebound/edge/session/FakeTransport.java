@@ -58,6 +58,11 @@ final class FakeTransport implements Transport {
   // ---- Transport (the server's side) -----------------------------------------------------------
 
   @Override
+  public String name() {
+    return "fake";
+  }
+
+  @Override
   public void write(Buffer frame, Runnable done) {
     if (!conn.closed) conn.frames.add(frame.copy());
     sessionContext.runOnContext(v -> done.run());

@@ -35,8 +35,11 @@ public record Finding(Kind kind, String channel, String subscriber, long count, 
     MISSING_FROM_HISTORY(true, "acknowledged but missing from history"),
     /** One offset of one epoch seen with two different payloads (history rewritten). */
     CONFLICTING_PAYLOADS(true, "offsets served with two payloads"),
-    /** Acknowledged publications of an epoch the stream left (history lost and restarted; subscribers are told). */
-    EPOCH_RESET(false, "acknowledged in an epoch the stream left");
+    /**
+     * Acknowledged publications of an epoch the stream left that history no longer holds (history lost and restarted;
+     * subscribers are told). Those a new epoch carried over are not counted.
+     */
+    EPOCH_RESET(false, "acknowledged in an epoch the stream left, gone from history");
 
     private final boolean defect;
     private final String label;

@@ -2,6 +2,7 @@ package io.rebound.testing.verify;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,9 +20,11 @@ import java.util.Set;
  * {@link Finding.Kind#DUPLICATE}; a lower offset after a higher one a {@link Finding.Kind#REORDER}; {@code recovered:
  * false} an {@link Finding.Kind#EXPLICIT_LOSS} (not a defect). Per channel: an acknowledged publication of the history's
  * epoch at or above its oldest retained offset but absent from it is {@link Finding.Kind#MISSING_FROM_HISTORY};
- * acknowledged publications of another epoch are an {@link Finding.Kind#EPOCH_RESET} (not a defect: subscribers must
- * have been told, which their walk checks); one (epoch, offset) seen with two payloads anywhere — publish results,
- * history, subscribers — is {@link Finding.Kind#CONFLICTING_PAYLOADS}. Pure and deterministic.
+ * acknowledged publications of another epoch that history no longer holds (by payload: a new epoch may carry the old
+ * publications over) are an {@link Finding.Kind#EPOCH_RESET} (not a defect: subscribers must have been told, which
+ * their walk checks — a subscriber still in an old epoch at the end, missing publications of the final one, is a silent
+ * loss); one (epoch, offset) seen with two payloads anywhere — publish results, history, subscribers — is {@link
+ * Finding.Kind#CONFLICTING_PAYLOADS}. Pure and deterministic.
  */
 public final class StreamChecker {
 
@@ -47,7 +50,7 @@ public final class StreamChecker {
       if (log.history() != null) findings.addAll(checkHistory(index, log.history(), ledger));
       for (SubscriberLog s : observations.subscribers()) {
         if (!s.channel().equals(channel)) continue;
-        SubscriberWalk walk = new SubscriberWalk(s, index, ledger);
+        SubscriberWalk walk = new SubscriberWalk(s, index, ledger, log.history() == null ? null : log.history().epoch());
         findings.addAll(walk.run());
         deliveries += walk.deliveries();
         recoveries += walk.recoveries();
@@ -59,8 +62,10 @@ public final class StreamChecker {
 
   private static List<Finding> checkHistory(ChannelIndex index, HistorySnapshot history, OffsetLedger ledger) {
     Map<Long, String> held = new HashMap<>();
+    Set<String> heldPayloads = new HashSet<>();
     for (HistorySnapshot.Entry e : history.publications()) {
       held.put(e.offset(), e.payload());
+      heldPayloads.add(e.payload());
       ledger.note(history.epoch(), e.offset(), e.payload(), "history");
     }
     List<Finding> out = new ArrayList<>();
@@ -73,6 +78,8 @@ public final class StreamChecker {
       for (Map.Entry<Long, String> a : epoch.getValue().entrySet()) {
         String sample = ChannelIndex.sample(a.getKey(), a.getValue());
         if (!current) {
+          // Carried into the new epoch (a merge that could not prove continuity keeps what it has): nothing lost.
+          if (heldPayloads.contains(a.getValue())) continue;
           resetCount++;
           if (reset.size() < Finding.MAX_SAMPLES) reset.add(sample + " of epoch " + epoch.getKey());
         } else if (a.getKey() > history.top() || (a.getKey() >= history.firstRetained() && !a.getValue().equals(held.get(a.getKey())))) {
@@ -89,7 +96,7 @@ public final class StreamChecker {
     }
     if (resetCount > 0) {
       out.add(new Finding(Finding.Kind.EPOCH_RESET, index.channel(), null, resetCount,
-          "acknowledged in an epoch the stream has left (now " + history.epoch() + ")", reset));
+          "acknowledged in an epoch the stream has left (now " + history.epoch() + ") and no longer in history", reset));
     }
     return out;
   }

@@ -22,6 +22,7 @@ final class SubscriberWalk {
   private final SubscriberLog log;
   private final ChannelIndex index;
   private final OffsetLedger ledger;
+  private final String finalEpoch;
   private final List<Finding> findings = new ArrayList<>();
   private final Set<String> payloadsSeen = new HashSet<>();
   private final List<String> lost = new ArrayList<>();
@@ -49,10 +50,12 @@ final class SubscriberWalk {
     }
   }
 
-  SubscriberWalk(SubscriberLog log, ChannelIndex index, OffsetLedger ledger) {
+  /** @param finalEpoch the stream's epoch at the end of the run (from the final history read), or null when unknown */
+  SubscriberWalk(SubscriberLog log, ChannelIndex index, OffsetLedger ledger, String finalEpoch) {
     this.log = log;
     this.index = index;
     this.ledger = ledger;
+    this.finalEpoch = finalEpoch;
   }
 
   /** Walks every event and returns the findings (silent losses, duplicates, reorders, explicit losses). */
@@ -62,6 +65,7 @@ final class SubscriberWalk {
       else onReceived((Received) e);
     }
     if (current != null) close(current, index.top(current.epoch));
+    if (current != null) leftBehind(current);
     if (lostCount > 0) {
       findings.add(0, finding(Finding.Kind.SILENT_LOSS, lostCount, "acknowledged, never received, and no recovered:false said so", lost));
     }
@@ -148,6 +152,26 @@ final class SubscriberWalk {
       if (samples.size() < Finding.MAX_SAMPLES) samples.add(ChannelIndex.sample(e.getKey(), e.getValue()));
     }
     return n;
+  }
+
+  /**
+   * The subscriber ended in an epoch the stream has left and was never told (no subscribe result in the final epoch):
+   * every publication acknowledged in the final epoch that it did not receive is lost without a word — what a
+   * subscriber sees when an edge or client drops the new epoch's offsets as "already seen".
+   */
+  private void leftBehind(Segment s) {
+    if (finalEpoch == null || finalEpoch.isEmpty() || s.epoch.equals(finalEpoch)) return;
+    List<String> samples = new ArrayList<>();
+    long missed = 0;
+    for (Map.Entry<Long, String> e : index.acked(finalEpoch, 0, Long.MAX_VALUE).entrySet()) {
+      if (payloadsSeen.contains(e.getValue())) continue;
+      missed++;
+      if (samples.size() < Finding.MAX_SAMPLES) samples.add(ChannelIndex.sample(e.getKey(), e.getValue()));
+    }
+    if (missed > 0) {
+      findings.add(finding(Finding.Kind.SILENT_LOSS, missed,
+          "left in epoch " + s.epoch + ": never told the stream moved to epoch " + finalEpoch, samples));
+    }
   }
 
   private void explicitLoss(Segment s, Subscribed to) {

@@ -148,6 +148,31 @@ class StreamCheckerTest {
   }
 
   @Test
+  void aSubscriberLeftInAnOldEpochWithoutBeingToldIsASilentLoss() {
+    Verdict v = check("left-in-old-epoch.json");
+    onlyDefects(v, Kind.SILENT_LOSS);
+    assertThat(v.findings(Kind.SILENT_LOSS)).singleElement().satisfies(f -> {
+      // Its own epoch is complete; what it never got is the whole of the epoch the stream moved to.
+      assertThat(f.subscriber()).isEqualTo("stuck");
+      assertThat(f.count()).isEqualTo(3);
+      assertThat(f.detail()).contains("left in epoch e1", "moved to epoch e2");
+      assertThat(f.samples()).containsExactly("offset 1 (payload 3)", "offset 2 (payload 4)", "offset 3 (payload 5)");
+    });
+    assertThat(v.findings(Kind.EXPLICIT_LOSS)).extracting(Finding::subscriber).containsExactly("told");
+  }
+
+  @Test
+  void publicationsANewEpochCarriedOverAreNotAResetButTheOnesItDroppedAre() {
+    Verdict v = check("epoch-carried-over.json");
+    assertThat(v.clean()).as(v.summary(50)).isTrue();
+    // 2 and 3 are still in history under e2; only 1 (trimmed before the reset, or dropped by it) is gone.
+    assertThat(v.findings(Kind.EPOCH_RESET)).singleElement().satisfies(f -> {
+      assertThat(f.count()).isEqualTo(1);
+      assertThat(f.samples()).containsExactly("offset 1 (payload 1) of epoch e1");
+    });
+  }
+
+  @Test
   void samplesAreBoundedHoweverLargeTheLoss() {
     Recorder r = new Recorder();
     for (int i = 1; i <= 1000; i++) r.acked("chat:big", Integer.toString(i), i, "e");
@@ -162,7 +187,7 @@ class StreamCheckerTest {
 
   @Test
   void recordingsSurviveAJsonRoundTrip() throws IOException {
-    for (String fixture : List.of("clean.json", "silent-loss.json", "rewritten-offset.json", "explicit-loss.json")) {
+    for (String fixture : List.of("clean.json", "silent-loss.json", "rewritten-offset.json", "explicit-loss.json", "left-in-old-epoch.json")) {
       Observations o;
       try (InputStream in = StreamCheckerTest.class.getResourceAsStream("/verify/" + fixture)) {
         o = ObservationsJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
