@@ -12,7 +12,7 @@ import java.util.UUID;
  * connections already gone (nothing shared: the worst case).
  *
  * <p>Run after {@code mvn -B -DskipTests package} (or any build that compiled the tests):
- * {@code java -Xmx1g -XX:+UseSerialGC -cp server/target/test-classes:target/rebound.jar
+ * {@code java -Xmx1g -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -cp server/target/test-classes:target/rebound.jar
  * io.rebound.webhook.EventBufferFootprint 100000}
  */
 public final class EventBufferFootprint {
