@@ -101,11 +101,14 @@ class RedisDeadNodeIT {
       assertThat(lost).allMatch(e -> e.path("reason").asText().equals("node lost") && e.path("node").asText().equals("doomed"));
       assertThat(lost).allMatch(e -> e.path("channels").size() == 1 && e.path("channels").get(0).asText().equals("news"));
 
-      cut.release(); // the node is back: it learns it was taken for dead
       // Filtered by the doomed node's name: on a loaded machine a survivor, too, can stay silent past the 2 s ttl, lapse
       // and be reported (it has no sessions); the full suite failed so once at load 30 while waiting for exactly one line.
-      Await.until("the node says it was taken for dead", WAIT, () -> log.lines("event=webhook_heartbeat_lapsed node=doomed ").size() == 1);
+      // The claim is released before the node comes back: a node that returns while a survivor still holds the claim on
+      // its heartbeat key finds the key present and does not notice its lapse (a window README states); two full
+      // suites failed so, waiting for the lapse line after an early release.
       Await.until("the claim is released", WAIT, () -> log.lines("event=webhook_dead_node_reported node=doomed ").size() == 1);
+      cut.release(); // the node is back: it learns it was taken for dead
+      Await.until("the node says it was taken for dead", WAIT, () -> log.lines("event=webhook_heartbeat_lapsed node=doomed ").size() == 1);
       // Two survivors scanned all along: one claim, so not a single duplicate was sent.
       assertThat(backend.events().stream().filter(e -> disconnectOf(e, clients))).hasSize(20);
       assertThat(log.lines("event=webhook_dead_node node=doomed ")).hasSize(1);
