@@ -116,8 +116,12 @@ final class RedisLink {
 
   private Future<RedisConnection> open() {
     long handshakeMs = options.connectTimeout().toMillis() + options.commandTimeout().toMillis();
-    return client.connect()
-        .timeout(handshakeMs, TimeUnit.MILLISECONDS)
+    Future<RedisConnection> attempt = client.connect();
+    Future<RedisConnection> timed = attempt.timeout(handshakeMs, TimeUnit.MILLISECONDS);
+    // A timeout gives up on the attempt without cancelling it: one that completes later would keep a slot of the
+    // shared pool for good (the webhook link lost its only slot so, RedisWebhookLinkIT). Close it when it comes.
+    timed.onFailure(e -> attempt.onSuccess(RedisLink::forceClose));
+    return timed
         .compose(conn -> {
           conn.exceptionHandler(e -> lost(conn, e));
           conn.endHandler(v -> lost(conn, null));

@@ -35,7 +35,7 @@ final class RedisWebhookLink {
   private final long commandTimeoutMs;
   private final long connectTimeoutMs;
   private final Runnable onReconnect;
-  private RedisConnection conn;
+  private volatile RedisConnection conn; // read by isUp() from any thread
   private boolean closed;
   private boolean reportedDown;
   private long backoffMs = MIN_BACKOFF_MS;
@@ -86,7 +86,15 @@ final class RedisWebhookLink {
   }
 
   private Future<RedisConnection> open() {
-    return client.connect().timeout(connectTimeoutMs + commandTimeoutMs, TimeUnit.MILLISECONDS).onSuccess(c -> {
+    Future<RedisConnection> attempt = client.connect();
+    // The timeout gives up on the attempt but cannot cancel it: a connect that completes later (a network path that
+    // held the SYN, then let it through) would keep the pool's one slot, and every later attempt would fail on the
+    // full pool for good. A late connection is closed, which frees the slot.
+    Future<RedisConnection> timed = attempt.timeout(connectTimeoutMs + commandTimeoutMs, TimeUnit.MILLISECONDS);
+    timed.onFailure(e -> attempt.onSuccess(late -> {
+      if (conn != late) late.close();
+    }));
+    return timed.onSuccess(c -> {
       if (closed) {
         c.close();
         return;
