@@ -9,7 +9,8 @@
 //   REBOUND_TRANSPORTS   optional comma-separated transport list tried in order (websocket, http_stream,
 //                        sse): the SDK's fallback, with each endpoint at /connection/<transport> and
 //                        /emulation beside REBOUND_URL; SSE gets EventSource from the eventsource package
-//   REBOUND_FORMAT       "protobuf": the SDK's Protobuf build (subprotocol centrifuge-protobuf); its
+//   REBOUND_FORMAT       "protobuf": the SDK's Protobuf build (subprotocol centrifuge-protobuf; with REBOUND_TRANSPORTS
+//                        also over http_stream, as application/octet-stream; sse is JSON-only); its
 //                        publication data (bytes) is reported decoded as UTF-8 JSON, like the JSON build's
 //
 // Output: one JSON object per line on stdout, one per SDK event, always with "event" and "scope"

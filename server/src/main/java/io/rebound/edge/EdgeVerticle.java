@@ -3,7 +3,6 @@ package io.rebound.edge;
 import io.rebound.bus.Addresses;
 import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.codec.WireCodec;
-import io.rebound.codec.json.JsonCodec;
 import io.rebound.config.HttpOptions;
 import io.rebound.core.LogSafe;
 import io.rebound.edge.session.EdgeServices;
@@ -25,7 +24,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -78,7 +76,7 @@ public final class EdgeVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> edge.resync());
     vertx.setPeriodic(1000, id -> edge.tick(System.currentTimeMillis()));
     HttpTransports transports = new HttpTransports(vertx, context, services.config().transports(), services.config().client().messageSizeLimit(),
-        registry.emulation, registry.refusals, services.metrics(), opener(), Map.of("json", JsonCodec.INSTANCE));
+        registry.emulation, registry.refusals, services.metrics(), opener(), WireFormats.BY_NAME);
     transports.start();
     Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
     HttpOptions http = services.config().http();

@@ -4,6 +4,7 @@ import io.rebound.codec.WireCodec;
 import io.rebound.codec.json.JsonCodec;
 import io.rebound.codec.protobuf.ProtobufCodec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which wire format a client connection speaks, as Centrifugo decides it: the WebSocket
@@ -19,6 +20,9 @@ public final class WireFormats {
   public static final String PROTOBUF_SUBPROTOCOL = "centrifuge-protobuf";
   /** The subprotocols the node accepts, for the handshake to echo. */
   public static final List<String> SUBPROTOCOLS = List.of(JSON_SUBPROTOCOL, PROTOBUF_SUBPROTOCOL);
+
+  /** The bidirectional formats by name, as the HTTP transports ({@code http_stream}, {@code sse}) look them up. */
+  public static final Map<String, WireCodec> BY_NAME = Map.of("json", JsonCodec.INSTANCE, "protobuf", ProtobufCodec.INSTANCE);
 
   private WireFormats() {}
 

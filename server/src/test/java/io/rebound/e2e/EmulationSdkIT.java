@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The real {@code centrifuge} JS SDK (5.8.0) with a transport list on a node whose WebSocket
+ * The real {@code centrifuge} JS SDK (5.8.0; its JSON build, and its Protobuf build over {@code
+ * http_stream}) with a transport list on a node whose WebSocket
  * endpoint is switched off ({@code websocket_disable}): the handshake is refused, the SDK falls back
  * to {@code http_stream} or {@code sse} (EventSource from the {@code eventsource} package) with
  * {@code POST /emulation}, and recovery works as over a WebSocket when a TCP proxy, standing in for
@@ -40,9 +41,12 @@ class EmulationSdkIT {
   @RegisterExtension final Closer open = new Closer();
   @RegisterExtension final UniqueName name = new UniqueName();
 
-  /** An SDK client behind {@code proxy} trying WebSocket, then {@code transport}; returns once it is subscribed to {@code channel}. */
-  private SdkClient subscribedOver(String transport, TcpProxy proxy, String channel) {
-    SdkClient c = open.add(SdkClient.driver(name.get(), proxy.wsUrl(), List.of("websocket", transport), node.running().token("alice"),
+  /**
+   * An SDK client (the build of {@code format}) behind {@code proxy} trying WebSocket, then {@code
+   * transport}; returns once it is subscribed to {@code channel}.
+   */
+  private SdkClient subscribedOver(String transport, String format, TcpProxy proxy, String channel) {
+    SdkClient c = open.add(SdkClient.driver(name.get(), proxy.wsUrl(), List.of("websocket", transport), format, node.running().token("alice"),
         List.of(channel)));
     JsonNode connected = c.await("connected", is("client", "connected"));
     assertThat(connected.path("transport").asText()).as("the transport the SDK fell back to").isEqualTo(transport);
@@ -70,13 +74,14 @@ class EmulationSdkIT {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"http_stream", "sse"})
-  void fallsBackFromTheRefusedWebSocketAndRecoversEveryPublicationAcrossCuts(String transport) throws Exception {
+  /** Protobuf goes over http_stream only (varint-delimited replies, EmulationRequest bodies): SSE is JSON-only, as Centrifugo's. */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"http_stream, json", "sse, json", "http_stream, protobuf"})
+  void fallsBackFromTheRefusedWebSocketAndRecoversEveryPublicationAcrossCuts(String transport, String format) throws Exception {
     String ch = name.in("rec");
     int total = 200;
     TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
-    SdkClient c = subscribedOver(transport, proxy, ch);
+    SdkClient c = subscribedOver(transport, format, proxy, ch);
     try (SdkRecoveryIT.Publisher pub = new SdkRecoveryIT.Publisher(node.running(), ch)) {
       pub.allowUpTo(40);
       c.until("10 live publications", ev -> numbers(c, ch).size() >= 10);
@@ -110,12 +115,12 @@ class EmulationSdkIT {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"http_stream", "sse"})
-  void missingMoreThanTheHistoryIsNotRecovered(String transport) {
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"http_stream, json", "sse, json", "http_stream, protobuf"})
+  void missingMoreThanTheHistoryIsNotRecovered(String transport, String format) {
     String ch = name.in("small");
     TcpProxy proxy = open.add(TcpProxy.start(node.clients(), List.of(node.port())));
-    SdkClient c = subscribedOver(transport, proxy, ch);
+    SdkClient c = subscribedOver(transport, format, proxy, ch);
     for (int i = 1; i <= 3; i++) node.publish(ch, i);
     c.until("3 publications", ev -> numbers(c, ch).size() >= 3);
     int beforeReconnect = c.mark();

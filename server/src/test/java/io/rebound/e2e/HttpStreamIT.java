@@ -108,6 +108,18 @@ class HttpStreamIT {
     assertThat(c.await("publication", pub(ch)).path("push").path("pub").path("data").path("n").asInt()).isEqualTo(7);
   }
 
+  /** SSE is JSON-only (as Centrifugo's): the Protobuf SDK's connect (bytes, in cf_connect as numbers) is refused before any stream opens. */
+  @Test
+  void sseRefusesProtobufBeforeOpeningAStream() {
+    try (StreamClient numbers = StreamClient.get(clients(), node.port(), "/connection/sse?cf_connect=10,2,8,1")) {
+      assertThat(numbers.status()).isEqualTo(400);
+    }
+    try (StreamClient binary = StreamClient.open(clients(), node.port(), HttpMethod.POST, "/connection/sse", "application/octet-stream",
+        Buffer.buffer(new byte[] {2, 8, 1}), StreamClient.Framing.EVENTS, 0)) {
+      assertThat(binary.status()).isEqualTo(415);
+    }
+  }
+
   @Test
   void emulationAnswersUnknownMalformedAndOversizedRequests() {
     assertThat(StreamClient.emulate(clients(), node.port(), "no-such-session", "", "{}")).isEqualTo(404);

@@ -70,12 +70,7 @@ public final class SdkClient implements AutoCloseable {
    * list), connecting with {@code token} and subscribed to {@code channels}.
    */
   public static SdkClient driver(String name, String wsUrl, List<String> transports, String token, List<String> channels) {
-    return start(name, "driver.mjs", List.of(), Map.of(
-        "REBOUND_URL", wsUrl,
-        "REBOUND_TRANSPORTS", String.join(",", transports),
-        "REBOUND_TOKEN", token == null ? "" : token,
-        "REBOUND_CHANNELS", String.join(",", channels),
-        "REBOUND_GET_TOKEN", "0"));
+    return driver(name, wsUrl, transports, "json", token, channels);
   }
 
   /**
@@ -84,8 +79,18 @@ public final class SdkClient implements AutoCloseable {
    * {@code channels}.
    */
   public static SdkClient driver(String name, String url, String format, String token, List<String> channels) {
+    return driver(name, url, List.of(), format, token, channels);
+  }
+
+  /**
+   * Starts {@code driver.mjs} against the node at {@code wsUrl} (a proxy's, say) with the SDK build
+   * of {@code format} ("json" or "protobuf") trying {@code transports} in order (empty: the
+   * WebSocket alone), connecting with {@code token} and subscribed to {@code channels}.
+   */
+  public static SdkClient driver(String name, String wsUrl, List<String> transports, String format, String token, List<String> channels) {
     return start(name, "driver.mjs", List.of(), Map.of(
-        "REBOUND_URL", url,
+        "REBOUND_URL", wsUrl,
+        "REBOUND_TRANSPORTS", String.join(",", transports),
         "REBOUND_FORMAT", format,
         "REBOUND_TOKEN", token == null ? "" : token,
         "REBOUND_CHANNELS", String.join(",", channels),

@@ -5,7 +5,7 @@ import io.rebound.codec.Result;
 
 /**
  * The fields of a {@code Push} (channel = 2, pub = 4, join = 5, leave = 6, unsubscribe = 7,
- * subscribe = 9) and of Rebound's {@code discontinuity} push (field {@link
+ * subscribe = 9, disconnect = 11) and of Rebound's {@code discontinuity} push (field {@link
  * ReboundFields#PUSH_DISCONTINUITY}). A publication push is encoded once per publication: its
  * payload is copied once, straight into the frame every Protobuf subscriber gets. Stateless.
  */
@@ -32,6 +32,12 @@ final class ProtobufPushes {
         m.string(ReboundFields.DISCONTINUITY_REASON, d.reason());
         m.message(ReboundFields.DISCONTINUITY_SINCE, s -> ProtobufValues.position(s, d.since()));
         m.message(ReboundFields.DISCONTINUITY_ATTACH, s -> ProtobufValues.position(s, d.attach()));
+      });
+    } else if (push instanceof Push.Disconnect d) {
+      // Disconnect: code = 1 (uint32), reason = 2; the deprecated reconnect = 3 is left out, as the JSON form leaves it out.
+      p.message(11, m -> {
+        m.uint64(1, d.code());
+        m.string(2, d.reason());
       });
     } else {
       throw new IllegalArgumentException("no Protobuf form for " + push);

@@ -82,19 +82,24 @@ final class ProtobufReplies {
   }
 
   /**
-   * {@code ConnectResult}: client = 1, version = 2, expires = 3, ttl = 4, subs = 6, ping = 7, pong =
-   * 8; the resume extension's fields at 1000+ (Centrifugo's {@code session} = 9 is the emulation
-   * session, not this).
+   * {@code ConnectResult}: client = 1, version = 2, expires = 3, ttl = 4, data = 5, subs = 6, ping =
+   * 7, pong = 8, and on an emulated connection (one whose result names a node) session = 9 and node
+   * = 10, which the SDK puts in every {@code POST /emulation}; the resume extension's fields at 1000+.
    */
   private static void connect(ProtoSink m, Result.Connect c) {
     m.string(1, c.client());
     m.string(2, c.version());
     ttl(m, 3, c.ttl());
+    m.textBytes(5, c.data());
     for (Map.Entry<String, Result.Subscribe> e : c.subs().entrySet()) {
       m.mapEntry(6, e.getKey(), v -> ProtobufValues.subscribeResult(v, e.getValue()));
     }
     if (c.ping() != null) m.uint64(7, c.ping());
     m.bool(8, c.pong());
+    if (c.node() != null) {
+      m.string(9, c.session());
+      m.string(10, c.node());
+    }
     if (c.session() != null) {
       m.string(ReboundFields.RESULT_RESUME_SESSION, c.session());
       m.uint64(ReboundFields.RESULT_RESUME_WINDOW, c.resumeWindow());

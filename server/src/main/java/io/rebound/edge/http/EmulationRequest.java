@@ -2,10 +2,11 @@ package io.rebound.edge.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.rebound.codec.BadFrameException;
 import io.rebound.codec.CommandDecoder;
+import io.rebound.codec.protobuf.ProtobufEmulationRequest;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The body of a {@code POST /emulation} (Centrifugo's {@code EmulationRequest}): the {@code node}
@@ -53,44 +54,11 @@ record EmulationRequest(String node, String session, Object data) {
   }
 
   private static EmulationRequest protobuf(Buffer body) {
-    String node = null, session = null;
-    Buffer data = null;
-    int[] at = {0};
     try {
-      while (at[0] < body.length()) {
-        long tag = varint(body, at);
-        int field = (int) (tag >>> 3);
-        int wireType = (int) (tag & 7);
-        if (wireType == 2) {
-          int length = (int) varint(body, at);
-          if (length < 0 || at[0] + length > body.length()) return null;
-          Buffer bytes = body.slice(at[0], at[0] + length);
-          at[0] += length;
-          if (field == 1) node = bytes.toString(StandardCharsets.UTF_8);
-          else if (field == 2) session = bytes.toString(StandardCharsets.UTF_8);
-          else if (field == 3) data = bytes.copy();
-        } else if (wireType == 0) {
-          varint(body, at);
-        } else if (wireType == 1 || wireType == 5) {
-          at[0] += wireType == 1 ? 8 : 4;
-        } else {
-          return null;
-        }
-      }
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      ProtobufEmulationRequest r = ProtobufEmulationRequest.decode(body.getBytes());
+      return new EmulationRequest(r.node(), r.session(), Buffer.buffer(r.data()));
+    } catch (BadFrameException e) {
       return null;
     }
-    if (at[0] != body.length()) return null;
-    return new EmulationRequest(node, session, data == null ? Buffer.buffer() : data);
-  }
-
-  private static long varint(Buffer in, int[] at) {
-    long value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      byte b = in.getByte(at[0]++);
-      value |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return value;
-    }
-    throw new IllegalArgumentException("varint too long");
   }
 }

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *       connect) in JSON, or in Protobuf when sent as {@code application/octet-stream}; replies and
  *       pushes stream back, one JSON message per line or varint-delimited Protobuf.
  *   <li>{@code GET /connection/sse?cf_connect=<commands>} (or POST with them as the body): the same
- *       in JSON as server-sent events, one message per event.
+ *       in JSON only (Protobuf is refused) as server-sent events, one message per event.
  *   <li>{@code POST /connection/uni_http_stream} with a JSON {@code ConnectRequest} body, and {@code
  *       GET /connection/uni_sse} with it in {@code cf_connect} (optional) or POST: unidirectional,
  *       bare pushes as lines or events.
@@ -83,11 +83,27 @@ final class StreamEndpoints {
     });
   }
 
+  /**
+   * SSE carries JSON only, as Centrifugo's does: a Protobuf body ({@code application/octet-stream})
+   * is refused with 415, and connect data that is no JSON object (the Protobuf SDK build puts its
+   * bytes in {@code cf_connect} as a list of numbers) with 400, both logged, before any stream
+   * opens, so the SDK moves on to its next transport instead of looping on a stream it cannot read.
+   */
   void sse(HttpServerRequest request) {
     WireCodec codec = formats.get("json");
+    if (request.method() == HttpMethod.POST && Responses.isOctetStream(request)) {
+      refusals.refused(SSE, 415, "sse carries JSON only (Protobuf clients: http_stream)", String.valueOf(request.remoteAddress()));
+      Responses.status(request, 415);
+      return;
+    }
     connectRequest(request, options.sseMaxRequestBodySize(), true, commands -> {
       if (commands.isEmpty()) {
         Responses.status(request, 400); // no connect command
+        return;
+      }
+      if (!commands.stripLeading().startsWith("{")) {
+        refusals.refused(SSE, 400, "sse carries JSON only (Protobuf clients: http_stream)", String.valueOf(request.remoteAddress()));
+        Responses.status(request, 400);
         return;
       }
       open(request, "sse", StreamFraming.EVENTS, codec, EVENT_STREAM, true, commands);

@@ -278,6 +278,17 @@ class ProtobufCodecTest {
         .containsEntry(ReboundFields.RESULT_LAST_COMMAND, 0L);
   }
 
+  /** An emulated connection's SDK posts its commands with the session and node of the connect reply: without them it cannot subscribe. */
+  @Test
+  void emulatedConnectReplyNamesSessionNodeAndCustomData() {
+    Result.Connect result = new Result.Connect("c1", "0.1.0", null, null, 0, 25L, true, null, null, Map.of())
+        .forTransport("stream-1", "node-a", true).withData("{\"motd\":1}");
+    Protocol.ConnectResult c = reply(codec.reply(1, result)).getConnect();
+    assertThat(c.getSession()).isEqualTo("stream-1");
+    assertThat(c.getNode()).isEqualTo("node-a");
+    assertThat(c.getData().toStringUtf8()).isEqualTo("{\"motd\":1}");
+  }
+
   /** The fields numbered 1000 and up of the reply's result in field {@code resultField}: the resume session as String, the rest as Long. */
   private static Map<Integer, Object> extensionFields(byte[] delimitedReply, int resultField) {
     ProtoReader frame = new ProtoReader(delimitedReply, 0, delimitedReply.length);
@@ -340,6 +351,16 @@ class ProtobufCodecTest {
     assertThat(s.getData().toStringUtf8()).isEqualTo("{\"d\":1}");
     Protocol.Reply d = reply(codec.push(new Push.Discontinuity("ch", "gap", new StreamPosition(4, "e"), new StreamPosition(9, "e"))));
     assertThat(d.getPush().getChannel()).as("an SDK without the extension sees an empty push of its channel").isEqualTo("ch");
+  }
+
+  /** Streams without a close frame (http_stream) end with this push; the SDK reads code and reason from it. */
+  @Test
+  void disconnectPushReadsBackWithCodeAndReasonAndNoChannel() {
+    Protocol.Push push = reply(codec.push(new Push.Disconnect(3001, "shutdown"))).getPush();
+    assertThat(push.hasDisconnect()).isTrue();
+    assertThat(push.getDisconnect().getCode()).isEqualTo(3001);
+    assertThat(push.getDisconnect().getReason()).isEqualTo("shutdown");
+    assertThat(push.getChannel()).isEmpty();
   }
 
   @Test

@@ -41,6 +41,12 @@ class StreamFramingTest {
     assertThat(r.session()).isEqualTo("s");
     assertThat(((Buffer) r.data()).getBytes()).containsExactly(7, 8);
     assertThat(EmulationRequest.parse(Buffer.buffer(new byte[] {0x12, 5, 's'}), true)).as("truncated").isNull();
+    // field 9 (varint 1) unknown, then session "s" and data [7]: skipped as protobuf skips it
+    EmulationRequest unknown = EmulationRequest.parse(Buffer.buffer(new byte[] {0x48, 1, 0x12, 1, 's', 0x1a, 1, 7}), true);
+    assertThat(unknown.session()).isEqualTo("s");
+    assertThat(((Buffer) unknown.data()).getBytes()).containsExactly(7);
+    assertThat(EmulationRequest.parse(Buffer.buffer(new byte[] {0x10, 1, 0x1a, 1, 7}), true)).as("session as a varint").isNull();
+    assertThat(EmulationRequest.parse(Buffer.buffer(new byte[] {0x1a, 1, 7}), true)).as("no session").isNull();
   }
 
   @Test
