@@ -10,7 +10,7 @@ import io.rebound.protocol.ProtocolException;
  * The server API's answer envelopes: {@code {"result":…}} and the one {@code {"error":{code,message}}}
  * builder of the API (HTTP bodies, legacy lines, broadcast and batch items, the event-bus door).
  *
- * <p>Not {@link Replies#errorNode}: that is the client protocol's error, which carries {@code
+ * <p>Not the client protocol's error (written by its {@code WireCodec}), which carries {@code
  * temporary} for the JS SDK's retry rule; Centrifugo's server API error has exactly code and message,
  * and cent clients (and HTTP statuses such as 404 with code 404) rely on that shape.
  */

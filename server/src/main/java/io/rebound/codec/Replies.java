@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import io.rebound.core.ClientInfo;
 import io.rebound.core.HistoryResult;
 import io.rebound.core.Publication;
-import io.rebound.protocol.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +27,6 @@ public final class Replies {
 
   public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
-  }
-
-  public static ObjectNode errorNode(ErrorCode code, String message) {
-    ObjectNode err = object();
-    err.put("code", code.code);
-    err.put("message", message == null ? code.message : message);
-    if (code.temporary) err.put("temporary", true);
-    return err;
   }
 
   /** Publications as a JSON array whose {@code data} members are the stored raw JSON. */
