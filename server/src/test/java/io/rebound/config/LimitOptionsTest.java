@@ -41,14 +41,27 @@ class LimitOptionsTest {
 
   @Test
   void everyOptionIsRead() {
-    LimitOptions limits = parse("\"history_memory_limit\": \"1MiB\", \"publication_size_limit\": \"4KiB\", \"api_batch_max_size\": 5").limits();
-    assertThat(limits).isEqualTo(new LimitOptions(1 << 20, 4096, 5));
+    LimitOptions limits = parse("\"history_memory_limit\": \"1MiB\", \"publication_size_limit\": \"4KiB\", \"api_batch_max_size\": 5, "
+        + "\"client_publish_rate\": 7, \"client_publish_burst\": 3, \"client_commands_in_flight\": 9").limits();
+    assertThat(limits).isEqualTo(new LimitOptions(1 << 20, 4096, 5, 7, 3, 9));
+  }
+
+  @Test
+  void perConnectionLimitsAreOnByDefaultAndZeroTurnsThemOff() {
+    LimitOptions defaults = parse("\"port\": 8000").limits();
+    assertThat(defaults.clientPublishRate()).isEqualTo(LimitOptions.DEFAULT_CLIENT_PUBLISH_RATE);
+    assertThat(defaults.clientPublishBurst()).isEqualTo(LimitOptions.DEFAULT_CLIENT_PUBLISH_BURST);
+    assertThat(defaults.clientCommandsInFlight()).isEqualTo(LimitOptions.DEFAULT_CLIENT_COMMANDS_IN_FLIGHT);
+    LimitOptions off = parse("\"client_publish_rate\": 0, \"client_publish_burst\": 0, \"client_commands_in_flight\": 0").limits();
+    assertThat(off.clientPublishRate()).isZero();
+    assertThat(off.clientCommandsInFlight()).isZero();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"\"history_memory_limit\": 0", "\"history_memory_limit\": \"64 lots\"", "\"history_memory_limit\": -5",
       "\"history_memory_limit\": 1.5", "\"history_memory_limit\": \"99999999999999999999GiB\"", "\"publication_size_limit\": 0",
-      "\"publication_size_limit\": \"3GiB\"", "\"api_batch_max_size\": 0"})
+      "\"publication_size_limit\": \"3GiB\"", "\"api_batch_max_size\": 0", "\"client_publish_rate\": -1",
+      "\"client_publish_burst\": 0", "\"client_commands_in_flight\": -1"})
   void badValuesNameTheirKey(String member) {
     String key = member.substring(1, member.indexOf('"', 1));
     assertThatThrownBy(() -> parse(member)).isInstanceOf(ConfigException.class)
