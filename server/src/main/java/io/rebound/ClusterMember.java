@@ -31,13 +31,13 @@ import java.util.List;
  * @param address the interface Hazelcast and the event bus bind to
  * @param busPort the event bus port (0: any free one)
  */
-record ClusterMember(Config hazelcast, String address, int busPort) {
+public record ClusterMember(Config hazelcast, String address, int busPort) {
 
   /** Packages whose classes Java deserialization may create, besides Hazelcast's default allow list. */
   static final List<String> DESERIALIZABLE_PREFIXES = List.of("io.rebound.", "io.vertx.");
 
-  /** {@code loaded} (changed in place) made into this node's member config. */
-  static ClusterMember of(Config loaded, ClusterOptions options) {
+  /** {@code loaded} (changed in place) made into this node's member config; a ConfigException when no address can be chosen. */
+  public static ClusterMember of(Config loaded, ClusterOptions options) {
     String address = bindAddress(loaded, options);
     loaded.setClusterName(options.memberName(loaded.getClusterName()));
     NetworkConfig net = loaded.getNetworkConfig();
@@ -51,7 +51,7 @@ record ClusterMember(Config hazelcast, String address, int busPort) {
   }
 
   /** Binds the event bus to the same interface as Hazelcast. */
-  void applyTo(EventBusOptions bus) {
+  public void applyTo(EventBusOptions bus) {
     bus.setHost(address).setPort(busPort).setClusterPublicHost(address);
   }
 

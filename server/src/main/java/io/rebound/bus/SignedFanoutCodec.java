@@ -26,10 +26,14 @@ public final class SignedFanoutCodec implements MessageCodec<SignedFanout, Signe
 
   @Override
   public SignedFanout decodeFromWire(int pos, Buffer buffer) {
+    // Every length here comes from the sender: check each against the buffer before using it.
+    if (pos < 0 || buffer.length() - pos < 8 + ClusterSigner.SIGNATURE_BYTES) return SignedFanout.received(null);
     int total = buffer.getInt(pos);
-    int n = total < 4 + ClusterSigner.SIGNATURE_BYTES ? -1 : buffer.getInt(pos + 4);
-    if (n < 0 || n != total - 4 - ClusterSigner.SIGNATURE_BYTES) return SignedFanout.received(null);
+    int n = buffer.getInt(pos + 4);
     int body = pos + 8;
+    if (n < 0 || total != 4 + n + ClusterSigner.SIGNATURE_BYTES || n > buffer.length() - body - ClusterSigner.SIGNATURE_BYTES) {
+      return SignedFanout.received(null);
+    }
     byte[] bytes = buffer.getBytes(body, body + n);
     byte[] sig = buffer.getBytes(body + n, body + n + ClusterSigner.SIGNATURE_BYTES);
     if (!signer.verify(bytes, 0, n, sig)) return SignedFanout.received(null);
