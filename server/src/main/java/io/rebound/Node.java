@@ -50,6 +50,7 @@ public final class Node {
   private final boolean ownsVertx;
   private final EdgeRegistry registry = new EdgeRegistry();
   private ClusterMetrics clusterMetrics;
+  private final JwtVerifier verifier;
   private volatile boolean draining;
   private volatile boolean wasSafe;
 
@@ -62,6 +63,7 @@ public final class Node {
     this.metrics = metrics;
     this.engines = engines;
     this.ownsVertx = ownsVertx;
+    this.verifier = JwtVerifier.create(vertx, config.connectionTokens(), config.separateSubscriptionTokens());
   }
 
   /** Starts a node with its own Vert.x instance (clustered when the config's engine needs it). */
@@ -84,7 +86,8 @@ public final class Node {
     HistoryEngine history = engines.history();
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();
-    var services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(config.tokenHmacSecretKey()), metrics, presence,
+    verifier.prefetch(); // not awaited: readiness does not depend on the identity provider
+    var services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
         engines.syncPositions());
     ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
     HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
@@ -161,6 +164,7 @@ public final class Node {
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
     for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
-    return chain.transform(ar -> engines.close()).transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
+    return chain.transform(ar -> verifier.close()).transform(ar -> engines.close())
+        .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 }

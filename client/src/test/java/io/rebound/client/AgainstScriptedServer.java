@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class AgainstScriptedServer {
 
-  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Duration WAIT = Duration.ofSeconds(30);
   static Vertx vertx;
   ScriptedServer server;
   ReboundClient client;
@@ -43,8 +43,13 @@ abstract class AgainstScriptedServer {
     server.close();
   }
 
+  /**
+   * Short reconnect delays; a long handshake and reply timeout (the default 5 s also bounds the WebSocket handshake:
+   * on a loaded machine a handshake the server already accepted timed out on the client, which reconnected, and the
+   * test waited in vain for the connect on the first connection). Tests of the timeouts set their own.
+   */
   ReboundClientOptions options() {
-    return new ReboundClientOptions().url(server.url()).token("tok").resumeWindow(Duration.ofSeconds(30))
+    return new ReboundClientOptions().url(server.url()).token("tok").resumeWindow(Duration.ofSeconds(30)).timeout(WAIT)
         .minReconnectDelay(Duration.ofMillis(10)).maxReconnectDelay(Duration.ofMillis(50)).random(new Random(1));
   }
 

@@ -28,11 +28,11 @@ final class ScriptedServer implements AutoCloseable {
     return "ws://127.0.0.1:" + server.actualPort() + "/connection/websocket";
   }
 
-  /** The next connection the client opens (waits up to 10 s). */
+  /** The next connection the client opens (waits up to 30 s). */
   Conn next() {
     try {
-      Conn c = connections.poll(10, TimeUnit.SECONDS);
-      if (c == null) throw new AssertionError("no connection within 10 s");
+      Conn c = connections.poll(30, TimeUnit.SECONDS);
+      if (c == null) throw new AssertionError("no connection within 30 s");
       return c;
     } catch (InterruptedException e) {
       throw new AssertionError(e);
@@ -76,8 +76,8 @@ final class ScriptedServer implements AutoCloseable {
 
     /** The next command; fails unless it carries {@code method}. */
     JsonNode expect(String method) {
-      JsonNode c = poll(10_000);
-      if (c == null) throw new AssertionError("no " + method + " command within 10 s");
+      JsonNode c = poll(30_000);
+      if (c == null) throw new AssertionError("no " + method + " command within 30 s");
       if (!c.has(method)) throw new AssertionError("expected " + method + ", got " + c);
       return c;
     }

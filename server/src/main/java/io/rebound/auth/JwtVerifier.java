@@ -1,159 +1,173 @@
 package io.rebound.auth;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.auth.TokenException.Kind;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.Key;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies Centrifugo connection and subscription JWTs signed with HMAC (HS256, HS384, HS512).
- * Every other algorithm, including {@code none}, is refused, so a token cannot choose to skip the
- * signature. {@code exp} and {@code nbf} are checked against the caller's clock with no leeway.
- * Thread-safe.
+ * Verifies Centrifugo connection and subscription JWTs (PROTOCOL.md §6): HS256/384/512 with the
+ * HMAC secret, RS256/384/512 and ES256/384/512 with PEM keys or with keys of a JWKS endpoint
+ * ({@link TokenKeys} says which key checks which token). A token must be a canonical compact JWS
+ * ({@link CompactJws}); {@code alg: none} and algorithms without a configured key are refused
+ * ("algorithm RS256 not configured"). After the signature: the audience and issuer rules, then
+ * {@code exp} and {@code nbf} against the caller's clock with no leeway, with sane NumericDates
+ * only ({@link TokenClaims}).
+ *
+ * <p>Two ways to call: the {@code Future} methods are complete on return unless a JWKS key must be
+ * fetched first, and then complete on the caller's context without blocking it; the synchronous
+ * methods never wait and fail with {@link Kind#UNAVAILABLE} where the other would fetch (they start
+ * the fetch, so a retry may succeed). Failures are always a {@link TokenException}.
+ *
+ * <p>Subscription tokens use the connection token configuration unless a separate one is given
+ * (Centrifugo's {@code separate_subscription_token_config}). Thread-safe.
  */
 public final class JwtVerifier {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final Base64.Decoder B64 = Base64.getUrlDecoder();
-  private static final Map<String, String> MACS =
-      Map.of("HS256", "HmacSHA256", "HS384", "HmacSHA384", "HS512", "HmacSHA512");
+  private final TokenKeys connectionKeys;
+  private final ClaimRules connectionRules;
+  private final TokenKeys subscriptionKeys;
+  private final ClaimRules subscriptionRules;
 
-  private final byte[] secret;
-
-  /**
-   * A verifier for tokens signed with {@code hmacSecret}. An empty or null secret is allowed (the
-   * config permits it when anonymous connects need no token) and then refuses every token.
-   */
-  public JwtVerifier(String hmacSecret) {
-    this.secret = hmacSecret == null ? new byte[0] : hmacSecret.getBytes(StandardCharsets.UTF_8);
+  private JwtVerifier(TokenKeys connectionKeys, ClaimRules connectionRules, TokenKeys subscriptionKeys, ClaimRules subscriptionRules) {
+    this.connectionKeys = connectionKeys;
+    this.connectionRules = connectionRules;
+    this.subscriptionKeys = subscriptionKeys;
+    this.subscriptionRules = subscriptionRules;
   }
 
-  /** The claims of a valid connection token; a {@code channel} claim makes it invalid. */
+  /**
+   * A verifier for tokens signed with {@code hmacSecret} only. An empty or null secret is allowed
+   * (the config permits it when anonymous connects need no token) and then refuses every token.
+   */
+  public JwtVerifier(String hmacSecret) {
+    this(TokenKeys.of(TokenSettings.hmac(hmacSecret), null), ClaimRules.NONE, null, null);
+  }
+
+  /**
+   * A verifier for {@code connection} tokens and, when {@code subscription} is not null, a separate
+   * configuration for subscription tokens. {@code vertx} fetches JWKS endpoints (may be null when
+   * none is configured). IllegalArgumentException ({@link TokenSettings.InvalidOption}) for
+   * settings that cannot be used.
+   */
+  public static JwtVerifier create(Vertx vertx, TokenSettings connection, TokenSettings subscription) {
+    TokenKeys keys = TokenKeys.of(connection, vertx);
+    if (subscription == null) return new JwtVerifier(keys, connection.rules(), null, null);
+    return new JwtVerifier(keys, connection.rules(), TokenKeys.of(subscription, vertx), subscription.rules());
+  }
+
+  /** Loads JWKS key sets now, so the first tokens need not wait; never fails (a failure is logged and retried on demand). */
+  public Future<Void> prefetch() {
+    return subscriptionKeys == null ? connectionKeys.prefetch() : Future.join(connectionKeys.prefetch(), subscriptionKeys.prefetch()).mapEmpty();
+  }
+
+  /** Stops JWKS fetching. */
+  public Future<Void> close() {
+    return subscriptionKeys == null ? connectionKeys.close() : Future.join(connectionKeys.close(), subscriptionKeys.close()).mapEmpty();
+  }
+
+  /** The claims of a valid connection token; a {@code channel} claim makes it invalid. Never waits. */
   public ConnectClaims verifyConnect(String token, long nowEpochSeconds) throws TokenException {
-    JsonNode claims = verify(token, nowEpochSeconds);
-    if (claims.has("channel")) throw invalid("connection token must not have a channel claim");
+    CompactJws jws = CompactJws.parse(token);
+    return connectClaims(checked(jws, keyNow(connectionKeys, jws), nowEpochSeconds, connectionRules));
+  }
+
+  /** The claims of a valid subscription token; the {@code channel} claim is required. Never waits. */
+  public SubscribeClaims verifySubscribe(String token, long nowEpochSeconds) throws TokenException {
+    CompactJws jws = CompactJws.parse(token);
+    return subscribeClaims(checked(jws, keyNow(subscriptionKeys(), jws), nowEpochSeconds, subscriptionRules()));
+  }
+
+  /** Like {@link #verifyConnect}, fetching a JWKS key first when needed; fails with a {@link TokenException}. */
+  public Future<ConnectClaims> verifyConnectAsync(String token, long nowEpochSeconds) {
+    return verifyAsync(token, nowEpochSeconds, connectionKeys, connectionRules).compose(step(JwtVerifier::connectClaims));
+  }
+
+  /** Like {@link #verifySubscribe}, fetching a JWKS key first when needed; fails with a {@link TokenException}. */
+  public Future<SubscribeClaims> verifySubscribeAsync(String token, long nowEpochSeconds) {
+    return verifyAsync(token, nowEpochSeconds, subscriptionKeys(), subscriptionRules()).compose(step(JwtVerifier::subscribeClaims));
+  }
+
+  private Future<JsonNode> verifyAsync(String token, long now, TokenKeys keys, ClaimRules rules) {
+    try {
+      CompactJws jws = CompactJws.parse(token);
+      Key key = keys.now(jws);
+      if (key != null) return Future.succeededFuture(checked(jws, key, now, rules));
+      return keys.fetch(jws).compose(step(fetched -> checked(jws, fetched, now, rules)));
+    } catch (TokenException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static Key keyNow(TokenKeys keys, CompactJws jws) throws TokenException {
+    Key key = keys.now(jws);
+    if (key != null) return key;
+    keys.fetch(jws); // so that a retry finds the key
+    throw new TokenException(Kind.UNAVAILABLE, "JWKS key " + CompactJws.printable(jws.kid()) + " is not loaded yet");
+  }
+
+  /** The claims of {@code jws} once its signature, audience, issuer and dates are good. */
+  private static JsonNode checked(CompactJws jws, Key key, long now, ClaimRules rules) throws TokenException {
+    if (!jws.algorithm().verify(key, jws.signingInput(), jws.signature())) throw TokenClaims.invalid("bad signature");
+    JsonNode claims = jws.claims();
+    rules.check(claims);
+    TokenClaims.checkTimes(claims, now);
+    return claims;
+  }
+
+  private TokenKeys subscriptionKeys() {
+    return subscriptionKeys == null ? connectionKeys : subscriptionKeys;
+  }
+
+  private ClaimRules subscriptionRules() {
+    return subscriptionKeys == null ? connectionRules : subscriptionRules;
+  }
+
+  private static ConnectClaims connectClaims(JsonNode claims) throws TokenException {
+    if (claims.has("channel")) throw TokenClaims.invalid("connection token must not have a channel claim");
     Set<String> channels = new LinkedHashSet<>();
     JsonNode list = claims.get("channels");
     if (list != null && !list.isNull()) {
-      if (!list.isArray()) throw invalid("channels claim must be an array");
+      if (!list.isArray()) throw TokenClaims.invalid("channels claim must be an array");
       for (JsonNode ch : list) {
-        if (!ch.isTextual()) throw invalid("channels claim must hold strings");
+        if (!ch.isTextual()) throw TokenClaims.invalid("channels claim must hold strings");
         channels.add(ch.textValue());
       }
     }
     JsonNode subs = claims.get("subs");
     if (subs != null && !subs.isNull()) {
-      if (!subs.isObject()) throw invalid("subs claim must be an object");
+      if (!subs.isObject()) throw TokenClaims.invalid("subs claim must be an object");
       for (Iterator<String> it = subs.fieldNames(); it.hasNext(); ) channels.add(it.next());
     }
-    return new ConnectClaims(text(claims, "sub", ""), expiresAt(claims), raw(claims, "info"), new ArrayList<>(channels));
+    return new ConnectClaims(TokenClaims.text(claims, "sub", ""), TokenClaims.expiresAt(claims), TokenClaims.raw(claims, "info"),
+        new ArrayList<>(channels));
   }
 
-  /** The claims of a valid subscription token; the {@code channel} claim is required. */
-  public SubscribeClaims verifySubscribe(String token, long nowEpochSeconds) throws TokenException {
-    JsonNode claims = verify(token, nowEpochSeconds);
-    String channel = text(claims, "channel", "");
-    if (channel.isEmpty()) throw invalid("subscription token needs a channel claim");
-    return new SubscribeClaims(text(claims, "sub", ""), channel, text(claims, "client", null),
-        expiresAt(claims), raw(claims, "info"), raw(claims, "data"));
+  private static SubscribeClaims subscribeClaims(JsonNode claims) throws TokenException {
+    String channel = TokenClaims.text(claims, "channel", "");
+    if (channel.isEmpty()) throw TokenClaims.invalid("subscription token needs a channel claim");
+    return new SubscribeClaims(TokenClaims.text(claims, "sub", ""), channel, TokenClaims.text(claims, "client", null),
+        TokenClaims.expiresAt(claims), TokenClaims.raw(claims, "info"), TokenClaims.raw(claims, "data"));
   }
 
-  /** The payload of a correctly signed, currently valid token. */
-  private JsonNode verify(String token, long now) throws TokenException {
-    if (token == null) throw invalid("no token");
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) throw invalid("a JWT has 3 segments");
-    JsonNode header = json(parts[0], "header");
-    JsonNode alg = header.get("alg");
-    String macName = alg != null && alg.isTextual() ? MACS.get(alg.textValue()) : null;
-    if (macName == null) throw invalid("unsupported alg " + alg);
-    if (secret.length == 0) throw invalid("no HMAC secret configured");
-    byte[] expected = mac(macName, parts[0] + "." + parts[1]);
-    // Constant-time: a comparison that stops at the first differing byte leaks the signature.
-    if (!MessageDigest.isEqual(expected, decode(parts[2], "signature"))) throw invalid("bad signature");
-    JsonNode claims = json(parts[1], "payload");
-    // "exp": 0 is a token that expired in 1970, not one that never expires.
-    Long exp = numericDate(claims, "exp");
-    if (exp != null && now >= exp) throw new TokenException(Kind.EXPIRED, "token expired");
-    Long nbf = numericDate(claims, "nbf");
-    if (nbf != null && now < nbf) throw invalid("token not valid yet");
-    return claims;
+  /** One step of a verification that may refuse the token. */
+  private interface Step<A, B> {
+    B apply(A input) throws TokenException;
   }
 
-  private byte[] mac(String algorithm, String signingInput) {
-    try {
-      Mac mac = Mac.getInstance(algorithm);
-      mac.init(new SecretKeySpec(secret, algorithm));
-      return mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC unavailable: " + algorithm, e);
-    }
-  }
-
-  private static JsonNode json(String segment, String what) throws TokenException {
-    try {
-      JsonNode node = JSON.readTree(decode(segment, what));
-      if (node == null || !node.isObject()) throw invalid(what + " is not a JSON object");
-      return node;
-    } catch (IOException e) {
-      throw invalid(what + " is not JSON");
-    }
-  }
-
-  private static byte[] decode(String segment, String what) throws TokenException {
-    try {
-      return B64.decode(segment);
-    } catch (IllegalArgumentException e) {
-      throw invalid(what + " is not base64url");
-    }
-  }
-
-  /** A NumericDate claim in whole seconds, null when absent. */
-  private static Long numericDate(JsonNode claims, String name) throws TokenException {
-    JsonNode v = claims.get(name);
-    if (v == null || v.isNull()) return null;
-    if (!v.isNumber()) throw invalid(name + " claim must be a number");
-    return v.longValue();
-  }
-
-  /** PROTOCOL.md §6.2: expire_at > 0 wins, expire_at 0 (or less) means never, else exp. */
-  private static long expiresAt(JsonNode claims) throws TokenException {
-    JsonNode expireAt = claims.get("expire_at");
-    if (expireAt != null && !expireAt.isNull()) {
-      if (!expireAt.isNumber()) throw invalid("expire_at claim must be a number");
-      return Math.max(0, expireAt.longValue());
-    }
-    Long exp = numericDate(claims, "exp");
-    return exp == null ? 0 : exp;
-  }
-
-  private static String text(JsonNode claims, String name, String absent) throws TokenException {
-    JsonNode v = claims.get(name);
-    if (v == null || v.isNull()) return absent;
-    if (!v.isTextual()) throw invalid(name + " claim must be a string");
-    return v.textValue();
-  }
-
-  private static String raw(JsonNode claims, String name) {
-    JsonNode v = claims.get(name);
-    return v == null || v.isNull() ? null : v.toString();
-  }
-
-  private static TokenException invalid(String why) {
-    return new TokenException(Kind.INVALID, why);
+  /** {@code step} for {@code Future.compose}: its TokenException becomes the future's failure. */
+  private static <A, B> java.util.function.Function<A, Future<B>> step(Step<A, B> step) {
+    return input -> {
+      try {
+        return Future.succeededFuture(step.apply(input));
+      } catch (TokenException e) {
+        return Future.failedFuture(e);
+      }
+    };
   }
 }

@@ -1,5 +1,6 @@
 package io.rebound.config;
 
+import io.rebound.auth.TokenSettings;
 import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * @param port {@code port}: the one HTTP/WebSocket port, 1..65535
  * @param name {@code name}: this node's name in the cluster and in logs
  * @param tokenHmacSecretKey {@code token_hmac_secret_key}: HMAC secret for connection and
- *     subscription JWTs; empty only when anonymous connects without a token are allowed
+ *     subscription JWTs; may be empty when {@code tokens} has an asymmetric key or JWKS endpoint,
+ *     or when anonymous connects without a token are allowed
  * @param apiKey {@code api_key}: the key the server API requires; empty only with {@code apiInsecure}
  * @param apiInsecure {@code api_insecure}: the server API accepts requests without a key
  * @param engine {@code engine}: where subscriptions, fan-out and presence are coordinated
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
  * @param cluster the {@code cluster_*} options: the cluster's name, secret and member address; the
  *     secret is always filled in (derived from the token secret and API key when not configured)
  * @param http the HTTP listener: {@code address}, the {@code http_*} timeouts and caps, {@code allowed_origins}
+ * @param tokens the other {@code token_*} options and the separate subscription token configuration
  */
 public record BrokerConfig(
     int port,
@@ -44,7 +47,8 @@ public record BrokerConfig(
     LimitOptions limits,
     AdminOptions admin,
     ClusterOptions cluster,
-    HttpOptions http) {
+    HttpOptions http,
+    TokenOptions tokens) {
 
   public static final int DEFAULT_PORT = 8000;
   /** The secret of {@link #defaultConfig()}; fine on a laptop, never in production. */
@@ -77,6 +81,7 @@ public record BrokerConfig(
     }
     http = http == null ? HttpOptions.DEFAULTS : http;
     http.checkAgainst(client);
+    tokens = tokens == null ? TokenOptions.DEFAULTS : tokens;
     namespaces = namespaces == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     for (String ns : namespaces.keySet()) {
       if (!NAMESPACE_NAME.matcher(ns).matches()) {
@@ -84,9 +89,9 @@ public record BrokerConfig(
       }
     }
     checkHistoryEngine(engine, historyEngine);
-    if (tokenHmacSecretKey.isEmpty() && !client.allowAnonymousConnectWithoutToken()) {
-      throw ConfigException.at("token_hmac_secret_key",
-          "is required (or set allow_anonymous_connect_without_token: true)");
+    if (tokenHmacSecretKey.isEmpty() && !tokens.connection().hasAsymmetricKey() && !client.allowAnonymousConnectWithoutToken()) {
+      throw ConfigException.at("token_hmac_secret_key", "is required (or set token_rsa_public_key, token_ecdsa_public_key, "
+          + "token_jwks_public_endpoint, or allow_anonymous_connect_without_token: true)");
     }
     if (apiKey.isEmpty() && !apiInsecure) {
       throw new ConfigException("api_key", "api_key is required (or set api_insecure: true)");
@@ -130,7 +135,20 @@ public record BrokerConfig(
   /** This configuration listening on {@code port} instead (for {@code --port}). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(port, name, tokenHmacSecretKey, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, cluster, http);
+        historyEngine, redis, defaults, namespaces, client, limits, admin, cluster, http, tokens);
+  }
+
+  /** How connection tokens are checked: {@code token_hmac_secret_key} and the other {@code token_*} options. */
+  public TokenSettings connectionTokens() {
+    return tokens.connection(tokenHmacSecretKey);
+  }
+
+  /**
+   * How subscription tokens are checked when {@code separate_subscription_token_config} is on (the
+   * {@code subscription_token_*} options), else null: the same as {@link #connectionTokens()}.
+   */
+  public TokenSettings separateSubscriptionTokens() {
+    return tokens.separateSubscriptionTokenConfig() ? tokens.subscription() : null;
   }
 
   /** A node name that is unique enough to tell nodes apart in logs: "rebound-" and 6 hex digits. */

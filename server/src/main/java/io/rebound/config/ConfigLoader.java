@@ -26,7 +26,8 @@ public final class ConfigLoader {
   private static final Set<String> BROKER_KEYS = Set.of("port", "name", "token_hmac_secret_key",
       "api_key", "api_insecure", "engine", "history_engine", "namespaces");
   private static final Set<String> TOP_KEYS = union(BROKER_KEYS, ChannelOptions.KEYS,
-      ClientOptions.KEYS, RedisOptions.KEYS, LimitOptions.KEYS, AdminOptions.KEYS, ClusterOptions.KEYS, HttpOptions.KEYS);
+      ClientOptions.KEYS, RedisOptions.KEYS, LimitOptions.KEYS, AdminOptions.KEYS, ClusterOptions.KEYS, HttpOptions.KEYS,
+      TokenOptions.KEYS);
   private static final Set<String> NAMESPACE_KEYS = union(Set.of("name"), ChannelOptions.KEYS);
 
   // Duplicate keys are an error: with last-one-wins a second "force_recovery": false far down the
@@ -127,8 +128,9 @@ public final class ConfigLoader {
     AdminOptions admin = AdminOptions.read(f);
     ClusterOptions cluster = ClusterOptions.read(f);
     HttpOptions http = HttpOptions.read(f);
+    TokenOptions tokens = TokenOptions.read(f);
     return f.build(() -> new BrokerConfig(port, name, secret, apiKey, apiInsecure, engine,
-        historyEngine, redis, defaults, namespaces, client, limits, admin, cluster, http));
+        historyEngine, redis, defaults, namespaces, client, limits, admin, cluster, http, tokens));
   }
 
   private static Engine engine(JsonFields f, String key, Engine def) {

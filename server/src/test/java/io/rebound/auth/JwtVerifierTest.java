@@ -214,4 +214,92 @@ class JwtVerifierTest {
     assertThatThrownBy(() -> verifier.verifySubscribe(signer.sign(Map.of("channel", "x", "exp", NOW - 5)), NOW))
         .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.kind()).isEqualTo(Kind.EXPIRED));
   }
+
+  // ---- NumericDates (issue 15 item 9) ----------------------------------------------------------
+
+  /** A token whose payload is exactly {@code payloadJson}, HS256-signed with the test secret. */
+  private static String rawToken(String payloadJson) throws Exception {
+    String header = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    return signed(header + "." + B64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String signed(String signingInput) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return signingInput + "." + B64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void expOfLongMaxWrittenByJavaScriptIsInvalidNotExpired() throws Exception {
+    // 2**63-1 in JavaScript is the double 2^63, which JSON.stringify writes as 9223372036854776000:
+    // read as a long it wrapped to a date in the past, and the client was told 109 "expired".
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"exp\":9223372036854776000}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"exp\":9223372036854775807}"))).isEqualTo(Kind.INVALID);
+  }
+
+  @Test
+  void absurdFloatExpIsInvalidInsteadOfAnExpiryThatOverflows() throws Exception {
+    // exp 1e30 saturated to Long.MAX_VALUE, and the connection's expiry check (exp + grace) overflowed: 3005 within a second.
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"exp\":1e30}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"expire_at\":1e30}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"nbf\":-1e30}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"exp\":253402300800}"))).isEqualTo(Kind.INVALID);
+  }
+
+  @Test
+  void nonIntegralOrMistypedDatesAreInvalid() throws Exception {
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"exp\":" + (NOW + 60) + ".5}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"nbf\":" + NOW + ".25}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"iat\":1.5}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"iat\":\"yesterday\"}"))).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(rawToken("{\"sub\":\"a\",\"expire_at\":" + NOW + ".5}"))).isEqualTo(Kind.INVALID);
+  }
+
+  @Test
+  void wholeNumbersWrittenAsFloatsAndTheLastSaneDateAreAccepted() throws Exception {
+    assertThat(verifier.verifyConnect(rawToken("{\"sub\":\"a\",\"exp\":1.70000006e9}"), NOW).expiresAt()).isEqualTo(NOW + 60);
+    assertThat(verifier.verifyConnect(rawToken("{\"sub\":\"a\",\"exp\":253402300799}"), NOW).expiresAt()).isEqualTo(253_402_300_799L);
+    assertThat(verifier.verifyConnect(rawToken("{\"sub\":\"a\",\"iat\":" + NOW + "}"), NOW).user()).isEqualTo("a");
+    // Centrifugo: a negative expire_at, like 0, means the connection never expires.
+    assertThat(verifier.verifyConnect(rawToken("{\"sub\":\"a\",\"expire_at\":-5}"), NOW).expiresAt()).isZero();
+  }
+
+  // ---- canonical base64url (issue 15 item 14) --------------------------------------------------
+
+  @Test
+  void paddedSegmentsAreInvalidEvenWhenCorrectlySigned() throws Exception {
+    // {"sub":"ab"} is 12 bytes: no padding; {"sub":"abc"} is 13 bytes: "==" with padding.
+    String header = B64.encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8));
+    String paddedPayload = Base64.getUrlEncoder().encodeToString("{\"sub\":\"abc\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(paddedPayload).endsWith("=");
+    assertThat(connectFailure(signed(header + "." + paddedPayload))).isEqualTo(Kind.INVALID);
+
+    String good = rawToken("{\"sub\":\"abc\"}");
+    String[] p = good.split("\\.");
+    assertThat(connectFailure(p[0] + "." + p[1] + "." + p[2] + "=")).isEqualTo(Kind.INVALID);
+  }
+
+  @Test
+  void nonCanonicalTrailingBitsInTheSignatureAreInvalid() throws Exception {
+    String good = rawToken("{\"sub\":\"abc\"}");
+    String sig = good.substring(good.lastIndexOf('.') + 1);
+    assertThat(sig).hasSize(43); // 32 bytes: the last character carries 2 unused bits
+    char last = sig.charAt(42);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char sameBytes = alphabet.charAt(alphabet.indexOf(last) | 1);
+    String twin = good.substring(0, good.length() - 1) + sameBytes;
+    assertThat(Base64.getUrlDecoder().decode(twin.substring(twin.lastIndexOf('.') + 1)))
+        .isEqualTo(Base64.getUrlDecoder().decode(sig)); // the same signature bytes, spelt differently
+
+    assertThat(verifier.verifyConnect(good, NOW).user()).isEqualTo("abc");
+    assertThat(connectFailure(twin)).isEqualTo(Kind.INVALID);
+  }
+
+  @Test
+  void standardAlphabetIsInvalid() throws Exception {
+    String good = rawToken("{\"sub\":\"abc\"}");
+    String std = good.replace('-', '+').replace('_', '/');
+    if (!std.equals(good)) assertThat(connectFailure(std)).isEqualTo(Kind.INVALID);
+    assertThat(connectFailure(good.replace(".", ".+"))).isEqualTo(Kind.INVALID);
+  }
 }

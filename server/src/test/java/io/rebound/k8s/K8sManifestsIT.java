@@ -164,6 +164,7 @@ class K8sManifestsIT {
         "REBOUND_TOKEN_HMAC_SECRET_KEY", "token_hmac_secret_key",
         "REBOUND_API_KEY", "api_key",
         "REBOUND_ADMIN_PASSWORD", "admin_password",
+        "REBOUND_ADMIN_SECRET", "admin_secret",
         "REBOUND_CLUSTER_SECRET", "cluster_secret"));
     // Each variable names the key it overrides (REBOUND_<KEY> = <key>), and the Secret holds exactly what is referenced.
     fromSecret.forEach((variable, key) -> assertThat(variable).isEqualTo(EnvOverrides.variableOf(key)));

@@ -93,6 +93,7 @@ class LiveVerifierIT {
     });
     // The proxy sends every connection to the first live node: all clients are on node 1.
     assertThat(cluster.node(0).health().path("connections").asInt()).isEqualTo(4);
+    long beforeKill = progress(survivor);
     cluster.node(0).kill();
 
     VerifyResult r = run.get(5, TimeUnit.MINUTES);
@@ -104,7 +105,9 @@ class LiveVerifierIT {
     assertThat(r.historyError()).isNull();
     assertThat(r.reconnects()).as("every client lost its node").isGreaterThanOrEqualTo(4);
     assertThat(r.verdict().totals().recoveries()).as("every subscription recovered").isGreaterThanOrEqualTo(4 * 3);
-    assertThat(r.verdict().totals().acknowledged()).isGreaterThan(3 * 150);
+    // Not a count of the 30 s at 10/s per channel: on a loaded machine fewer are acknowledged in that time.
+    assertThat(progress(survivor)).as("publishing went on after the kill").isGreaterThan(beforeKill);
+    assertThat(r.verdict().totals().acknowledged()).isGreaterThan(beforeKill);
     assertThat(r.verdict().totals().deliveries()).isEqualTo(4 * r.verdict().totals().acknowledged());
     JsonNode result = JSON.readTree(Files.readString(out.resolve("result.json")));
     assertThat(result.path("verdict").asText()).isEqualTo("clean");

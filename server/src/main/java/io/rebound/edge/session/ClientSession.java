@@ -35,13 +35,28 @@ import org.slf4j.LoggerFactory;
  * writes through a {@link Transport}, never a socket, in one {@link WireCodec}'s format. Timers are
  * not per connection (they cost memory): the edge calls {@link #tick(long)} once a second. A
  * resumable session (docs/EXTENSIONS.md) outlives its socket as DETACHED until a new connection,
- * RESUMING meanwhile, takes it over or its window ends ({@link SessionResume}).
+ * RESUMING meanwhile, takes it over or its window ends ({@link SessionResume}). A connect whose
+ * credentials are checked asynchronously (a JWKS key being fetched) is AUTHENTICATING meanwhile: the
+ * commands behind it wait, in order and capped, and a late result for a session closed meanwhile is
+ * ignored.
  */
 public final class ClientSession implements SessionContext, Transport.Inbound {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
-  enum State { CONNECTING, RESUMING, CONNECTED, DETACHED, CLOSED }
+  enum State { CONNECTING, AUTHENTICATING, RESUMING, CONNECTED, DETACHED, CLOSED }
+
+  /** Commands a connection may send behind a connect still being authenticated; a well-behaved client sends few. */
+  static final int MAX_HELD_WHILE_AUTHENTICATING = 64;
+  /**
+   * Commands that may wait behind a connected session's command that is being authorized (a
+   * subscribe whose token key is fetched): an SDK resubscribing every channel after a reconnect sends
+   * one subscribe per channel at once, so this is well above a channel limit, yet bounded.
+   */
+  static final int MAX_HELD_COMMANDS = 1024;
+
+  /** Commands already decoded that wait (behind an authenticating or resuming connect) and are run later, in order. */
+  record HeldCommands(List<ClientCommand> commands) {}
 
   final SessionHandlers edge;
   final WireCodec codec;
@@ -62,6 +77,8 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   SessionResume.Resumable resumable;
   /** Not null while RESUMING: the frames that wait for the decision. */
   SessionResume.Pending pending;
+  /** Not null while commands wait: for the connect's credentials (AUTHENTICATING) or a command being authorized. */
+  private List<ClientCommand> held;
 
   /** A new connection on {@code transport} speaking {@code codec}, accepted at {@code now}; bind the transport to it next. */
   public ClientSession(SessionHandlers edge, Transport transport, WireCodec codec, long now) {
@@ -82,7 +99,10 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   @Override public void onText(Transport from, String text) { onFrame(from, text); }
   @Override public void onBinary(Transport from, Buffer data) { onFrame(from, data); }
 
-  /** A text ({@code String}) or binary ({@code Buffer}) frame from {@code from}; frames of a transport this session no longer uses are ignored. */
+  /**
+   * A text ({@code String}) or binary ({@code Buffer}) frame from {@code from}, or {@link
+   * HeldCommands} that waited; frames of a transport this session no longer uses are ignored.
+   */
   void onFrame(Transport from, Object frame) {
     if (from != transport || state == State.CLOSED || state == State.DETACHED) return;
     if (state == State.RESUMING) {
@@ -91,15 +111,37 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     }
     List<ClientCommand> commands;
     try {
-      commands = frame instanceof String text ? codec.decode(text) : codec.decode((Buffer) frame);
+      if (frame instanceof HeldCommands h) commands = h.commands();
+      else commands = frame instanceof String text ? codec.decode(text) : codec.decode((Buffer) frame);
     } catch (BadFrameException e) {
       badRequest(e.getMessage());
       return;
     }
+    run(commands);
+  }
+
+  /**
+   * Runs decoded commands in order. Those behind a command that is still being decided wait: here
+   * behind a connect's credentials (AUTHENTICATING) or another command being authorized ({@link
+   * #holdCommands}), or with the frames behind a resume decision (RESUMING).
+   */
+  void run(List<ClientCommand> commands) {
     // Replies to every command of the frame leave together: Outbound flushes once per event-loop pass.
-    for (ClientCommand c : commands) {
-      if (state == State.CLOSED) break;
-      dispatch(c);
+    for (int i = 0; i < commands.size(); i++) {
+      if (state == State.CLOSED) return;
+      if (state == State.RESUMING) {
+        edge.resume.hold(this, new HeldCommands(List.copyOf(commands.subList(i, commands.size()))));
+        return;
+      }
+      ClientCommand c = commands.get(i);
+      if (held == null) {
+        dispatch(c);
+      } else if (held.size() >= (state == State.AUTHENTICATING ? MAX_HELD_WHILE_AUTHENTICATING : MAX_HELD_COMMANDS)) {
+        badRequest("too many commands while " + (state == State.AUTHENTICATING ? "the connect" : "a command") + " was being authorized");
+        return;
+      } else {
+        held.add(c);
+      }
     }
   }
 
@@ -209,6 +251,34 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
     out.send(reply);
   }
 
+  /** CONNECTING → AUTHENTICATING: the connect's credentials are checked asynchronously; later commands wait. */
+  void authenticating() {
+    state = State.AUTHENTICATING;
+    holdCommands();
+  }
+
+  /**
+   * AUTHENTICATING → CONNECTING: the credentials' outcome is known; false when the session closed
+   * meanwhile (the outcome is to be ignored). The commands that waited run at {@link #releaseCommands}.
+   */
+  boolean authenticated() {
+    if (state != State.AUTHENTICATING) return false;
+    state = State.CONNECTING;
+    return true;
+  }
+
+  @Override
+  public void holdCommands() {
+    if (held == null) held = new ArrayList<>(2);
+  }
+
+  @Override
+  public void releaseCommands() {
+    List<ClientCommand> waited = held;
+    held = null;
+    if (waited != null && state != State.CLOSED) run(waited);
+  }
+
   void connectFlags(boolean sync, boolean discontinuity) { this.syncWanted = sync; this.discontinuity = discontinuity; }
 
   /** CONNECTING → CONNECTED as {@code info}'s user and client, holding a per-user connection slot. */
@@ -303,6 +373,7 @@ public final class ClientSession implements SessionContext, Transport.Inbound {
   private void release() {
     State was = state;
     state = State.CLOSED;
+    held = null;
     if (resumable != null) edge.host.removeResumable(resumable.id, this);
     for (Subscription sub : subscriptions()) edge.subscriptions.drop(this, sub);
     subs = null;

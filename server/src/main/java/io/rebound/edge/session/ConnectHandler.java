@@ -12,6 +12,7 @@ import io.rebound.core.Version;
 import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -37,8 +38,56 @@ final class ConnectHandler {
       session.badRequest("connect on a connected client");
       return;
     }
-    ConnectClaims claims = claims(session, id, request.token());
+    Future<ConnectClaims> claims = claims(session, request.token());
     if (claims == null) return;
+    if (claims.isComplete()) {
+      connectWith(session, id, request, claims);
+      return;
+    }
+    // The credentials need I/O (a JWKS key being fetched): the commands behind the connect wait.
+    session.authenticating();
+    claims.onComplete(ar -> {
+      if (!session.authenticated()) return; // closed meanwhile: the late outcome is ignored
+      try {
+        connectWith(session, id, request, claims);
+      } finally {
+        session.releaseCommands();
+      }
+    });
+  }
+
+  /** The connect token's claims, maybe still pending; null when the connection was closed (no credentials). */
+  private Future<ConnectClaims> claims(ClientSession session, String token) {
+    if (token == null || token.isEmpty()) {
+      if (options().allowAnonymousConnectWithoutToken()) return Future.succeededFuture(new ConnectClaims("", 0, null, List.of()));
+      LOG.info("event=no_credentials remote={}", LogSafe.value(session.transport().remote()));
+      session.close(Disconnect.BAD_REQUEST);
+      return null;
+    }
+    return edge.services.verifier().verifyConnectAsync(token, System.currentTimeMillis() / 1000);
+  }
+
+  /**
+   * Connects with the outcome of the credentials: the claims; or 109 (expired: the SDK gets a new
+   * token), 100 (temporary: the key could not be had, the SDK retries) or close 3500 (invalid).
+   */
+  private void connectWith(ClientSession session, long id, Request.Connect request, Future<ConnectClaims> verified) {
+    if (verified.failed()) {
+      TokenException.Kind kind = verified.cause() instanceof TokenException te ? te.kind() : TokenException.Kind.UNAVAILABLE;
+      switch (kind) {
+        case EXPIRED -> session.replyError(id, ErrorCode.TOKEN_EXPIRED.exception());
+        case UNAVAILABLE -> {
+          LOG.info("event=token_key_unavailable remote={} reason={}", LogSafe.value(session.transport().remote()), LogSafe.value(verified.cause().getMessage()));
+          session.replyError(id, ErrorCode.INTERNAL.exception());
+        }
+        case INVALID -> {
+          LOG.info("event=invalid_token remote={} reason={}", LogSafe.value(session.transport().remote()), LogSafe.value(verified.cause().getMessage()));
+          session.close(Disconnect.INVALID_TOKEN);
+        }
+      }
+      return;
+    }
+    ConnectClaims claims = verified.result();
     session.connectFlags(request.sync(), request.discontinuity());
     Request.Resume resume = request.resume();
     if (resume != null) {
@@ -51,27 +100,6 @@ final class ConnectHandler {
       LOG.debug("event=resume_refused remote={} reason=\"unknown session\"", LogSafe.value(session.transport().remote()));
     }
     establish(session, id, request, claims, resume != null);
-  }
-
-  /** The connect token's claims; null when the connection was answered (109) or closed (3500, 3501). */
-  private ConnectClaims claims(ClientSession session, long id, String token) {
-    if (token == null || token.isEmpty()) {
-      if (options().allowAnonymousConnectWithoutToken()) return new ConnectClaims("", 0, null, List.of());
-      LOG.info("event=no_credentials remote={}", LogSafe.value(session.transport().remote()));
-      session.close(Disconnect.BAD_REQUEST);
-      return null;
-    }
-    try {
-      return edge.services.verifier().verifyConnect(token, System.currentTimeMillis() / 1000);
-    } catch (TokenException e) {
-      if (e.kind() == TokenException.Kind.EXPIRED) {
-        session.replyError(id, ErrorCode.TOKEN_EXPIRED.exception()); // the SDK fetches a new token and reconnects
-        return null;
-      }
-      LOG.info("event=invalid_token remote={} reason={}", LogSafe.value(session.transport().remote()), LogSafe.value(e.getMessage()));
-      session.close(Disconnect.INVALID_TOKEN);
-      return null;
-    }
   }
 
   /** A new session: limits, identity, server-side subscriptions, then the connect reply. */
@@ -111,24 +139,32 @@ final class ConnectHandler {
     String token = request.token();
     if (token == null || token.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     long nowSec = System.currentTimeMillis() / 1000;
-    Long ttl;
-    try {
-      ConnectClaims claims = edge.services.verifier().verifyConnect(token, nowSec);
-      if (!claims.user().equals(session.user())) {
-        session.close(Disconnect.INVALID_TOKEN);
-        return;
+    edge.services.verifier().verifyConnectAsync(token, nowSec).onComplete(verified -> {
+      if (!session.active()) return; // closed while the key was fetched
+      Long ttl;
+      if (verified.succeeded()) {
+        ConnectClaims claims = verified.result();
+        if (!claims.user().equals(session.user())) {
+          session.close(Disconnect.INVALID_TOKEN);
+          return;
+        }
+        session.expireAt(claims.expiresAt());
+        ttl = Result.ttl(claims.expiresAt(), nowSec);
+      } else {
+        TokenException.Kind kind = verified.cause() instanceof TokenException te ? te.kind() : TokenException.Kind.UNAVAILABLE;
+        if (kind == TokenException.Kind.UNAVAILABLE) {
+          session.replyError(id, ErrorCode.INTERNAL.exception()); // the key could not be had: the SDK retries the refresh
+          return;
+        }
+        if (kind == TokenException.Kind.INVALID) {
+          session.close(Disconnect.INVALID_TOKEN);
+          return;
+        }
+        // Expired refresh token: the connection keeps its old expiry and will be closed with 3005 unless refreshed.
+        ttl = 0L;
       }
-      session.expireAt(claims.expiresAt());
-      ttl = Result.ttl(claims.expiresAt(), nowSec);
-    } catch (TokenException e) {
-      if (e.kind() != TokenException.Kind.EXPIRED) {
-        session.close(Disconnect.INVALID_TOKEN);
-        return;
-      }
-      // Expired refresh token: the connection keeps its old expiry and will be closed with 3005 unless refreshed.
-      ttl = 0L;
-    }
-    session.reply(id, new Result.Refresh(session.clientId(), Version.SERVER, ttl));
+      session.reply(id, new Result.Refresh(session.clientId(), Version.SERVER, ttl));
+    });
   }
 
   private ClientOptions options() {

@@ -81,6 +81,16 @@ interface SessionContext {
 
   void replyError(long id, ProtocolException e);
 
+  /**
+   * The commands the client sends from now on wait (in order, bounded) until {@link
+   * #releaseCommands}: a command whose authorization needs I/O (a token key being fetched) is
+   * answered before the ones behind it run, as if it had been checked at once.
+   */
+  void holdCommands();
+
+  /** Runs the commands that waited since {@link #holdCommands}, in order; nothing once the session closed. */
+  void releaseCommands();
+
   /** Closes the connection and releases everything it held. */
   void close(Disconnect reason);
 

@@ -38,7 +38,36 @@ final class SubscriptionHandler {
     this.edge = edge;
   }
 
+  /**
+   * A client's subscribe. Its token is verified first; when that needs I/O (a JWKS key being
+   * fetched) the commands behind it wait, and the checks then run in their usual order.
+   */
   void subscribe(SessionContext session, long id, Request.Subscribe request) {
+    String token = request.token();
+    if (token == null || token.isEmpty()) {
+      subscribe(session, id, request, null);
+      return;
+    }
+    Future<SubscribeClaims> verified = edge.services.verifier().verifySubscribeAsync(token, System.currentTimeMillis() / 1000);
+    if (verified.isComplete()) {
+      subscribe(session, id, request, verified);
+      return;
+    }
+    session.holdCommands();
+    verified.onComplete(ar -> {
+      if (!session.active()) return; // closed meanwhile: the late outcome is ignored
+      try {
+        subscribe(session, id, request, verified);
+      } catch (ProtocolException e) {
+        session.replyError(id, e);
+      } finally {
+        session.releaseCommands();
+      }
+    });
+  }
+
+  /** The subscribe with its token's verification outcome ({@code verified}; null without a token). */
+  private void subscribe(SessionContext session, long id, Request.Subscribe request, Future<SubscribeClaims> verified) {
     String channel = request.channel();
     if (channel == null || channel.isEmpty()) throw ErrorCode.BAD_REQUEST.exception();
     // Centrifugo's answer without allow_tags_filter; Rebound never filters, so it must never pretend to.
@@ -51,14 +80,9 @@ final class SubscriptionHandler {
 
     String chanInfo = null, data = null;
     long expiresAt = 0;
-    String token = request.token();
-    if (token != null && !token.isEmpty()) {
-      SubscribeClaims claims;
-      try {
-        claims = edge.services.verifier().verifySubscribe(token, System.currentTimeMillis() / 1000);
-      } catch (TokenException e) {
-        throw (e.kind() == TokenException.Kind.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.PERMISSION_DENIED).exception();
-      }
+    if (verified != null) {
+      if (verified.failed()) throw tokenError(verified.cause());
+      SubscribeClaims claims = verified.result();
       if (!claims.channel().equals(channel) || !claims.user().equals(session.user())
           || (claims.client() != null && !claims.client().equals(session.clientId()))) {
         session.close(Disconnect.INVALID_TOKEN);
@@ -258,23 +282,42 @@ final class SubscriptionHandler {
     Subscription sub = session.subscription(channel);
     if (sub == null) throw ErrorCode.PERMISSION_DENIED.exception("not subscribed");
     long nowSec = System.currentTimeMillis() / 1000;
-    Long ttl;
-    try {
-      SubscribeClaims claims = edge.services.verifier().verifySubscribe(token, nowSec);
-      if (!claims.channel().equals(channel) || !claims.user().equals(session.user())) {
-        session.close(Disconnect.INVALID_TOKEN);
-        return;
+    edge.services.verifier().verifySubscribeAsync(token, nowSec).onComplete(verified -> {
+      // Closed or resubscribed while the key was fetched: the outcome is for a subscription that is gone.
+      if (!session.active() || session.subscription(channel) != sub) return;
+      Long ttl;
+      if (verified.succeeded()) {
+        SubscribeClaims claims = verified.result();
+        if (!claims.channel().equals(channel) || !claims.user().equals(session.user())) {
+          session.close(Disconnect.INVALID_TOKEN);
+          return;
+        }
+        sub.expiresAt(claims.expiresAt());
+        ttl = Result.ttl(claims.expiresAt(), nowSec);
+      } else {
+        ProtocolException error = tokenError(verified.cause());
+        if (error.error() == ErrorCode.PERMISSION_DENIED) {
+          session.close(Disconnect.INVALID_TOKEN);
+          return;
+        }
+        if (error.error() != ErrorCode.TOKEN_EXPIRED) {
+          session.replyError(id, error); // the key could not be had: the SDK retries the refresh
+          return;
+        }
+        ttl = 0L;
       }
-      sub.expiresAt(claims.expiresAt());
-      ttl = Result.ttl(claims.expiresAt(), nowSec);
-    } catch (TokenException e) {
-      if (e.kind() != TokenException.Kind.EXPIRED) {
-        session.close(Disconnect.INVALID_TOKEN);
-        return;
-      }
-      ttl = 0L;
-    }
-    session.reply(id, new Result.SubRefresh(ttl));
+      session.reply(id, new Result.SubRefresh(ttl));
+    });
+  }
+
+  /** The reply error for a refused subscription token: 109 expired, 103 invalid, 100 (temporary) when its key could not be had. */
+  private static ProtocolException tokenError(Throwable cause) {
+    TokenException.Kind kind = cause instanceof TokenException te ? te.kind() : TokenException.Kind.UNAVAILABLE;
+    return switch (kind) {
+      case EXPIRED -> ErrorCode.TOKEN_EXPIRED.exception();
+      case INVALID -> ErrorCode.PERMISSION_DENIED.exception();
+      case UNAVAILABLE -> ErrorCode.INTERNAL.exception();
+    };
   }
 
   /** Subscriptions whose token expired and was not refreshed within the grace period end (2501 / 3006). */

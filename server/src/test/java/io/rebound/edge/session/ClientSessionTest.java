@@ -5,6 +5,9 @@ import static io.rebound.edge.session.SessionBed.onLoop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rebound.auth.JwksServer;
+import io.rebound.auth.JwtSigner;
+import io.rebound.auth.TestKeys;
 import io.rebound.core.StreamPosition;
 import io.rebound.core.Version;
 import io.rebound.edge.Edge;
@@ -13,6 +16,7 @@ import io.rebound.protocol.Disconnect;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.UnsubscribeCode;
 import io.rebound.testing.Await;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +141,87 @@ class ClientSessionTest {
       Client c = bed.accept(edge);
       c.transport().send("{\"id\":1,\"subscribe\":{\"channel\":\"feed:x\"}}");
       assertThat(closed(c)).isEqualTo(Disconnect.BAD_REQUEST);
+    }
+  }
+
+  /**
+   * A connect whose token needs a JWKS key that is not cached: the session is AUTHENTICATING while a
+   * real HTTP endpoint holds the fetch, and the commands behind the connect wait for it, in order.
+   */
+  @Nested
+  class WhileTheTokenKeyIsFetched {
+
+    private final KeyPair key = TestKeys.rsa(2048);
+    private final JwtSigner rs256 = JwtSigner.asymmetric("RS256", key.getPrivate(), "k1");
+    private JwksServer jwks;
+    private SessionBed jwksBed;
+    private Edge jwksEdge;
+
+    @BeforeEach
+    void start() {
+      jwks = JwksServer.start(bed.vertx).serve(TestKeys.jwks(TestKeys.jwk(key.getPublic(), "k1", "RS256"))).mode(JwksServer.Mode.HOLD);
+      jwksBed = new SessionBed(CONFIG.replaceFirst("\\{", "{\"token_jwks_public_endpoint\": \"" + jwks.url() + "\", "));
+      jwksEdge = jwksBed.newEdge();
+    }
+
+    @AfterEach
+    void stop() {
+      jwksBed.close();
+      jwks.close();
+    }
+
+    private Client connecting(long id) {
+      Client c = jwksBed.accept(jwksEdge);
+      String token = rs256.sign(Map.of("sub", "alice", "exp", System.currentTimeMillis() / 1000 + 3600));
+      c.transport().send("{\"id\":" + id + ",\"connect\":{\"token\":\"" + token + "\"}}");
+      Await.until("the key fetch is held", WAIT, () -> jwks.held() == 1);
+      return c;
+    }
+
+    private List<Long> replyIds(Client c) {
+      return c.transport().messages().stream().filter(m -> m.has("id")).map(m -> m.path("id").asLong()).toList();
+    }
+
+    @Test
+    void commandsBehindTheConnectWaitAndRunInOrderOnceItIsDone() {
+      Client c = connecting(1);
+      c.transport().send("{\"id\":2,\"subscribe\":{\"channel\":\"feed:a\"}}\n{\"id\":3,\"subscribe\":{\"channel\":\"feed:b\"}}");
+      c.transport().send("{\"id\":4,\"ping\":{}}");
+      assertThat(onLoop(jwksEdge, () -> c.session().state())).isEqualTo(ClientSession.State.AUTHENTICATING);
+      assertThat(c.transport().messages()).as("nothing is answered while the key is fetched").isEmpty();
+
+      jwks.release();
+      assertThat(reply(c, 1).path("connect").path("client").asText()).isNotEmpty();
+      assertThat(reply(c, 2).has("subscribe")).isTrue();
+      assertThat(reply(c, 3).has("subscribe")).isTrue();
+      reply(c, 4);
+      assertThat(replyIds(c).get(0)).as("the connect is answered first").isEqualTo(1L);
+      assertThat(c.transport().closedWith()).isNull();
+    }
+
+    @Test
+    void moreCommandsThanTheCapBehindTheConnectAreABadRequest() {
+      Client c = connecting(1);
+      StringBuilder frame = new StringBuilder();
+      for (int id = 2; id < 2 + ClientSession.MAX_HELD_WHILE_AUTHENTICATING + 1; id++) frame.append("{\"id\":").append(id).append(",\"ping\":{}}\n");
+      c.transport().send(frame.toString().trim());
+      assertThat(closed(c)).isEqualTo(Disconnect.BAD_REQUEST);
+      jwks.release();
+    }
+
+    @Test
+    void aSessionClosedWhileTheKeyIsFetchedIgnoresTheLateResult() {
+      Client c = connecting(1);
+      c.transport().send("{\"id\":2,\"ping\":{}}");
+      c.transport().closeFromClient(1000);
+      jwks.release();
+      // A second connection with the same key connects once the fetch is done, so the first one's result has come by then.
+      Client other = jwksBed.accept(jwksEdge);
+      other.transport().send("{\"id\":1,\"connect\":{\"token\":\"" + rs256.sign(Map.of("sub", "bob")) + "\"}}");
+      reply(other, 1);
+      assertThat(onLoop(jwksEdge, () -> c.session().state())).isEqualTo(ClientSession.State.CLOSED);
+      assertThat(onLoop(jwksEdge, () -> c.session().clientId())).as("never connected").isNull();
+      assertThat(c.transport().messages()).isEmpty();
     }
   }
 

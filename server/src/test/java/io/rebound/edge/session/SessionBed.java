@@ -46,13 +46,16 @@ final class SessionBed implements AutoCloseable {
   final MemoryHistory history = new MemoryHistory();
   final MemorySyncPositions syncPositions = new MemorySyncPositions();
   final EdgeServices services;
+  final JwtVerifier verifier;
   final EdgeRegistry registry = new EdgeRegistry();
   final EventBusBroadcaster broadcaster = io.rebound.testing.Await.result(EventBusBroadcaster.start(vertx, io.rebound.bus.ClusterSigner.of("")));
   final JwtSigner signer = new JwtSigner(SECRET);
 
   SessionBed(String configJson) {
     config = ConfigLoader.parse(configJson.replaceFirst("\\{", "{\"token_hmac_secret_key\": \"" + SECRET + "\", \"api_key\": \"k\", "));
-    services = EdgeServicesFactory.create(vertx, config, new JwtVerifier(SECRET), metrics, new MemoryPresence(), syncPositions);
+    // As a node builds it: a config naming a JWKS endpoint gets a verifier that fetches from it.
+    verifier = JwtVerifier.create(vertx, config.connectionTokens(), config.separateSubscriptionTokens());
+    services = EdgeServicesFactory.create(vertx, config, verifier, metrics, new MemoryPresence(), syncPositions);
     EventBusBroadcaster.registerCodec(vertx);
     Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
     Await.result(vertx.deployVerticle(new RecoveryVerticle(metrics)));
@@ -134,6 +137,7 @@ final class SessionBed implements AutoCloseable {
 
   @Override
   public void close() {
+    Await.result(verifier.close());
     Await.result(vertx.close());
   }
 }
