@@ -31,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  *       out a publication {"forged":true} signed with a wrong secret, then {"signed":true} signed with
  *       SECRET (empty: skipped), both at OFFSET of EPOCH on CHANNEL;
  *   <li>{@code control PORT NAME USER SECRET}: joins under NAME and sends the edges a disconnect of USER
- *       unsigned (code 4000), sealed with a wrong secret (4001), then sealed with SECRET (4002).
+ *       unsigned (code 4000), sealed with a wrong secret (4001), then sealed with SECRET (4002);
+ *   <li>{@code emulation PORT NAME NODE SESSION UNSIGNED WRONG SIGNED SECRET}: joins under NAME and forwards
+ *       commands to the emulated SESSION on the node whose emulation id is NODE, as a node does for {@code POST
+ *       /emulation}: the frame UNSIGNED unsigned, WRONG sealed with a wrong secret, SIGNED sealed with SECRET,
+ *       one after the other; prints each answer as {@code emulation.unsigned/wrong/signed=...}.
  * </ul>
  */
 public class ClusterIntruder {
@@ -48,6 +52,7 @@ public class ClusterIntruder {
       }
       case "fanout" -> fanout(port, args[2], args[3], args[4], Long.parseLong(args[5]), args[6]);
       case "control" -> control(port, args[2], args[3], args[4]);
+      case "emulation" -> emulation(port, args[2], args[3], args[4], args[5], args[6], args[7], args[8]);
       default -> throw new IllegalArgumentException(args[0]);
     }
     System.exit(0);
@@ -86,6 +91,19 @@ public class ClusterIntruder {
     leave(vertx);
   }
 
+  private static void emulation(int port, String name, String node, String session, String unsigned, String wrong, String signed,
+      String secret) throws Exception {
+    Vertx vertx = join(port, name);
+    String address = Addresses.EMULATION_PREFIX + node;
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(15_000);
+    long now = System.currentTimeMillis();
+    say("emulation.unsigned", request(vertx, address, new JsonObject().put("session", session).put("text", unsigned).put("ts", now), options));
+    say("emulation.wrong", request(vertx, address,
+        ClusterSigner.of("not-the-cluster-secret").seal(new JsonObject().put("session", session).put("text", wrong), now), options));
+    say("emulation.signed", request(vertx, address, ClusterSigner.of(secret).seal(new JsonObject().put("session", session).put("text", signed), now), options));
+    leave(vertx);
+  }
+
   private static Vertx join(int port, String name) throws Exception {
     HazelcastClusterManager manager = new HazelcastClusterManager(config(name, port));
     VertxOptions options = new VertxOptions();
@@ -108,8 +126,12 @@ public class ClusterIntruder {
   }
 
   private static String call(Vertx vertx, JsonObject body, DeliveryOptions options) {
+    return request(vertx, Addresses.API, body, options);
+  }
+
+  private static String request(Vertx vertx, String address, JsonObject body, DeliveryOptions options) {
     try {
-      return get(vertx.eventBus().<Object>request(Addresses.API, body, options).map(Message::body)).toString();
+      return get(vertx.eventBus().<Object>request(address, body, options).map(Message::body)).toString();
     } catch (Exception e) {
       return "failed: " + e;
     }

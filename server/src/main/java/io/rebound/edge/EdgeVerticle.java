@@ -3,6 +3,7 @@ package io.rebound.edge;
 import io.rebound.bus.Addresses;
 import io.rebound.bus.ClusterSigner;
 import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.bus.ForgedMessages;
 import io.rebound.codec.WireCodec;
 import io.rebound.codec.json.JsonCodec;
 import io.rebound.config.HttpOptions;
@@ -80,12 +81,12 @@ public final class EdgeVerticle extends VerticleBase {
     vertx.eventBus().consumer(Addresses.EDGE_CONTROL, msg -> {
       JsonObject cmd = signer.open(msg.body(), System.currentTimeMillis());
       if (cmd != null) edge.onControl(cmd);
-      else ForgedControl.refused();
+      else ForgedMessages.CONTROL.refused();
     });
     vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> edge.resync());
     vertx.setPeriodic(1000, id -> edge.tick(System.currentTimeMillis()));
     HttpTransports transports = new HttpTransports(vertx, context, services.config().transports(), services.config().client().messageSizeLimit(),
-        registry.emulation, registry.refusals, services.metrics(), opener(), Map.of("json", JsonCodec.INSTANCE));
+        registry.emulation, registry.refusals, services.metrics(), opener(), Map.of("json", JsonCodec.INSTANCE), signer);
     transports.start();
     Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
     HttpOptions http = services.config().http();

@@ -11,6 +11,7 @@ import io.rebound.testing.NodeProcess;
 import io.rebound.testing.ProcessCluster;
 import io.rebound.testing.RawClient;
 import io.rebound.testing.RepoFiles;
+import io.rebound.testing.StreamClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ClusterIntruder.java}, run as a single source file in its own process) against two broker node
  * processes. Without the cluster secret it cannot join under the configured name nor a wrong one; even
  * with the member name (leaked: the worst case) it gets 101 from the event-bus API door for publish,
- * history and disconnect, and the edges ignore its fan-out and control messages. The same messages
+ * history and disconnect, and the edges ignore its fan-out and control messages and the emulation
+ * commands it forwards into an {@code http_stream} session. The same messages
  * signed with the secret do arrive, so each "ignored" is a refusal, not a message that went nowhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -120,6 +122,34 @@ class ClusterIntruderIT {
       // Unsigned (4000) and wrongly signed (4001) came first on the same connection; only the signed one (4002) counts.
       assertThat(bob.awaitClose(WAIT)).isEqualTo((short) 4002);
     }
+  }
+
+  @Test
+  @Order(4)
+  void withALeakedMemberNameItCannotPutCommandsIntoAnEmulatedSession() {
+    String channel = "personal:#carol";
+    NodeProcess node1 = cluster.node(0);
+    try (StreamClient carol = StreamClient.post(clients.get(), node1.port(), "/connection/http_stream",
+        "{\"id\":1,\"connect\":{\"token\":\"" + new JwtSigner(TOKEN_SECRET).connectionToken("carol", 3600) + "\"}}",
+        StreamClient.Framing.LINES)) {
+      JsonNode connected = carol.await("connect reply", reply(1)).path("connect");
+      String subscribe = "{\"id\":%d,\"subscribe\":{\"channel\":\"" + channel + "\"}}";
+      try (Intruder in = Intruder.run("emulation", hazelcastPort, memberName(), connected.path("node").asText(),
+          connected.path("session").asText(), subscribe.formatted(7), subscribe.formatted(8), subscribe.formatted(9), CLUSTER_SECRET)) {
+        in.await("emulation.signed");
+        assertThat(in.saw().get("emulation.unsigned")).contains("not signed by this cluster");
+        assertThat(in.saw().get("emulation.wrong")).contains("not signed by this cluster");
+        assertThat(in.saw().get("emulation.signed")).isEqualTo("true");
+        // The signed twin went after the refused ones and its reply is on the stream: theirs would have come first.
+        assertThat(carol.await("the signed subscribe's reply", reply(9)).path("subscribe").isObject()).isTrue();
+        assertThat(carol.received()).noneMatch(m -> m.path("id").asLong() == 7 || m.path("id").asLong() == 8);
+        in.await("sent");
+      }
+    }
+  }
+
+  private static java.util.function.Predicate<JsonNode> reply(long id) {
+    return m -> m.path("id").asLong() == id;
   }
 
   /** The name members of this cluster join under: only computable with the secret (here: the test has it, an intruder would sniff it). */
