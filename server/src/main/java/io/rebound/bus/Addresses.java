@@ -42,7 +42,8 @@ public final class Addresses {
   public static final String EDGE_CONTROL = "rebound.edge.control";
   /**
    * Prefix of one node's emulation door (followed by the node's id): {@code POST /emulation}
-   * requests that reached another node travel here to the node holding their session. Cluster-visible.
+   * requests that reached another node travel here to the node holding their session, sealed by
+   * {@link ClusterSigner#seal}; the node delivers nothing it cannot open. Cluster-visible.
    */
   public static final String EMULATION_PREFIX = "rebound.emulation.";
   /** Node-local, every edge: the fan-out transport may have lost messages; re-read subscribed channels from history. */
