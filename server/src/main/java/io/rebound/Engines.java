@@ -3,6 +3,7 @@ package io.rebound;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.core.HazelcastInstance;
 import io.rebound.bus.Addresses;
+import io.rebound.bus.ClusterSigner;
 import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.config.BrokerConfig;
 import io.rebound.config.Engine;
@@ -29,6 +30,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.rebound.webhook.SessionLedger;
 import io.rebound.webhook.hazelcast.HazelcastSessionLedger;
@@ -46,11 +48,19 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
 
   /**
    * A Vert.x instance for the config: clustered through Hazelcast for {@code engine: hazelcast}
-   * (configured by {@code -Dvertx.hazelcast.config=FILE}, else the packaged {@code cluster.xml}).
+   * (configured by {@code -Dvertx.hazelcast.config=FILE}, else the packaged {@code cluster.xml}), joined as
+   * {@link ClusterMember} says: under the secret-derived name, on the cluster interface only.
    */
   static Future<Vertx> vertxFor(BrokerConfig config, VertxOptions options) {
     if (config.engine() != Engine.HAZELCAST) return Future.succeededFuture(Vertx.vertx(options));
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager()).buildClustered();
+    ClusterMember member;
+    try {
+      member = ClusterMember.of(ConfigUtil.loadConfig(), config.cluster());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    member.applyTo(options.getEventBusOptions());
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(member.hazelcast())).buildClustered();
   }
 
   static Future<Engines> create(BrokerConfig config, Vertx vertx) {
@@ -68,12 +78,13 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
       case HAZELCAST -> Future.succeededFuture(
           new Storage(HazelcastHistory.create(hz, vertx), HazelcastSyncPositions.create(hz, vertx)));
     };
+    ClusterSigner signer = ClusterSigner.of(config.cluster().secret());
     Future<Engines> engines = storage.compose(st -> switch (config.engine()) {
-      case MEMORY -> Future.succeededFuture(
-          new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx), new MemoryPresence(), null, null, redis));
+      case MEMORY -> EventBusBroadcaster.start(vertx, signer).map(b ->
+          new Engines(st.history(), st.sync(), b, new MemoryPresence(), null, null, redis));
       // A member that was cut off from the cluster missed the other side's fan-out: once it has merged back, the edges
       // re-read their channels from history (Hub.resync), as after a Redis pub/sub reconnect.
-      case HAZELCAST -> Future.succeededFuture(new Engines(st.history(), st.sync(), new EventBusBroadcaster(vertx),
+      case HAZELCAST -> EventBusBroadcaster.start(vertx, signer).map(b -> new Engines(st.history(), st.sync(), b,
           new HazelcastPresence(hz, vertx), new ClusterSafety(hz),
           ClusterRejoins.listen(hz, () -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))),
           redis));

@@ -105,7 +105,7 @@ public final class Node {
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(() -> new HistoryVerticle(history), 1)
         .compose(v -> deploy(() -> new RecoveryVerticle(metrics), 1))
-        .compose(v -> deploy(() -> new ApiVerticle(api), 1))
+        .compose(v -> deploy(() -> new ApiVerticle(api, config), 1))
         .compose(v -> webhooks == null ? Future.<Void>succeededFuture() : deploy(() -> new WebhookVerticle(webhooks), 1))
         .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))

@@ -8,6 +8,7 @@ import io.rebound.bus.Errors;
 import io.rebound.bus.LocalCodec;
 import io.rebound.codec.CommandDecoder;
 import io.rebound.codec.Replies;
+import io.rebound.config.BrokerConfig;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 import io.vertx.core.Future;
@@ -23,6 +24,9 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@link Addresses#API_LOCAL}: {@link ApiRequest} → {@link ApiReply}, node-local objects, for
  *       this node's edges (client publishes) and its HTTP API;
  *   <li>{@link Addresses#API}: cluster-visible, for JVM backends, Vert.x JSON {@code {method, params}}
+ *       with the API key in the {@link Addresses#API_KEY_HEADER} header (anything on the cluster
+ *       network can reach this door, so it asks what the HTTP API asks; without {@code api_insecure}
+ *       a request without the key is answered 101 "unauthorized" and not executed)
  *       → {@code {"result":…}} or {@code {"error":{code,message}}}, the same envelope as HTTP. JSON
  *       crosses this door once each way: the params are decoded from their text (keeping {@code
  *       data} as raw text, like HTTP), the answer is the envelope's encoding.
@@ -33,9 +37,11 @@ import io.vertx.core.json.JsonObject;
 public final class ApiVerticle extends VerticleBase {
 
   private final ApiService service;
+  private final ApiKeyCheck keys;
 
-  public ApiVerticle(ApiService service) {
+  public ApiVerticle(ApiService service, BrokerConfig config) {
     this.service = service;
+    this.keys = new ApiKeyCheck(config.apiKey(), config.apiInsecure());
   }
 
   @Override
@@ -51,6 +57,10 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void door(Message<Object> msg) {
+    if (!keys.accepts(msg.headers().get(Addresses.API_KEY_HEADER))) {
+      msg.reply(toBus(ApiReplies.error(ErrorCode.UNAUTHORIZED.exception())));
+      return;
+    }
     ApiRequest request;
     try {
       request = decode(msg.body());

@@ -3,6 +3,7 @@ package io.rebound.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.bus.Addresses;
 import io.rebound.bus.ApiRequest;
+import io.rebound.bus.ClusterSigner;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
 import io.rebound.core.Utf8;
@@ -20,6 +21,8 @@ import java.util.function.BiConsumer;
  * Addresses#EDGE_CONTROL}, which every edge of every node consumes; the call answers at once with
  * an empty result, as Centrifugo does (fire and forget: a user with no connection is not an error).
  *
+ * <p>Edges obey only control messages signed with the cluster secret ({@link ClusterSigner#seal}).
+ *
  * <p>The control message is Vert.x JSON on purpose: it is the event-bus contract read by the edges
  * ({@code EdgeVerticle.onControl}) and crosses nodes with the bus's own JSON codec; this class is the
  * only place in the API that builds one.
@@ -34,10 +37,12 @@ final class ConnectionMethods {
 
   private final EventBus eventBus;
   private final BrokerConfig config;
+  private final ClusterSigner signer;
 
   ConnectionMethods(EventBus eventBus, BrokerConfig config) {
     this.eventBus = eventBus;
     this.config = config;
+    this.signer = ClusterSigner.of(config.cluster().secret());
   }
 
   void register(BiConsumer<String, ApiMethod> registry) {
@@ -89,7 +94,7 @@ final class ConnectionMethods {
   }
 
   private Future<JsonNode> send(JsonObject cmd) {
-    eventBus.publish(Addresses.EDGE_CONTROL, cmd);
+    eventBus.publish(Addresses.EDGE_CONTROL, signer.seal(cmd, System.currentTimeMillis()));
     return Future.succeededFuture(Replies.object());
   }
 }

@@ -14,12 +14,19 @@ public final class Addresses {
   /** Node-local request options: {@link #SEND_TIMEOUT_MS}. */
   public static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS).setLocalOnly(true);
 
-  /** Backend door: request/reply {@code {method, params}} → {@code {result}} or {@code {error}}. Cluster-visible. */
+  /**
+   * Backend door: request/reply {@code {method, params}} → {@code {result}} or {@code {error}}. Cluster-visible,
+   * so every request must carry the API key in its {@link #API_KEY_HEADER} header.
+   */
   public static final String API = "rebound.api";
   /** Node-local twin of {@link #API} for this node's edges (client publishes, HTTP API), so requests never leave the node. */
   public static final String API_LOCAL = "rebound.api.local";
-  /** Fan-out of {@link FanoutMessage}s to every edge on every node. */
+  /** The event-bus header of a {@link #API} request that holds the API key (as the HTTP API's header). */
+  public static final String API_KEY_HEADER = "X-API-Key";
+  /** Node-local: fan-out of {@code FanoutMessage}s to this node's edges. */
   public static final String FANOUT = "rebound.fanout";
+  /** Cluster-visible: {@link SignedFanout}s from other nodes, checked and passed on to {@link #FANOUT} by one relay per node. */
+  public static final String FANOUT_CLUSTER = "rebound.fanout.cluster";
   /** Node-local: append to a channel stream (HistoryVerticle). */
   public static final String HISTORY_APPEND = "rebound.history.append";
   /** Node-local: read a channel stream (HistoryVerticle). */
@@ -28,11 +35,15 @@ public final class Addresses {
   public static final String HISTORY_REMOVE = "rebound.history.remove";
   /** Node-local: "what did I miss since (offset, epoch)?" (RecoveryVerticle). */
   public static final String RECOVERY = "rebound.recovery";
-  /** Every edge on every node: commands aimed at connections (disconnect, subscribe, unsubscribe by user/client). */
+  /**
+   * Every edge on every node: commands aimed at connections (disconnect, subscribe, unsubscribe by user/client),
+   * sealed by {@link ClusterSigner#seal}; edges ignore any other message here.
+   */
   public static final String EDGE_CONTROL = "rebound.edge.control";
   /**
    * Prefix of one node's emulation door (followed by the node's id): {@code POST /emulation}
-   * requests that reached another node travel here to the node holding their session. Cluster-visible.
+   * requests that reached another node travel here to the node holding their session, sealed by
+   * {@link ClusterSigner#seal}; the node delivers nothing it cannot open. Cluster-visible.
    */
   public static final String EMULATION_PREFIX = "rebound.emulation.";
   /** Node-local, every edge: the fan-out transport may have lost messages; re-read subscribed channels from history. */

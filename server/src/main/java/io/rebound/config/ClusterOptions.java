@@ -24,16 +24,18 @@ import javax.crypto.spec.SecretKeySpec;
  *     bind to, or null: loopback when the Hazelcast join lists only loopback members (several nodes on
  *     one machine), else the node refuses to start and asks for it, so that members never listen on
  *     every interface by default
+ * @param busPort {@code cluster_bus_port}: the TCP port of the clustered event bus on that interface;
+ *     0 (the default) picks a free one, a fixed one lets a firewall or NetworkPolicy name it
  */
-public record ClusterOptions(String name, String secret, String address) {
+public record ClusterOptions(String name, String secret, String address, int busPort) {
 
   /** A shorter cluster secret could be guessed offline from one signed message. */
   public static final int MIN_SECRET_LENGTH = 16;
   /** No name, no secret, no address: every value from its default. */
-  public static final ClusterOptions DEFAULTS = new ClusterOptions(null, null, null);
+  public static final ClusterOptions DEFAULTS = new ClusterOptions(null, null, null, 0);
 
   /** The JSON keys of these options (all at top level). */
-  static final Set<String> KEYS = Set.of("cluster_name", "cluster_secret", "cluster_address");
+  static final Set<String> KEYS = Set.of("cluster_name", "cluster_secret", "cluster_address", "cluster_bus_port");
 
   private static final Pattern IPV4 = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
   private static final Pattern NAME = Pattern.compile("^[-a-zA-Z0-9_.]{1,64}$");
@@ -49,6 +51,7 @@ public record ClusterOptions(String name, String secret, String address) {
     if (address != null && !IPV4.matcher(address).matches()) {
       throw ConfigException.at("cluster_address", "\"" + address + "\" is not an IPv4 address (the interface to bind, e.g. the pod IP)");
     }
+    if (busPort < 0 || busPort > 65535) throw ConfigException.at("cluster_bus_port", busPort + " is not in 0..65535 (0 = any free port)");
   }
 
   /**
@@ -58,9 +61,9 @@ public record ClusterOptions(String name, String secret, String address) {
    */
   ClusterOptions withDerivedSecret(String tokenSecret, String apiKey) {
     if (secret != null) return this;
-    if (tokenSecret.isEmpty() && apiKey.isEmpty()) return new ClusterOptions(name, "", address);
+    if (tokenSecret.isEmpty() && apiKey.isEmpty()) return new ClusterOptions(name, "", address, busPort);
     String derived = HexFormat.of().formatHex(hmac(tokenSecret + "\u0000" + apiKey, "rebound cluster secret v1"));
-    return new ClusterOptions(name, derived, address);
+    return new ClusterOptions(name, derived, address, busPort);
   }
 
   /**
@@ -74,7 +77,8 @@ public record ClusterOptions(String name, String secret, String address) {
     return b + "." + HexFormat.of().formatHex(hmac(secret, "rebound member name v1:" + b), 0, 12);
   }
 
-  static byte[] hmac(String key, String message) {
+  /** HMAC-SHA256 of {@code message} under {@code key} (both UTF-8). */
+  public static byte[] hmac(String key, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -86,6 +90,7 @@ public record ClusterOptions(String name, String secret, String address) {
 
   /** Reads these options from {@code f}, whose allowed keys must include {@link #KEYS}. */
   static ClusterOptions read(JsonFields f) {
-    return f.build(() -> new ClusterOptions(f.string("cluster_name", null), f.string("cluster_secret", null), f.string("cluster_address", null)));
+    return f.build(() -> new ClusterOptions(f.string("cluster_name", null), f.string("cluster_secret", null), f.string("cluster_address", null),
+        f.integer("cluster_bus_port", 0)));
   }
 }

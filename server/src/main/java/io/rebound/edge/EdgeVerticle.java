@@ -1,7 +1,9 @@
 package io.rebound.edge;
 
 import io.rebound.bus.Addresses;
+import io.rebound.bus.ClusterSigner;
 import io.rebound.bus.EventBusBroadcaster;
+import io.rebound.bus.ForgedMessages;
 import io.rebound.codec.WireCodec;
 import io.rebound.config.HttpOptions;
 import io.rebound.core.LogSafe;
@@ -71,12 +73,18 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> start() {
     EventBusBroadcaster.registerCodec(vertx);
     edge = new Edge(vertx, context, services, registry, broadcaster);
-    vertx.eventBus().<FanoutMessage>consumer(Addresses.FANOUT, msg -> edge.onFanout(msg.body()));
-    vertx.eventBus().<JsonObject>consumer(Addresses.EDGE_CONTROL, msg -> edge.onControl(msg.body()));
+    // Fan-out is node-local: other nodes' messages arrive through the broadcaster's relay, which checks their signature.
+    vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, msg -> edge.onFanout(msg.body()));
+    ClusterSigner signer = ClusterSigner.of(services.config().cluster().secret());
+    vertx.eventBus().consumer(Addresses.EDGE_CONTROL, msg -> {
+      JsonObject cmd = signer.open(msg.body(), System.currentTimeMillis());
+      if (cmd != null) edge.onControl(cmd);
+      else ForgedMessages.CONTROL.refused();
+    });
     vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> edge.resync());
     vertx.setPeriodic(1000, id -> edge.tick(System.currentTimeMillis()));
     HttpTransports transports = new HttpTransports(vertx, context, services.config().transports(), services.config().client().messageSizeLimit(),
-        registry.emulation, registry.refusals, services.metrics(), opener(), WireFormats.BY_NAME);
+        registry.emulation, registry.refusals, services.metrics(), opener(), WireFormats.BY_NAME, signer);
     transports.start();
     Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
     HttpOptions http = services.config().http();

@@ -2,6 +2,7 @@ package io.rebound.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.bus.Addresses;
+import io.rebound.bus.ClusterSigner;
 import io.rebound.bus.ApiReply;
 import io.rebound.bus.ApiRequest;
 import io.rebound.bus.EventBusBroadcaster;
@@ -70,12 +71,20 @@ final class ApiFixture implements AutoCloseable {
     config = ConfigLoader.parse(configJson);
     EventBusBroadcaster.registerCodec(vertx);
     vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> fanouts.add(m.body()));
-    vertx.eventBus().<JsonObject>localConsumer(Addresses.EDGE_CONTROL, m -> controls.add(m.body()));
-    service = new ApiService(vertx, config, new EventBusBroadcaster(vertx), presence, () -> Future.succeededFuture(stats), metrics);
+    ClusterSigner signer = ClusterSigner.of(config.cluster().secret());
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.EDGE_CONTROL, m -> {
+      // Only sealed control messages count; the time stamp the seal adds is not the method's business.
+      JsonObject opened = signer.open(m.body(), System.currentTimeMillis());
+      if (opened != null) {
+        opened.remove("ts");
+        controls.add(opened);
+      }
+    });
+    service = new ApiService(vertx, config, Await.result(EventBusBroadcaster.start(vertx, signer)), presence, () -> Future.succeededFuture(stats), metrics);
     String deployment = Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
     // Without history: the verticle is gone (as when its deployment failed), its message codecs stay.
     if (!withHistory) Await.result(vertx.undeploy(deployment));
-    Await.result(vertx.deployVerticle(new ApiVerticle(service)));
+    Await.result(vertx.deployVerticle(new ApiVerticle(service, config)));
   }
 
   static NodeStats stats(Map<String, Integer> channels) {

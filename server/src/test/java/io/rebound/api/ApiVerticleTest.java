@@ -7,6 +7,7 @@ import io.rebound.testing.Await;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ApiVerticleTest {
 
   /** Shorter than Await's own limit, so a request the door never answers fails as a reply timeout. */
-  private static final DeliveryOptions WITHIN = new DeliveryOptions().setSendTimeout(5_000);
+  private static final DeliveryOptions WITHIN = new DeliveryOptions().setSendTimeout(5_000).addHeader(Addresses.API_KEY_HEADER, "unit-key");
   private static ApiFixture api;
 
   @BeforeAll
@@ -33,7 +34,11 @@ class ApiVerticleTest {
   }
 
   private static JsonObject door(Object body) {
-    return Await.result(api.vertx.eventBus().<JsonObject>request(Addresses.API, body, WITHIN).map(Message::body));
+    return door(body, WITHIN);
+  }
+
+  private static JsonObject door(Object body, DeliveryOptions options) {
+    return Await.result(api.vertx.eventBus().<JsonObject>request(Addresses.API, body, options).map(Message::body));
   }
 
   @Test
@@ -45,6 +50,21 @@ class ApiVerticleTest {
     JsonObject history = door(new JsonObject().put("method", "history").put("params", new JsonObject().put("channel", "news:door").put("limit", -1)));
     assertThat(history.getJsonObject("result").getJsonArray("publications").getJsonObject(0).getJsonObject("data"))
         .isEqualTo(new JsonObject().put("b", 1));
+  }
+
+  @Test
+  void withoutTheApiKeyNothingIsExecuted() {
+    JsonObject publish = new JsonObject().put("method", "publish")
+        .put("params", new JsonObject().put("channel", "news:keyless").put("data", new JsonObject().put("b", 1)));
+    JsonObject unauthorized = new JsonObject("{\"error\":{\"code\":101,\"message\":\"unauthorized\"}}");
+    DeliveryOptions noKey = new DeliveryOptions().setSendTimeout(5_000);
+    DeliveryOptions wrongKey = new DeliveryOptions().setSendTimeout(5_000).addHeader(Addresses.API_KEY_HEADER, "unit-kex");
+    for (DeliveryOptions options : List.of(noKey, wrongKey)) {
+      assertThat(door(publish, options)).isEqualTo(unauthorized);
+      JsonObject history = new JsonObject().put("method", "history").put("params", new JsonObject().put("channel", "news:keyless"));
+      assertThat(door(history, options)).isEqualTo(unauthorized);
+    }
+    assertThat(api.fanouts).as("nothing was published").noneMatch(m -> m.channel().equals("news:keyless"));
   }
 
   @Test

@@ -148,7 +148,8 @@ class ClusterFanoutIT {
     List<RawClient> subs = List.of(subscriber(0, "u1", ch), subscriber(1, "u2", ch), subscriber(2, "u3", ch));
     JsonObject request = new JsonObject().put("method", "publish")
         .put("params", new JsonObject().put("channel", ch).put("data", new JsonObject().put("via", "event-bus")));
-    JsonObject reply = Await.result(cluster.broker(2).node().vertx().eventBus().<JsonObject>request("rebound.api", request)).body();
+    JsonObject reply = Await.result(cluster.broker(2).node().vertx().eventBus().<JsonObject>request("rebound.api", request,
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader("X-API-Key", io.rebound.testing.RunningNode.API_KEY))).body();
     assertThat(reply.containsKey("error")).as("%s", reply).isFalse();
     assertThat(reply.getJsonObject("result").getLong("offset")).as("%s", reply).isEqualTo(1L);
     for (RawClient c : subs) assertThat(c.push(ch, "pub").path("data").path("via").asText()).isEqualTo("event-bus");

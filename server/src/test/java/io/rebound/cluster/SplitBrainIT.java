@@ -76,13 +76,15 @@ class SplitBrainIT {
     dir = Files.createTempDirectory("rebound-split-brain-");
     Path xml = dir.resolve("cluster.xml");
     Files.writeString(xml, labClusterXml(Files.readString(RepoFiles.path("cluster.xml"))));
-    Path config = dir.resolve("config.json");
-    Files.writeString(config, """
-        {"token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast", "client_channel_limit": 256,
-         "namespaces": [{"name": "chat", "history_size": 1000, "history_ttl": "600s", "force_recovery": true,
-                         "allow_subscribe_for_client": true}]}
-        """.formatted(SECRET, API_KEY));
     for (int i = 1; i <= 3; i++) {
+      // The lab's join lists non-loopback members, so each node must name its cluster interface (README, Trust model).
+      Path config = dir.resolve("config-" + i + ".json");
+      Files.writeString(config, """
+          {"token_hmac_secret_key": "%s", "api_key": "%s", "engine": "hazelcast", "client_channel_limit": 256,
+           "cluster_address": "%s",
+           "namespaces": [{"name": "chat", "history_size": 1000, "history_ttl": "600s", "force_recovery": true,
+                           "allow_subscribe_for_client": true}]}
+          """.formatted(SECRET, API_KEY, NetworkLab.address(i)));
       UnixSocketRelay relay = lab.expose(i, HTTP_PORT);
       relays.add(relay);
       nodes.add(new NodeProcess("split-" + i, HTTP_PORT, relay.port(), lab.launcher(i), config, xml, API_KEY));

@@ -224,12 +224,13 @@ class HttpApiIT {
 
   @Test
   void eventBusApi() {
+    io.vertx.core.eventbus.DeliveryOptions withKey = new io.vertx.core.eventbus.DeliveryOptions().addHeader("X-API-Key", RunningNode.API_KEY);
     JsonObject ok = Await.result(node.node().vertx().eventBus().<JsonObject>request("rebound.api",
-        new JsonObject().put("method", "publish").put("params", new JsonObject().put("channel", "news:bus").put("data", new JsonObject().put("b", 1)))))
+        new JsonObject().put("method", "publish").put("params", new JsonObject().put("channel", "news:bus").put("data", new JsonObject().put("b", 1))), withKey))
         .body();
     assertThat(ok.getJsonObject("result").getLong("offset")).isEqualTo(1L);
     JsonObject err = Await.result(node.node().vertx().eventBus().<JsonObject>request("rebound.api",
-        new JsonObject().put("method", "publish").put("params", new JsonObject().put("channel", "nope:x").put("data", 1)))).body();
+        new JsonObject().put("method", "publish").put("params", new JsonObject().put("channel", "nope:x").put("data", 1)), withKey)).body();
     assertThat(err.getJsonObject("error").getInteger("code")).isEqualTo(102);
     assertThat(err.containsKey("result")).isFalse();
   }

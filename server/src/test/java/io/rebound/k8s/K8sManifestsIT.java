@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryXmlConfig;
 import com.hazelcast.config.JoinConfig;
+import io.rebound.ClusterMember;
 import io.rebound.Node;
 import io.rebound.api.HttpApi;
 import io.rebound.config.BrokerConfig;
@@ -100,9 +101,20 @@ class K8sManifestsIT {
       if (!name.startsWith(EnvOverrides.PREFIX)) continue;
       String key = name.substring(EnvOverrides.PREFIX.length()).toLowerCase(java.util.Locale.ROOT);
       if (key.startsWith("admin_") && !ConfigLoader.isTopLevelKey(key)) continue;
-      env.put(name, e.has("value") ? e.path("value").asText() : secretValue(e.path("valueFrom").path("secretKeyRef")));
+      env.put(name, e.has("value") ? e.path("value").asText() : fromSecretOrPod(e.path("valueFrom")));
     }
     return env;
+  }
+
+  /** A pod's IP as Kubernetes would put it in a variable from {@code fieldRef: status.podIP}. */
+  private static final String POD_IP = "10.244.1.17";
+
+  private static String fromSecretOrPod(JsonNode valueFrom) {
+    if (valueFrom.has("fieldRef")) {
+      assertThat(valueFrom.path("fieldRef").path("fieldPath").asText()).isEqualTo("status.podIP");
+      return POD_IP;
+    }
+    return secretValue(valueFrom.path("secretKeyRef"));
   }
 
   private static String secretValue(JsonNode ref) {
@@ -152,7 +164,8 @@ class K8sManifestsIT {
         "REBOUND_TOKEN_HMAC_SECRET_KEY", "token_hmac_secret_key",
         "REBOUND_API_KEY", "api_key",
         "REBOUND_ADMIN_PASSWORD", "admin_password",
-        "REBOUND_ADMIN_SECRET", "admin_secret"));
+        "REBOUND_ADMIN_SECRET", "admin_secret",
+        "REBOUND_CLUSTER_SECRET", "cluster_secret"));
     // Each variable names the key it overrides (REBOUND_<KEY> = <key>), and the Secret holds exactly what is referenced.
     fromSecret.forEach((variable, key) -> assertThat(variable).isEqualTo(EnvOverrides.variableOf(key)));
     assertThat(secret.path("stringData").size()).isEqualTo(fromSecret.size());
@@ -161,6 +174,42 @@ class K8sManifestsIT {
     BrokerConfig c = brokerConfig();
     assertThat(c.tokenHmacSecretKey()).isEqualTo(secret.path("stringData").path("token_hmac_secret_key").asText());
     assertThat(c.apiKey()).isEqualTo(secret.path("stringData").path("api_key").asText());
+    assertThat(c.cluster().secret()).isEqualTo(secret.path("stringData").path("cluster_secret").asText());
+  }
+
+  /**
+   * Issue 15.1: Hazelcast and the event bus listen on the pod IP (never every interface), on the ports the
+   * NetworkPolicy admits from the StatefulSet's own pods only; the HTTP port is the only one open to others.
+   */
+  @Test
+  void theClusterPlaneIsOpenToTheMembersOnly() {
+    BrokerConfig config = brokerConfig();
+    ClusterMember member = ClusterMember.of(hazelcastConfig(), config.cluster());
+    assertThat(member.address()).isEqualTo(POD_IP);
+    assertThat(member.hazelcast().getNetworkConfig().getInterfaces().getInterfaces()).containsExactly(POD_IP);
+    assertThat(member.hazelcast().getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+    assertThat(member.hazelcast().getClusterName()).as("joined under the secret-derived name")
+        .startsWith(hazelcastConfig().getClusterName() + ".").isNotEqualTo(hazelcastConfig().getClusterName());
+    assertThat(member.busPort()).isEqualTo(containerPort("eventbus")).isPositive();
+
+    JsonNode policy = kind("NetworkPolicy", "rebound-cluster-plane").path("spec");
+    JsonNode podLabels = kind("StatefulSet", "rebound").path("spec").path("template").path("metadata").path("labels");
+    assertThat(policy.path("podSelector").path("matchLabels")).isEqualTo(podLabels);
+    assertThat(policy.path("policyTypes").toString()).contains("Ingress");
+    assertThat(kustomization().path("resources").toString()).contains("networkpolicy.yaml");
+    Map<Integer, List<JsonNode>> fromByPort = new HashMap<>();
+    for (JsonNode rule : policy.path("ingress")) {
+      for (JsonNode port : rule.path("ports")) fromByPort.computeIfAbsent(port.path("port").asInt(), p -> new ArrayList<>()).add(rule.path("from"));
+    }
+    assertThat(fromByPort.get(config.port())).as("HTTP is open").containsExactly(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    for (int port : List.of(containerPort("hazelcast"), containerPort("eventbus"))) {
+      assertThat(fromByPort.get(port)).as("port %d", port).hasSize(1);
+      JsonNode from = fromByPort.get(port).get(0);
+      assertThat(from.size()).as("port %d admits one source", port).isEqualTo(1);
+      assertThat(from.get(0).path("podSelector").path("matchLabels")).as("port %d from the StatefulSet's pods", port).isEqualTo(podLabels);
+      assertThat(from.get(0).has("namespaceSelector")).isFalse();
+    }
+    assertThat(fromByPort.keySet()).containsExactlyInAnyOrder(config.port(), containerPort("hazelcast"), containerPort("eventbus"));
   }
 
   @Test

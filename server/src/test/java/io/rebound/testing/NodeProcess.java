@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
   /** Flags Hazelcast wants on Java 17; {@code java -jar} would take them from the manifest, {@code -cp} does not. */
-  private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
+  public static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
       "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
       "--add-opens", "java.base/java.lang=ALL-UNNAMED",
       "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",

@@ -65,6 +65,11 @@ public final class ProcessCluster implements AutoCloseable {
     return List.copyOf(nodes);
   }
 
+  /** The Hazelcast member config every node was started with (its cluster name and port are this cluster's own). */
+  public Path clusterXml() {
+    return dir.resolve("cluster.xml");
+  }
+
   /** The HTTP ports of the nodes, in order. */
   public List<Integer> ports() {
     return nodes.stream().map(NodeProcess::port).toList();

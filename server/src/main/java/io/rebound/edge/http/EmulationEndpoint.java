@@ -1,6 +1,8 @@
 package io.rebound.edge.http;
 
 import io.rebound.bus.Addresses;
+import io.rebound.bus.ClusterSigner;
+import io.rebound.bus.ForgedMessages;
 import io.rebound.metrics.BrokerMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code sse}). The body names the session and node the connect reply gave; the commands go to that
  * session's stream on this node, or — the balancer is not sticky — over the clustered event bus to
  * the node that holds it ({@link Addresses#EMULATION_PREFIX} + its id), which delivers them there.
+ * That address is cluster-wide, so forwarded requests are sealed with the cluster secret ({@link
+ * ClusterSigner#seal}) and a node delivers only those it can open: a process that reaches the event bus
+ * without the secret cannot put commands into a session (README, "Trust model").
  *
  * <p>Answers 204 once the commands were handed to the session (their replies travel on the stream),
  * 404 when no node or session by those ids is known, 400 for a malformed body, 413 above {@code
@@ -31,6 +36,8 @@ final class EmulationEndpoint {
 
   static final String PATH = "/emulation";
   private static final Logger LOG = LoggerFactory.getLogger(EmulationEndpoint.class);
+  /** The failure code of a forwarded request that is not sealed by this cluster (or too old): nothing was delivered. */
+  static final int REFUSED = 403;
   private static final DeliveryOptions FORWARD = new DeliveryOptions().setSendTimeout(5_000);
 
   private final Vertx vertx;
@@ -38,8 +45,10 @@ final class EmulationEndpoint {
   private final BrokerMetrics metrics;
   private final int maxBody;
   private final int messageSizeLimit;
+  private final ClusterSigner signer;
 
-  EmulationEndpoint(Vertx vertx, EmulationRoutes routes, BrokerMetrics metrics, int maxBody, int messageSizeLimit) {
+  EmulationEndpoint(Vertx vertx, EmulationRoutes routes, BrokerMetrics metrics, int maxBody, int messageSizeLimit, ClusterSigner signer) {
+    this.signer = signer;
     this.vertx = vertx;
     this.routes = routes;
     this.metrics = metrics;
@@ -48,7 +57,7 @@ final class EmulationEndpoint {
   }
 
   /** This node's door for requests forwarded by other nodes (every edge registers one; any of them can deliver). */
-  MessageConsumer<JsonObject> listen() {
+  MessageConsumer<Object> listen() {
     return vertx.eventBus().consumer(Addresses.EMULATION_PREFIX + routes.nodeId(), this::onForwarded);
   }
 
@@ -92,7 +101,7 @@ final class EmulationEndpoint {
     if (oversized) message.put("oversized", true);
     else if (r.data() instanceof String text) message.put("text", text);
     else message.put("binary", (Buffer) r.data());
-    vertx.eventBus().<Boolean>request(Addresses.EMULATION_PREFIX + r.node(), message, FORWARD).onComplete(ar -> {
+    vertx.eventBus().<Boolean>request(Addresses.EMULATION_PREFIX + r.node(), signer.seal(message, System.currentTimeMillis()), FORWARD).onComplete(ar -> {
       if (ar.succeeded()) {
         Responses.status(request, Boolean.TRUE.equals(ar.result().body()) ? 204 : 404);
       } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -104,8 +113,13 @@ final class EmulationEndpoint {
     });
   }
 
-  private void onForwarded(Message<JsonObject> message) {
-    JsonObject m = message.body();
+  private void onForwarded(Message<Object> message) {
+    JsonObject m = signer.open(message.body(), System.currentTimeMillis());
+    if (m == null) {
+      ForgedMessages.EMULATION.refused();
+      message.fail(REFUSED, "not signed by this cluster");
+      return;
+    }
     metrics.emulationRequest("received");
     Object frame = m.getBoolean("oversized", false) ? null : m.containsKey("text") ? m.getString("text") : m.getBuffer("binary");
     message.reply(deliver(m.getString("session"), frame));

@@ -1,6 +1,7 @@
 package io.rebound.edge.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rebound.bus.ClusterSigner;
 import io.rebound.codec.WireCodec;
 import io.rebound.codec.json.UniJsonCodec;
 import io.rebound.config.TransportOptions;
@@ -37,15 +38,16 @@ public final class HttpTransports {
   /**
    * @param messageSizeLimit {@code websocket_message_size_limit}: the largest frame of commands, also over {@code POST /emulation}
    * @param formats the bidirectional wire formats the node serves by name ({@code json}, …)
+   * @param signer signs the requests this node forwards to another and checks the ones forwarded to it
    */
   public HttpTransports(Vertx vertx, Context context, TransportOptions options, int messageSizeLimit, EmulationRoutes routes, Refusals refusals,
-      BrokerMetrics metrics, SessionOpener edge, Map<String, WireCodec> formats) {
+      BrokerMetrics metrics, SessionOpener edge, Map<String, WireCodec> formats, ClusterSigner signer) {
     this.options = options;
     this.context = context;
     this.edge = edge;
     this.refusals = refusals;
     this.streams = new StreamEndpoints(context, options, routes, edge, formats, refusals);
-    this.emulation = new EmulationEndpoint(vertx, routes, metrics, options.emulationMaxRequestBodySize(), messageSizeLimit);
+    this.emulation = new EmulationEndpoint(vertx, routes, metrics, options.emulationMaxRequestBodySize(), messageSizeLimit, signer);
   }
 
   /** Starts taking {@code POST /emulation} requests other nodes forward to this one (when emulation is on). */

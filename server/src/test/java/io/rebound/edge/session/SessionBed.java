@@ -49,7 +49,7 @@ final class SessionBed implements AutoCloseable {
   final EdgeServices services;
   final JwtVerifier verifier;
   final EdgeRegistry registry = new EdgeRegistry();
-  final EventBusBroadcaster broadcaster = new EventBusBroadcaster(vertx);
+  final EventBusBroadcaster broadcaster = io.rebound.testing.Await.result(EventBusBroadcaster.start(vertx, io.rebound.bus.ClusterSigner.of("")));
   final JwtSigner signer = new JwtSigner(SECRET);
 
   SessionBed(String configJson) {

@@ -21,8 +21,14 @@ class HazelcastBroadcasterIT extends BroadcasterContractTest {
     List<BroadcastNode> nodes = new ArrayList<>();
     for (HazelcastTestCluster.Node node : cluster.nodes()) {
       EventBusBroadcaster.registerCodec(node.vertx());
-      nodes.add(new BroadcastNode(node.vertx(), new EventBusBroadcaster(node.vertx()), Future::succeededFuture));
+      nodes.add(broadcastNode(node.vertx()));
     }
     return Future.succeededFuture(nodes);
+  }
+
+  /** A node's broadcaster with the cluster's signer, its relay registered; stopping it unregisters the relay. */
+  private static BroadcastNode broadcastNode(Vertx vertx) {
+    EventBusBroadcaster b = io.rebound.testing.Await.result(EventBusBroadcaster.start(vertx, io.rebound.bus.ClusterSigner.of("a-test-cluster-secret")));
+    return new BroadcastNode(vertx, b, b::close);
   }
 }

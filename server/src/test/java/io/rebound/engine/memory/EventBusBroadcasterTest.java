@@ -12,6 +12,12 @@ class EventBusBroadcasterTest extends BroadcasterContractTest {
   @Override
   protected Future<List<BroadcastNode>> startNodes(Vertx vertx) {
     EventBusBroadcaster.registerCodec(vertx);
-    return Future.succeededFuture(List.of(new BroadcastNode(vertx, new EventBusBroadcaster(vertx), Future::succeededFuture)));
+    return Future.succeededFuture(List.of(broadcastNode(vertx)));
+  }
+
+  /** A node's broadcaster with the cluster's signer, its relay registered; stopping it unregisters the relay. */
+  private static BroadcastNode broadcastNode(Vertx vertx) {
+    EventBusBroadcaster b = io.rebound.testing.Await.result(EventBusBroadcaster.start(vertx, io.rebound.bus.ClusterSigner.of("a-test-cluster-secret")));
+    return new BroadcastNode(vertx, b, b::close);
   }
 }
