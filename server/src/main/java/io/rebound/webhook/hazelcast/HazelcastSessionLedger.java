@@ -2,6 +2,7 @@ package io.rebound.webhook.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.rebound.engine.hazelcast.IdempotentWrites;
 import io.rebound.webhook.LedgerHost;
 import io.rebound.webhook.SessionLedger;
 import io.rebound.webhook.SessionRecord;
@@ -45,12 +46,14 @@ public final class HazelcastSessionLedger implements SessionLedger {
 
   @Override
   public Future<Void> put(SessionRecord record) {
-    return Future.fromCompletionStage(own.setAsync(record.client(), record.toJson()));
+    // A put and a delete are idempotent: a backup that confirms late does not fail them (IdempotentWrites).
+    String json = record.toJson();
+    return IdempotentWrites.run(host.context(), () -> own.setAsync(record.client(), json));
   }
 
   @Override
   public Future<Void> delete(String client) {
-    return Future.fromCompletionStage(own.removeAsync(client)).mapEmpty();
+    return IdempotentWrites.run(host.context(), () -> own.removeAsync(client));
   }
 
   @Override
