@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs a Hazelcast map write that is idempotent (applying it twice leaves what applying it once leaves: a presence join
- * or leave, a monotonic sync-position advance, a session record put or delete) without letting the member-wide {@code
+ * or leave, a monotonic sync-position advance) without letting the member-wide {@code
  * hazelcast.operation.fail.on.indeterminate.state} fail it. That property is there for history appends (cluster.xml:
  * an acknowledged append must be on two members); Hazelcast has no public way to set it per map or per call, so the
  * writes it does not concern undo its effect here:
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * </ul>
  * Anything else fails the write unchanged. Results come back on {@code context}.
  */
-public final class IdempotentWrites {
+final class IdempotentWrites {
 
   /** How many times a write whose owner left is sent in all; members leaving faster than that is not a late ack. */
   static final int ATTEMPTS = 3;
@@ -34,7 +34,7 @@ public final class IdempotentWrites {
   private IdempotentWrites() {}
 
   /** Runs {@code write} (called again for each attempt) and completes on {@code context} once it is applied. */
-  public static Future<Void> run(Context context, Supplier<? extends CompletionStage<?>> write) {
+  static Future<Void> run(Context context, Supplier<? extends CompletionStage<?>> write) {
     return attempt(context, write, 1);
   }
 

@@ -2,7 +2,6 @@ package io.rebound.webhook.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.rebound.engine.hazelcast.IdempotentWrites;
 import io.rebound.webhook.LedgerHost;
 import io.rebound.webhook.SessionLedger;
 import io.rebound.webhook.SessionRecord;
@@ -46,14 +45,12 @@ public final class HazelcastSessionLedger implements SessionLedger {
 
   @Override
   public Future<Void> put(SessionRecord record) {
-    // A put and a delete are idempotent: a backup that confirms late does not fail them (IdempotentWrites).
-    String json = record.toJson();
-    return IdempotentWrites.run(host.context(), () -> own.setAsync(record.client(), json));
+    return Future.fromCompletionStage(own.setAsync(record.client(), record.toJson()));
   }
 
   @Override
   public Future<Void> delete(String client) {
-    return IdempotentWrites.run(host.context(), () -> own.removeAsync(client));
+    return Future.fromCompletionStage(own.removeAsync(client)).mapEmpty();
   }
 
   @Override
