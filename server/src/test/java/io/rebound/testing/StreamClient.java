@@ -84,15 +84,17 @@ public final class StreamClient implements AutoCloseable {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     try {
       return Await.result(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/emulation")
-          .putHeader("Content-Type", "application/json")).compose(r -> onLoop(r.send(body), response -> response.body().map(b -> response.statusCode()))));
+          .putHeader("Content-Type", "application/json"))
+          .compose(r -> onLoop(r.send(body), response -> response.body().map(b -> response.statusCode()))));
     } finally {
       http.close();
     }
   }
 
   /**
-   * {@code then} on the response of {@code sent}, chained here — on the connection's loop, inside the callback that sent
-   * the request — so it runs as the response head is read, before any of the body. Chained by the caller's thread
+   * {@code then} on the response of {@code sent}. Called inside the callback that sends the request, which runs on the
+   * connection's loop, so {@code then} is chained before that loop can read the response and runs as its head is read,
+   * before any of the body. Chained by the caller's thread
    * instead (a {@code .map} after the {@code .compose}), it raced the response: a caller descheduled on a busy machine
    * chained it after the response had arrived, and Vert.x had dropped the body chunks no handler took (a stream's
    * connect reply never seen) or ended the body before {@code body()} was asked for (that future never completes).

@@ -18,11 +18,11 @@ import java.util.function.Supplier;
  *   <li><b>backup acks missed</b> (an {@link IndeterminateOperationStateException} of its own, no cause): the partition
  *       owner applied the write and answered; only the backup did not confirm within {@code
  *       hazelcast.operation.backup.timeout.millis} (a busy or paused member). Without the property Hazelcast reports it
- *       done, and so does this: the owner has it, and Hazelcast's backup anti-entropy repairs a backup that really
- *       missed it.
- *   <li><b>the owner left before answering</b> (the exception wraps a cause, the {@code MemberLeftException}): the write may or may not have been applied. Without the property Hazelcast sends it
- *       again to the partition's new owner; so does this, up to {@value #ATTEMPTS} attempts in all, since a second
- *       application changes nothing.
+ *       done, and so does this: the owner has it, and Hazelcast's backup anti-entropy ({@code
+ *       hazelcast.partition.backup.sync.interval}) repairs a backup that really missed it.
+ *   <li><b>the owner left before answering</b> (the exception wraps a cause, the {@code MemberLeftException}): the
+ *       write may or may not have been applied. Without the property Hazelcast sends it again to the partition's new
+ *       owner; so does this, up to {@value #ATTEMPTS} attempts in all, since a second application changes nothing.
  * </ul>
  * Anything else fails the write unchanged. Results come back on {@code context}.
  */
