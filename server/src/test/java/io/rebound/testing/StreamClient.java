@@ -2,6 +2,7 @@ package io.rebound.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -57,13 +59,12 @@ public final class StreamClient implements AutoCloseable {
     StreamClient c = new StreamClient(http, framing);
     RequestOptions request = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     if (contentType != null) request.putHeader("Content-Type", contentType);
-    // The handlers go on in the response's own callback: a short response may end before the caller's thread could set them.
-    c.response = Await.result(http.request(request).compose(r -> body == null ? r.send() : r.send(body)).map(r -> {
-      r.handler(c::onData);
-      r.endHandler(v -> c.onEnd());
-      r.exceptionHandler(e -> c.onEnd());
-      return r;
-    }));
+    c.response = Await.result(http.request(request).compose(r -> onLoop(body == null ? r.send() : r.send(body), response -> {
+      response.handler(c::onData);
+      response.endHandler(v -> c.onEnd());
+      response.exceptionHandler(e -> c.onEnd());
+      return Future.succeededFuture(response);
+    })));
     return c;
   }
 
@@ -83,10 +84,23 @@ public final class StreamClient implements AutoCloseable {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     try {
       return Await.result(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/emulation")
-          .putHeader("Content-Type", "application/json")).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode())));
+          .putHeader("Content-Type", "application/json"))
+          .compose(r -> onLoop(r.send(body), response -> response.body().map(b -> response.statusCode()))));
     } finally {
       http.close();
     }
+  }
+
+  /**
+   * {@code then} on the response of {@code sent}. Called inside the callback that sends the request, which runs on the
+   * connection's loop, so {@code then} is chained before that loop can read the response and runs as its head is read,
+   * before any of the body. Chained by the caller's thread
+   * instead (a {@code .map} after the {@code .compose}), it raced the response: a caller descheduled on a busy machine
+   * chained it after the response had arrived, and Vert.x had dropped the body chunks no handler took (a stream's
+   * connect reply never seen) or ended the body before {@code body()} was asked for (that future never completes).
+   */
+  private static <T> Future<T> onLoop(Future<HttpClientResponse> sent, Function<HttpClientResponse, Future<T>> then) {
+    return sent.compose(then);
   }
 
   private void onData(Buffer chunk) {

@@ -20,6 +20,7 @@ import java.util.UUID;
  * owner, so concurrent joins and leaves from several nodes never lose each other. When a member leaves
  * (or dies) the survivors purge its clients, so presence does not keep ghosts of a crashed node; a
  * crashed member is noticed within Hazelcast's failure detection ({@code max.no.heartbeat.seconds}).
+ * Joins and leaves are {@link IdempotentWrites}: a backup that confirms late does not fail them.
  *
  * <p>Only async Hazelcast calls on the caller's thread; the purge runs on a Hazelcast event thread.
  */
@@ -53,12 +54,13 @@ public final class HazelcastPresence implements PresenceStore {
   @Override
   public Future<Void> add(String channel, ClientInfo info) {
     PresenceProcessor add = PresenceProcessor.add(info.client(), member, ClientInfoCodec.encode(info));
-    return Future.fromCompletionStage(map.submitToKey(channel, add), vertx.getOrCreateContext()).mapEmpty();
+    return IdempotentWrites.run(vertx.getOrCreateContext(), () -> map.submitToKey(channel, add));
   }
 
   @Override
   public Future<Void> remove(String channel, String clientId) {
-    return Future.fromCompletionStage(map.submitToKey(channel, PresenceProcessor.remove(clientId)), vertx.getOrCreateContext()).mapEmpty();
+    PresenceProcessor remove = PresenceProcessor.remove(clientId);
+    return IdempotentWrites.run(vertx.getOrCreateContext(), () -> map.submitToKey(channel, remove));
   }
 
   @Override

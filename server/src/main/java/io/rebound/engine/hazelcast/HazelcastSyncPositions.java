@@ -51,7 +51,8 @@ public final class HazelcastSyncPositions implements SyncPositionStore {
   public Future<Void> advance(String channel, String user, StreamPosition position, Duration ttl) {
     Objects.requireNonNull(position, "position");
     AdvanceSyncProcessor processor = new AdvanceSyncProcessor(position.offset(), position.epoch(), SyncPositionStore.ttlMillis(ttl));
-    return onContext(positions.submitToKey(key(channel, user), processor)).mapEmpty();
+    // Idempotent (a position only moves forward): a backup that confirms late does not fail it (IdempotentWrites).
+    return IdempotentWrites.run(vertx.getOrCreateContext(), () -> positions.submitToKey(key(channel, user), processor));
   }
 
   /**
