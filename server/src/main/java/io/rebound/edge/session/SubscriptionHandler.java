@@ -114,7 +114,8 @@ final class SubscriptionHandler {
     boolean pushJoinLeave = opts.joinLeave() && (opts.forcePushJoinLeave() || request.joinLeave());
     StreamPosition since = recoverable && request.recover() ? new StreamPosition(Math.max(0, request.offset()), request.epoch()) : null;
 
-    ClientInfo info = new ClientInfo(session.user(), session.clientId(), session.info().connInfo(), chanInfo);
+    // Without channel info the connection's own info says it all: shared, not one more object per subscription.
+    ClientInfo info = chanInfo == null && session.info().chanInfo() == null ? session.info() : new ClientInfo(session.user(), session.clientId(), session.info().connInfo(), chanInfo);
     Subscription sub = new Subscription(name, false, positioned, recoverable, pushJoinLeave, userSync(session, opts), info);
     sub.expiresAt(expiresAt);
     // The sub_refresh hook renews what the subscribe hook granted: the client has no token to refresh it with.
