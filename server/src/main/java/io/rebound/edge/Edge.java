@@ -53,7 +53,7 @@ public final class Edge implements EdgeHost {
   private final Map<Kind, Integer> openByKind = new HashMap<>();
   /** The kinds seen (a handful: transports × formats), so that sessions share their {@link Kind}. */
   private final Map<Kind, Kind> kinds = new HashMap<>();
-  private final UserIndex byUser = new UserIndex();
+  private final UserIndex<ClientSession> byUser = new UserIndex<>();
   private boolean draining;
 
   public Edge(Vertx vertx, Context context, EdgeServices services, EdgeRegistry registry, Broadcaster broadcaster) {
@@ -148,7 +148,7 @@ public final class Edge implements EdgeHost {
 
   /** Server API operations aimed at connections: by user, optionally narrowed to one client id. */
   public void onControl(JsonObject cmd) {
-    ClientSession[] targets = byUser.sessionsOf(cmd.getString("user", ""));
+    List<ClientSession> targets = byUser.sessionsOf(cmd.getString("user", ""));
     String client = cmd.getString("client");
     for (ClientSession s : targets) {
       if (client != null && !client.isEmpty() && !client.equals(s.clientId())) continue;

@@ -1,9 +1,10 @@
 package io.rebound.edge;
 
-import io.rebound.edge.session.ClientSession;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,31 +12,33 @@ import java.util.Set;
  * One edge's connected sessions by user: what the server API's per-user operations (disconnect,
  * subscribe, unsubscribe, refresh) reach connections by. Most users have one connection on an edge,
  * so that one is kept as the map's value itself; a set, in connection order, exists only while a user
- * has two or more (a set per user would cost an idle connection about 190 bytes of heap).
+ * has two or more (a set per user cost every idle connection about 190 bytes of heap).
  *
  * <p>Confined to its edge's event loop.
+ *
+ * @param <S> the session type (never a {@link Set} itself)
  */
-final class UserIndex {
+final class UserIndex<S> {
 
-  private static final ClientSession[] NONE = new ClientSession[0];
-
-  /** A {@link ClientSession}, or a {@code LinkedHashSet<ClientSession>} of two or more. */
+  /** An {@code S}, or a {@code LinkedHashSet<S>} of two or more. */
   private final Map<String, Object> byUser = new HashMap<>();
 
-  void add(String user, ClientSession session) {
+  /** {@code session} is connected as {@code user}; nothing if it already was. */
+  void add(String user, S session) {
     Object current = byUser.putIfAbsent(user, session);
     if (current == null || current == session) return;
-    if (current instanceof ClientSession only) {
-      Set<ClientSession> many = new LinkedHashSet<>();
-      many.add(only);
-      many.add(session);
-      byUser.put(user, many);
-    } else {
+    if (current instanceof Set<?>) {
       setOf(current).add(session);
+      return;
     }
+    Set<S> many = new LinkedHashSet<>();
+    many.add(sessionOf(current));
+    many.add(session);
+    byUser.put(user, many);
   }
 
-  void remove(String user, ClientSession session) {
+  /** {@code session} is no longer connected as {@code user}; nothing if it was not. */
+  void remove(String user, S session) {
     Object current = byUser.get(user);
     if (current == session) {
       byUser.remove(user);
@@ -45,11 +48,11 @@ final class UserIndex {
   }
 
   /** {@code user}'s sessions in connection order: a copy, safe to close them while iterating. */
-  ClientSession[] sessionsOf(String user) {
+  List<S> sessionsOf(String user) {
     Object current = byUser.get(user);
-    if (current == null) return NONE;
-    if (current instanceof ClientSession only) return new ClientSession[] {only};
-    return setOf(current).toArray(NONE);
+    if (current == null) return List.of();
+    if (current instanceof Set<?>) return new ArrayList<>(setOf(current));
+    return List.of(sessionOf(current));
   }
 
   /** The users with at least one session: a copy. */
@@ -58,7 +61,12 @@ final class UserIndex {
   }
 
   @SuppressWarnings("unchecked")
-  private static Set<ClientSession> setOf(Object value) {
-    return (Set<ClientSession>) value;
+  private S sessionOf(Object value) {
+    return (S) value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Set<S> setOf(Object value) {
+    return (Set<S>) value;
   }
 }
