@@ -4,7 +4,6 @@ import io.rebound.auth.SubscribeClaims;
 import io.rebound.auth.TokenException;
 import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
-import io.rebound.channel.Channels;
 import io.rebound.codec.Push;
 import io.rebound.codec.Request;
 import io.rebound.codec.Result;
@@ -33,6 +32,7 @@ import java.util.Map;
 final class SubscriptionHandler {
 
   private final SessionHandlers edge;
+  private final RecentChannels recent = new RecentChannels(); // subscriptions of one channel share its ChannelName
 
   SubscriptionHandler(SessionHandlers edge) {
     this.edge = edge;
@@ -373,6 +373,6 @@ final class SubscriptionHandler {
   }
 
   private ChannelName resolve(String channel) {
-    return Channels.resolve(channel, edge.services.config());
+    return recent.resolve(channel, edge.services.config());
   }
 }
