@@ -129,6 +129,7 @@ public final class EdgeVerticle extends VerticleBase {
             DirectSocketWrites.install(ws);
             WebSocketPipeline.install(ws);
             transports.onUniWebSocket(ws);
+            UpgradeLeftovers.release(ws, HttpTransports.UNI_WEBSOCKET); // it read the query, and no headers
           }
         })
         .requestHandler(request -> {
