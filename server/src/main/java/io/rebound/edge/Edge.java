@@ -19,9 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +51,9 @@ public final class Edge implements EdgeHost {
   private final Map<ClientSession, Kind> sessions = new HashMap<>();
   /** Open sessions by {@link Kind}: this edge's share of {@code info}'s per-transport counts. */
   private final Map<Kind, Integer> openByKind = new HashMap<>();
-  private final Map<String, Set<ClientSession>> byUser = new HashMap<>();
+  /** The kinds seen (a handful: transports × formats), so that sessions share their {@link Kind}. */
+  private final Map<Kind, Kind> kinds = new HashMap<>();
+  private final UserIndex<ClientSession> byUser = new UserIndex<>();
   private boolean draining;
 
   public Edge(Vertx vertx, Context context, EdgeServices services, EdgeRegistry registry, Broadcaster broadcaster) {
@@ -69,7 +69,7 @@ public final class Edge implements EdgeHost {
 
   /** A new connection speaking {@code codec}: a session in CONNECTING that receives the transport's frames. Call on this edge's loop. */
   public ClientSession open(Transport transport, WireCodec codec, long now) {
-    Kind kind = new Kind(transport.name(), codec.name());
+    Kind kind = kinds.computeIfAbsent(new Kind(transport.name(), codec.name()), k -> k); // one instance per kind, not per session
     services.metrics().connectionOpened(kind.transport(), kind.format());
     ClientSession session = new ClientSession(handlers, transport, codec, now);
     sessions.put(session, kind);
@@ -142,16 +142,15 @@ public final class Edge implements EdgeHost {
   Future<Stats> stats() {
     Promise<Stats> promise = Promise.promise();
     context.runOnContext(v -> promise.complete(
-        new Stats(sessions.size(), new HashSet<>(byUser.keySet()), hub.counts(), new HashMap<>(openByKind))));
+        new Stats(sessions.size(), byUser.users(), hub.counts(), new HashMap<>(openByKind))));
     return promise.future();
   }
 
   /** Server API operations aimed at connections: by user, optionally narrowed to one client id. */
   public void onControl(JsonObject cmd) {
-    Set<ClientSession> targets = byUser.get(cmd.getString("user", ""));
-    if (targets == null) return;
+    List<ClientSession> targets = byUser.sessionsOf(cmd.getString("user", ""));
     String client = cmd.getString("client");
-    for (ClientSession s : targets.toArray(new ClientSession[0])) {
+    for (ClientSession s : targets) {
       if (client != null && !client.isEmpty() && !client.equals(s.clientId())) continue;
       switch (cmd.getString("op", "")) {
         case "disconnect" -> {
@@ -205,7 +204,7 @@ public final class Edge implements EdgeHost {
 
   @Override
   public void connected(ClientSession session) {
-    byUser.computeIfAbsent(session.user(), u -> new LinkedHashSet<>()).add(session);
+    byUser.add(session.user(), session);
   }
 
   @Override
@@ -216,8 +215,7 @@ public final class Edge implements EdgeHost {
     services.limits().closed();
     services.metrics().connectionClosed(kind.transport(), kind.format());
     if (wasConnected) {
-      Set<ClientSession> mine = byUser.get(session.user());
-      if (mine != null && mine.remove(session) && mine.isEmpty()) byUser.remove(session.user());
+      byUser.remove(session.user(), session);
     }
   }
 

@@ -12,6 +12,7 @@ import io.rebound.edge.http.HttpTransports;
 import io.rebound.edge.http.SessionOpener;
 import io.rebound.edge.transport.DirectSocketWrites;
 import io.rebound.edge.transport.Transport;
+import io.rebound.edge.transport.UpgradeLeftovers;
 import io.rebound.edge.transport.WebSocketPipeline;
 import io.rebound.edge.transport.WebSocketTransport;
 import io.rebound.engine.Broadcaster;
@@ -128,6 +129,7 @@ public final class EdgeVerticle extends VerticleBase {
             DirectSocketWrites.install(ws);
             WebSocketPipeline.install(ws);
             transports.onUniWebSocket(ws);
+            UpgradeLeftovers.release(ws, HttpTransports.UNI_WEBSOCKET); // it read the query, and no headers
           }
         })
         .requestHandler(request -> {
@@ -169,7 +171,8 @@ public final class EdgeVerticle extends VerticleBase {
     }
     WireCodec codec = WireFormats.choose(ws.headers().get(SUBPROTOCOL_HEADER), ws.query()).codec();
     WebSocketTransport transport = new WebSocketTransport(ws, context, codec.binary());
-    if (services.proxy() != null) transport.withRequestHeaders(services.proxy().forwardable(ws.headers())); // read now: Vert.x drops them after the upgrade
+    if (services.proxy() != null) transport.withRequestHeaders(services.proxy().forwardable(ws.headers()));
+    UpgradeLeftovers.release(ws, WEBSOCKET_PATH); // everything needed of the upgrade request is read: an idle connection stays small
     edge.open(transport, codec, System.currentTimeMillis());
   }
 

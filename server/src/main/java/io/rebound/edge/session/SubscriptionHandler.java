@@ -4,7 +4,6 @@ import io.rebound.auth.SubscribeClaims;
 import io.rebound.auth.TokenException;
 import io.rebound.bus.Errors;
 import io.rebound.channel.ChannelName;
-import io.rebound.channel.Channels;
 import io.rebound.codec.Push;
 import io.rebound.codec.Request;
 import io.rebound.codec.Result;
@@ -33,6 +32,7 @@ import java.util.Map;
 final class SubscriptionHandler {
 
   private final SessionHandlers edge;
+  private final RecentChannels recent = new RecentChannels(); // subscriptions of one channel share its ChannelName
 
   SubscriptionHandler(SessionHandlers edge) {
     this.edge = edge;
@@ -114,7 +114,8 @@ final class SubscriptionHandler {
     boolean pushJoinLeave = opts.joinLeave() && (opts.forcePushJoinLeave() || request.joinLeave());
     StreamPosition since = recoverable && request.recover() ? new StreamPosition(Math.max(0, request.offset()), request.epoch()) : null;
 
-    ClientInfo info = new ClientInfo(session.user(), session.clientId(), session.info().connInfo(), chanInfo);
+    // Without channel info the connection's own info says it all: shared, not one more object per subscription.
+    ClientInfo info = chanInfo == null && session.info().chanInfo() == null ? session.info() : new ClientInfo(session.user(), session.clientId(), session.info().connInfo(), chanInfo);
     Subscription sub = new Subscription(name, false, positioned, recoverable, pushJoinLeave, userSync(session, opts), info);
     sub.expiresAt(expiresAt);
     // The sub_refresh hook renews what the subscribe hook granted: the client has no token to refresh it with.
@@ -372,6 +373,6 @@ final class SubscriptionHandler {
   }
 
   private ChannelName resolve(String channel) {
-    return Channels.resolve(channel, edge.services.config());
+    return recent.resolve(channel, edge.services.config());
   }
 }
