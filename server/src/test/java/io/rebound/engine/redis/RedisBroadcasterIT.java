@@ -33,7 +33,7 @@ class RedisBroadcasterIT extends BroadcasterContractTest {
     for (int n = 0; n < 2; n++) {
       Vertx vertx = Vertx.vertx();
       RedisConnections connections = TestConnections.to(redis, vertx);
-      RedisBroadcaster broadcaster = result(RedisBroadcaster.start(connections, RedisBroadcaster.DEFAULT_SHARDS));
+      RedisBroadcaster broadcaster = result(RedisBroadcaster.start(connections));
       broadcasters.add(broadcaster);
       nodes.add(new BroadcastNode(vertx, broadcaster,
           () -> broadcaster.close().transform(ar -> connections.close()).transform(ar -> vertx.close())));
