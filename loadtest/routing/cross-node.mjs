@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import WebSocket from 'ws';
 
-const [portsArg, C = 1000, S = 10, P = 30000, W = 32] = process.argv.slice(2);
+const [portsArg, ...rest] = process.argv.slice(2);
+const [C = 1000, S = 10, P = 30000, W = 32] = rest.map(Number);
 const ports = portsArg.split(',').map(Number);
 const pids = (process.env.PIDS || '').split(',').filter(Boolean).map(Number);
 const apiKey = process.env.API_KEY || 'bench-key';
