@@ -4,8 +4,9 @@
 // the delta of rebound_fanout_received_total{source} (when the server exports it), of the process's
 // bytes read (/proc/PID/io rchar: sockets included) and of its CPU time (utime+stime), and the
 // deliveries the clients counted. Run it against the base jar and the new one, alternating.
-// usage: PIDS=p1,p2,p3 API_KEY=key TOKEN=jwt node cross-node.mjs PORT1,PORT2,PORT3 [C=1000] [S=10] [P=30000] [W=32]
+// usage: PIDS=p1,p2,p3 API_KEY=key TOKEN=jwt [HOOK=cmd] node cross-node.mjs PORT1,PORT2,PORT3 [C=1000] [S=10] [P=30000] [W=32]
 import fs from 'node:fs';
+import { execSync } from 'node:child_process';
 import WebSocket from 'ws';
 
 const [portsArg, ...rest] = process.argv.slice(2);
@@ -58,6 +59,9 @@ for (let n = 0; n < ports.length; n++) {
     socks.push(await subscribe(ports[n], names));
   }
 }
+// HOOK: a command run with the argument before / after the publishing phase; its output is reported (e.g. socket byte counters).
+const hook = (when) => (process.env.HOOK ? execSync(`${process.env.HOOK} ${when}`).toString().trim() : null);
+const hookBefore = hook('before');
 const before = await snapshot();
 const t0 = Date.now();
 let next = 0;
@@ -76,6 +80,7 @@ while (delivered < P && Date.now() - waitStart < 30000) await new Promise((r) =>
 const secs = (Date.now() - t0) / 1000;
 await new Promise((r) => setTimeout(r, 500)); // let the last cross-node messages land before reading counters
 const after = await snapshot();
+const hookAfter = hook('after');
 const nodes = after.map((a, i) => {
   const b = before[i], d = (k) => (a[k] == null || b[k] == null ? null : +(a[k] - b[k]).toFixed(2));
   return { node: i + 1, cluster: d('cluster'), local: d('local'), cpu_s: d('cpu'), rchar_per_pub: a.rchar == null ? null : Math.round((a.rchar - b.rchar) / P) };
@@ -84,6 +89,6 @@ const crossPerPub = nodes.every((n) => n.cluster != null) ? +(nodes.reduce((s, n
 const cpu = nodes.reduce((s, n) => s + (n.cpu_s || 0), 0);
 console.log(JSON.stringify({ channels: channels.length, publications: P, delivered, lost: P - delivered, secs: +secs.toFixed(2),
   pubs_per_s: Math.round(P / secs), cluster_cpu_s: +cpu.toFixed(2), pubs_per_cluster_cpu_s: cpu ? Math.round(P / cpu) : null,
-  cross_node_msgs_per_pub: crossPerPub, load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0], nodes }));
+  cross_node_msgs_per_pub: crossPerPub, hook: process.env.HOOK ? { before: hookBefore, after: hookAfter } : undefined, load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0], nodes }));
 socks.forEach((s) => s.terminate());
 process.exit(0);
