@@ -71,12 +71,12 @@ public class ClusterIntruder {
     vertx.eventBus().registerCodec(new SignedFanoutCodec(ClusterSigner.of("")));
     DeliveryOptions signed = new DeliveryOptions().setCodecName(SignedFanoutCodec.NAME);
     FanoutMessage forged = FanoutMessage.publication(channel, Publication.of("{\"forged\":true}").withOffset(offset), epoch);
-    // The edges' own address first (they listen only locally now), then the relay's with a wrong signature.
+    // The edges' own address first (they listen only locally now), then the channel's cluster address with a wrong signature.
     vertx.eventBus().publish(Addresses.FANOUT, forged, new DeliveryOptions().setCodecName(FanoutMessageCodec.NAME));
-    vertx.eventBus().publish(Addresses.FANOUT_CLUSTER, SignedFanout.toSend(forged, ClusterSigner.of("not-the-cluster-secret")), signed);
+    vertx.eventBus().publish(Addresses.fanoutOf(channel), SignedFanout.toSend(forged, ClusterSigner.of("not-the-cluster-secret")), signed);
     if (!secret.isEmpty()) {
       FanoutMessage real = FanoutMessage.publication(channel, Publication.of("{\"signed\":true}").withOffset(offset), epoch);
-      vertx.eventBus().publish(Addresses.FANOUT_CLUSTER, SignedFanout.toSend(real, ClusterSigner.of(secret)), signed);
+      vertx.eventBus().publish(Addresses.fanoutOf(channel), SignedFanout.toSend(real, ClusterSigner.of(secret)), signed);
     }
     leave(vertx);
   }

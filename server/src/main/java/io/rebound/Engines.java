@@ -101,7 +101,7 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
   private static Future<FanoutAndPresence> redisFanoutAndPresence(Vertx vertx, RedisConnections redis) {
     // Redis pub/sub loses what is published while the subscriber connection is down: after every
     // resubscription the edges re-read their channels from history (Hub.resync).
-    return RedisBroadcaster.start(redis, RedisBroadcaster.DEFAULT_SHARDS)
+    return RedisBroadcaster.start(redis)
         .onSuccess(b -> b.onResubscribed(() -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))))
         .compose(b -> RedisPresence.start(redis, RedisPresence.DEFAULT_TTL)
             .map(p -> new FanoutAndPresence(b, p))

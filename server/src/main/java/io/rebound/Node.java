@@ -80,6 +80,7 @@ public final class Node {
   public static Future<Node> start(BrokerConfig config, Vertx vertx, boolean ownsVertx) {
     BrokerMetrics metrics = new BrokerMetrics();
     return Engines.create(config, vertx).compose(engines -> {
+      metrics.fanoutReceived(engines.broadcaster().received()::localTotal, engines.broadcaster().received()::clusterTotal);
       if (engines.history() instanceof HeapBudgeted heap) metrics.historyMemory(heap::heldBytes, heap::memoryLimit, heap::evictedStreams);
       Node node = new Node(vertx, config, metrics, engines, ownsVertx);
       return node.deploy().map(node).recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));

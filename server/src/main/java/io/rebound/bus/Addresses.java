@@ -25,8 +25,18 @@ public final class Addresses {
   public static final String API_KEY_HEADER = "X-API-Key";
   /** Node-local: fan-out of {@code FanoutMessage}s to this node's edges. */
   public static final String FANOUT = "rebound.fanout";
-  /** Cluster-visible: {@link SignedFanout}s from other nodes, checked and passed on to {@link #FANOUT} by one relay per node. */
-  public static final String FANOUT_CLUSTER = "rebound.fanout.cluster";
+  /**
+   * Prefix of one channel's cluster-visible fan-out address (followed by the channel name, see {@link
+   * #fanoutOf}): {@link SignedFanout}s of that channel from other nodes, and the sealed route markers
+   * of {@link RouteConfirmations}. A node listens there only while it has subscribers of the channel
+   * ({@link ChannelInterests}), so a publication crosses to the nodes that want it and no other.
+   */
+  public static final String FANOUT_CHANNEL_PREFIX = "rebound.fanout.ch.";
+  /**
+   * Cluster-visible, one consumer per node's broadcaster: "I now listen on this channel's address,
+   * show me you route it to me" probes, sealed by {@link ClusterSigner#seal} (see {@link RouteConfirmations}).
+   */
+  public static final String ROUTE_PROBE = "rebound.fanout.probe";
   /** Node-local: append to a channel stream (HistoryVerticle). */
   public static final String HISTORY_APPEND = "rebound.history.append";
   /** Node-local: read a channel stream (HistoryVerticle). */
@@ -48,4 +58,9 @@ public final class Addresses {
   public static final String EMULATION_PREFIX = "rebound.emulation.";
   /** Node-local, every edge: the fan-out transport may have lost messages; re-read subscribed channels from history. */
   public static final String EDGE_RESYNC = "rebound.edge.resync";
+
+  /** {@code channel}'s cluster fan-out address: {@link #FANOUT_CHANNEL_PREFIX} + the channel name. */
+  public static String fanoutOf(String channel) {
+    return FANOUT_CHANNEL_PREFIX + channel;
+  }
 }

@@ -1,22 +1,29 @@
 package io.rebound.bus;
 
 import io.rebound.engine.Broadcaster;
+import io.rebound.engine.FanoutCounts;
 import io.rebound.engine.FanoutMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fan-out over the Vert.x event bus: in-process for a single node, to every member when Vert.x is
- * clustered. A message goes to this node's edges directly ({@link Addresses#FANOUT}, node-local), and
- * once, signed ({@link SignedFanout}), to {@link Addresses#FANOUT_CLUSTER}, where one relay per node
- * (registered by {@link #start}) checks the signature and hands it to its own edges. Edges listen only
- * locally, so a process that reaches the event bus without the cluster secret cannot put a message in
- * front of a client (README, "Trust model").
+ * Fan-out over the Vert.x event bus, routed by interest: in-process for a single node, to the members
+ * that want the channel when Vert.x is clustered. A message goes to this node's edges directly
+ * ({@link Addresses#FANOUT}, node-local), and once, signed ({@link SignedFanout}), to its channel's
+ * cluster address ({@link Addresses#fanoutOf}). A node listens on a channel's address only while its
+ * edges have subscribers of the channel ({@link ChannelInterests}: reference-counted, released after
+ * a linger); the listener checks the signature and hands the message to its own edges. An interest
+ * completes only once every other node is known to route the channel here ({@link
+ * RouteConfirmations}). Edges listen only locally, so a process that reaches the event bus without
+ * the cluster secret cannot put a message in front of a client (README, "Trust model").
  */
 public final class EventBusBroadcaster implements Broadcaster {
 
@@ -27,34 +34,87 @@ public final class EventBusBroadcaster implements Broadcaster {
   private final Vertx vertx;
   private final ClusterSigner signer;
   private final AtomicLong forged = new AtomicLong();
-  private MessageConsumer<SignedFanout> relay;
+  private final FanoutCounts received = new FanoutCounts();
+  private final Map<String, MessageConsumer<Object>> listeners = new ConcurrentHashMap<>();
+  private final ChannelInterests interests;
+  private final RouteConfirmations confirmations;
 
   private EventBusBroadcaster(Vertx vertx, ClusterSigner signer) {
     this.vertx = vertx;
     this.signer = signer;
+    this.confirmations = vertx.isClustered() ? new RouteConfirmations(vertx, signer) : null;
+    this.interests = new ChannelInterests(vertx, new ChannelInterests.Registrar() {
+      @Override
+      public Future<Void> register(String channel) {
+        return listen(channel);
+      }
+
+      @Override
+      public void unregister(String channel) {
+        MessageConsumer<Object> listener = listeners.remove(channel);
+        if (listener != null) listener.unregister();
+      }
+    });
   }
 
   /**
-   * A broadcaster whose relay for the other nodes' messages is registered (cluster-wide) when the
-   * future completes; {@code signer} signs and checks them.
+   * A broadcaster whose answers to the other nodes' route probes are registered (cluster-wide) when
+   * the future completes; {@code signer} signs and checks messages between nodes.
    */
   public static Future<EventBusBroadcaster> start(Vertx vertx, ClusterSigner signer) {
     registerCodecs(vertx, signer);
     EventBusBroadcaster b = new EventBusBroadcaster(vertx, signer);
-    b.relay = vertx.eventBus().consumer(Addresses.FANOUT_CLUSTER, msg -> b.relay(msg.body()));
-    return b.relay.completion().map(b);
+    return b.confirmations == null ? Future.succeededFuture(b) : b.confirmations.start().map(b);
   }
 
   @Override
   public Future<Void> publish(FanoutMessage message) {
+    received.local();
     vertx.eventBus().publish(Addresses.FANOUT, message, LOCAL);
-    if (vertx.isClustered()) vertx.eventBus().publish(Addresses.FANOUT_CLUSTER, SignedFanout.toSend(message, signer), SIGNED);
+    if (confirmations != null) vertx.eventBus().publish(Addresses.fanoutOf(message.channel()), SignedFanout.toSend(message, signer), SIGNED);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> interest(String channel) {
+    return confirmations == null ? Future.succeededFuture() : interests.acquire(channel);
+  }
+
+  @Override
+  public void release(String channel) {
+    if (confirmations != null) interests.release(channel);
+  }
+
+  @Override
+  public Future<Void> routed(String channel) {
+    return confirmations == null ? Future.succeededFuture() : interests.routed(channel);
+  }
+
+  @Override
+  public FanoutCounts received() {
+    return received;
   }
 
   /** Messages refused for a bad signature since start. */
   public long forged() {
     return forged.get();
+  }
+
+  /** Channels whose cluster address this node listens on (subscribed or lingering). */
+  public int listenedChannels() {
+    return interests.size();
+  }
+
+  /** Listens on {@code channel}'s cluster address; completes when every other node routes it here. */
+  private Future<Void> listen(String channel) {
+    MessageConsumer<Object> listener = vertx.eventBus().consumer(Addresses.fanoutOf(channel), this::onChannelMessage);
+    listeners.put(channel, listener);
+    return listener.completion().compose(v -> confirmations.confirm(channel));
+  }
+
+  private void onChannelMessage(Message<Object> msg) {
+    if (msg.body() instanceof SignedFanout in) relay(in);
+    else confirmations.onMarker(msg.body());
   }
 
   private void relay(SignedFanout in) {
@@ -65,12 +125,14 @@ public final class EventBusBroadcaster implements Broadcaster {
       if (Long.bitCount(n) == 1) LOG.warn("event=forged_fanout_refused total={} (a process without the cluster secret sent fan-out; see README, Trust model)", n);
       return;
     }
+    received.cluster();
     vertx.eventBus().publish(Addresses.FANOUT, in.message(), LOCAL);
   }
 
   @Override
   public Future<Void> close() {
-    return relay == null ? Future.succeededFuture() : relay.unregister();
+    interests.clear();
+    return confirmations == null ? Future.succeededFuture() : confirmations.close();
   }
 
   /** Registers the fan-out codecs once per Vert.x instance; safe to call again. */

@@ -17,6 +17,9 @@ public final class ForgedMessages {
   public static final ForgedMessages EMULATION = new ForgedMessages("forged_emulation_refused",
       "an unsigned or stale forwarded emulation request");
 
+  /** Route probes and markers ({@code RouteConfirmations}) that did not come from a node of this cluster. */
+  public static final ForgedMessages ROUTE = new ForgedMessages("forged_route_refused", "an unsigned or stale fan-out route probe or marker");
+
   private static final Logger LOG = LoggerFactory.getLogger(ForgedMessages.class);
 
   private final String event;

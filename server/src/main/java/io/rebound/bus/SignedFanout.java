@@ -4,7 +4,7 @@ import io.rebound.engine.FanoutMessage;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * A {@link FanoutMessage} on its way to the other nodes ({@link Addresses#FANOUT_CLUSTER}), signed
+ * A {@link FanoutMessage} on its way to the other nodes ({@link Addresses#fanoutOf its channel's address}), signed
  * with the cluster's key. The signed wire form is built once per message, however many nodes it is
  * sent to; each receiving node checks it once ({@link SignedFanoutCodec}).
  *

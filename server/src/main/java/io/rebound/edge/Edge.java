@@ -64,7 +64,7 @@ public final class Edge implements EdgeHost {
     this.broadcaster = broadcaster;
     this.flusher = new FlushScheduler(vertx, context, services.config().client().writeDelay());
     this.handlers = new SessionHandlers(this, services);
-    this.hub = new Hub(services, handlers);
+    this.hub = new Hub(services, handlers, broadcaster);
   }
 
   /** A new connection speaking {@code codec}: a session in CONNECTING that receives the transport's frames. Call on this edge's loop. */

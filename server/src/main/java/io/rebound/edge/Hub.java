@@ -3,6 +3,7 @@ package io.rebound.edge;
 import io.rebound.edge.session.ClientSession;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.session.SessionHandlers;
+import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
@@ -27,6 +28,9 @@ import java.util.Set;
  * ahead of a gap is held for {@link #GAP_TIMEOUT_MS}; if the gap has not closed by then it is filled
  * from history, and if history cannot fill it every subscriber of the channel is told to resubscribe
  * (it then recovers or learns {@code recovered:false}). Never a silent skip.
+ *
+ * <p>A channel's first local subscriber takes the edge's interest in it from the {@link Broadcaster}
+ * and its last one releases it, so the node receives only the channels it has subscribers of.
  */
 final class Hub {
 
@@ -36,11 +40,13 @@ final class Hub {
 
   private final EdgeServices services;
   private final SessionHandlers sessions;
+  private final Broadcaster interest;
   private final Map<String, Channel> channels = new HashMap<>();
 
-  Hub(EdgeServices services, SessionHandlers sessions) {
+  Hub(EdgeServices services, SessionHandlers sessions, Broadcaster interest) {
     this.services = services;
     this.sessions = sessions;
+    this.interest = interest;
   }
 
   private static final class Channel {
@@ -57,7 +63,11 @@ final class Hub {
   }
 
   void add(String channel, ClientSession session) {
-    Channel ch = channels.computeIfAbsent(channel, c -> new Channel());
+    Channel ch = channels.get(channel);
+    if (ch == null) {
+      channels.put(channel, ch = new Channel());
+      interest.interest(channel); // its routing is awaited by the subscribe (Broadcaster#routed)
+    }
     if (ch.sessions.add(session)) ch.snapshot = null;
   }
 
@@ -68,6 +78,7 @@ final class Hub {
     if (ch.sessions.isEmpty()) {
       if (ch.gapTimer >= 0) services.vertx().cancelTimer(ch.gapTimer);
       channels.remove(channel);
+      interest.release(channel);
     }
   }
 

@@ -51,6 +51,7 @@ public final class BrokerMetrics {
   private final ConcurrentHashMap<Integer, Counter> replyErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
   private volatile LongSupplier[] historyMemorySources;
+  private volatile LongSupplier[] fanoutSources;
   private final ConcurrentHashMap<String, Counter> refusedByReason = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> webhookEvents = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> webhookRequests = new ConcurrentHashMap<>();
@@ -160,6 +161,19 @@ public final class BrokerMetrics {
   public void malformedCommand() { malformed.increment(); }
   public void pingSent(boolean forSync) { (forSync ? syncAckPings : keepalivePings).increment(); }
   public void syncAcknowledged() { syncAcknowledgements.increment(); }
+
+  /**
+   * {@code rebound_fanout_received_total{source}}: fan-out messages the node's broadcaster handed to
+   * its edges, {@code local} (published on this node) or {@code cluster} (from another node, or through
+   * Redis pub/sub). With routing by interest the {@code cluster} count grows only for channels the node
+   * has subscribers of. Call once.
+   */
+  public void fanoutReceived(LongSupplier local, LongSupplier cluster) {
+    fanoutSources = new LongSupplier[] {local, cluster}; // held strongly: Micrometer keeps function counters' objects weakly
+    String help = "Fan-out messages handed to this node's edges, by source: local (published here) or cluster (from other nodes or Redis)";
+    FunctionCounter.builder("rebound_fanout_received_total", local, LongSupplier::getAsLong).tag("source", "local").description(help).register(registry);
+    FunctionCounter.builder("rebound_fanout_received_total", cluster, LongSupplier::getAsLong).tag("source", "cluster").description(help).register(registry);
+  }
 
   /**
    * The memory engine's history budget: {@code rebound_history_memory_bytes} (held now), {@code

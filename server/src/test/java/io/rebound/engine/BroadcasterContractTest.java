@@ -2,6 +2,7 @@ package io.rebound.engine;
 
 import static io.rebound.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rebound.bus.Addresses;
 import io.rebound.core.ClientInfo;
@@ -21,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The contract every {@link Broadcaster} must meet (see its Javadoc), checked the way edges use it:
  * every node has {@link #CONSUMERS_PER_NODE} consumers on {@link Addresses#FANOUT} (registered as
- * {@code EdgeVerticle} does), and every node publishes. Each implementation's test class extends this
+ * {@code EdgeVerticle} does) and declares its interest in the channels it wants ({@link
+ * Broadcaster#interest}, as the edges' hubs do), and every node publishes. Routing by interest is
+ * part of the contract: what a node declared reaches it as soon as the declaration completed, and
+ * messages of a channel a node did not declare never reach it from another node. Each implementation's test class extends this
  * one and supplies {@link #startNodes(Vertx)}: one node for the single-node event bus, several for a
  * cluster or Redis. Nothing here knows which implementation runs.
  */
@@ -71,19 +74,23 @@ public abstract class BroadcasterContractTest {
       }
     }
     result(Future.all(registered), 30);
-    // A clustered publisher learns of a new remote consumer asynchronously, after the registration
-    // completed: probe until every node's messages reach every consumer (edges register once at
-    // start; tests register for each test, so they wait for it).
-    String probe = "probe:" + UUID.randomUUID();
-    Await.until("every node's messages reach every consumer", DELIVERY, () -> {
-      for (int n = 0; n < nodes.size(); n++) {
-        nodes.get(n).broadcaster().publish(FanoutMessage.publication(probe, Publication.of("{}"), "node-" + n));
-      }
-      return inboxes.stream().allMatch(inbox -> IntStream.range(0, nodes.size())
-          .allMatch(n -> on(inbox, probe).stream().anyMatch(m -> m.epoch().equals("node-" + n))));
-    });
   }
 
+  /**
+   * Every node takes an interest in {@code channel} (as many references as it has consumers, as its
+   * edges would) and the call returns once each interest completed: from then on every node must get
+   * the channel's messages, with no probing and no waiting.
+   */
+  protected void interestEverywhere(String channel) {
+    for (int n = 0; n < nodes.size(); n++) interestOn(n, channel);
+  }
+
+  /** Node {@code n} takes {@link #CONSUMERS_PER_NODE} references to {@code channel}; returns once they are routed. */
+  protected void interestOn(int n, String channel) {
+    List<Future<Void>> routed = new ArrayList<>();
+    for (int c = 0; c < CONSUMERS_PER_NODE; c++) routed.add(nodes.get(n).broadcaster().interest(channel));
+    result(Future.all(routed), 30);
+  }
   @AfterEach
   void stopNodes() {
     for (MessageConsumer<FanoutMessage> consumer : consumers) result(consumer.unregister().recover(e -> Future.succeededFuture()));
@@ -130,6 +137,7 @@ public abstract class BroadcasterContractTest {
   @Test
   void everyConsumerOnEveryNodeGetsEachMessageOnce() {
     String ch = channel();
+    interestEverywhere(ch);
     int perNode = 20;
     List<Future<Void>> published = new ArrayList<>();
     for (int n = 0; n < nodes.size(); n++) {
@@ -154,6 +162,7 @@ public abstract class BroadcasterContractTest {
   @Test
   void messagesOfOnePublisherOnOneChannelArriveInPublishOrder() {
     String ordered = channel();
+    interestEverywhere(ordered);
     int n = 500;
     List<Future<Void>> published = new ArrayList<>();
     for (int p = 0; p < nodes.size(); p++) {
@@ -179,6 +188,7 @@ public abstract class BroadcasterContractTest {
   @Test
   void everyKindArrivesExactlyAsSent() {
     String ch = channel();
+    interestEverywhere(ch);
     ClientInfo who = new ClientInfo("user-é", "client-1", "{\"conn\":\"😀\"}", null);
     List<FanoutMessage> sent = List.of(
         FanoutMessage.join(ch, who),
@@ -200,6 +210,7 @@ public abstract class BroadcasterContractTest {
   @Test
   void aLargePublicationArrivesWhole() {
     String ch = channel();
+    interestEverywhere(ch);
     StringBuilder big = new StringBuilder(1 << 20).append("{\"blob\":\"");
     ThreadLocalRandom random = ThreadLocalRandom.current();
     while (big.length() < (1 << 20)) big.append((char) ('a' + random.nextInt(26)));
@@ -211,5 +222,60 @@ public abstract class BroadcasterContractTest {
       FanoutMessage got = on(inbox, ch).get(0);
       assertThat(got.publication().data().text()).as("node %d", inbox.node()).isEqualTo(data);
     }
+  }
+
+  @Test
+  void aNodeReceivesOnlyTheChannelsItDeclaredInterestIn() {
+    assumeTrue(nodes.size() >= 3, "needs a publisher, an interested node and an uninterested one");
+    String wanted = channel();
+    String fence = channel();
+    interestOn(0, wanted);
+    interestEverywhere(fence);
+    BroadcastNode publisher = nodes.get(nodes.size() - 1);
+    long clusterBefore = nodes.get(1).broadcaster().received().clusterTotal();
+    List<FanoutMessage> batch = new ArrayList<>();
+    for (int i = 1; i <= 50; i++) batch.add(publication(wanted, i, "e"));
+    batch.add(publication(fence, 1, "e")); // behind the rest on the same connection to every node
+    result(publishInOrder(publisher, batch));
+    awaitEveryInbox("the fence", fence, 1);
+    Await.until("the interested node's messages", DELIVERY,
+        () -> inboxes.stream().filter(i -> i.node() == 0).allMatch(i -> on(i, wanted).size() == 50));
+    for (Inbox inbox : inboxes) {
+      if (inbox.node() != 0 && inbox.node() != nodes.size() - 1) {
+        assertThat(on(inbox, wanted)).as("consumer on node %d, which has no interest", inbox.node()).isEmpty();
+      }
+    }
+    assertThat(nodes.get(1).broadcaster().received().clusterTotal() - clusterBefore)
+        .as("messages node 1 received from the transport: the fence only").isEqualTo(1);
+  }
+
+  @Test
+  void anInterestIsRoutedEverywhereWhenItCompletesEvenWhereThePublisherKnewTheChannel() {
+    assumeTrue(nodes.size() >= 2, "needs a publisher and another node");
+    for (int round = 0; round < 20; round++) {
+      String ch = channel();
+      interestOn(0, ch); // the publisher's view of the channel now exists, without node 1
+      result(publishInOrder(nodes.get(0), List.of(publication(ch, 1, "e"))));
+      interestOn(1, ch);
+      // No probing, no retry: the interest completed, so the very next publication must arrive.
+      result(publishInOrder(nodes.get(0), List.of(publication(ch, 2, "e"))));
+      int r = round;
+      try {
+        Await.until("the publication right after the interest, round " + r, DELIVERY,
+            () -> inboxes.stream().filter(i -> i.node() == 1).allMatch(i -> on(i, ch).stream().anyMatch(m -> m.offset() == 2)));
+      } catch (AssertionError lost) {
+        throw new AssertionError("round " + r + ": node 1 got " + inboxes.stream().filter(i -> i.node() == 1).map(i -> on(i, ch)).toList(), lost);
+      }
+    }
+  }
+
+  @Test
+  void aReleasedInterestComesBackRouted() {
+    String ch = channel();
+    interestEverywhere(ch);
+    for (int n = 0; n < nodes.size(); n++) for (int c = 0; c < CONSUMERS_PER_NODE; c++) nodes.get(n).broadcaster().release(ch);
+    interestEverywhere(ch); // within the linger: the registration is reused
+    result(publishInOrder(nodes.get(0), List.of(publication(ch, 1, "e"))));
+    awaitEveryInbox("the publication after release and interest", ch, 1);
   }
 }

@@ -209,6 +209,11 @@ final class SubscriptionHandler {
   private Future<Result.Subscribe> start(SessionContext session, Subscription sub, StreamPosition since) {
     session.addSubscription(sub);
     edge.services.metrics().subscribed();
+    // Routing by interest: answer (and read the position) only once every node routes the channel here.
+    return edge.host.broadcaster().routed(sub.name()).compose(routed -> position(session, sub, since));
+  }
+
+  private Future<Result.Subscribe> position(SessionContext session, Subscription sub, StreamPosition since) {
     if (!sub.positioned()) return Future.succeededFuture(Result.Subscribe.PLAIN);
     ChannelOptions opts = sub.options();
     if (sub.userSync() && since == null && session.wantsSync()) return UserSync.firstBatch(session, edge.services, sub);

@@ -1,11 +1,15 @@
 package io.rebound.engine.redis;
 
 import io.rebound.bus.Addresses;
-import io.rebound.engine.Broadcaster;
+import io.rebound.bus.ChannelInterests;
 import io.rebound.bus.EventBusBroadcaster;
-import io.rebound.engine.FanoutMessage;
 import io.rebound.bus.FanoutMessageCodec;
+import io.rebound.engine.Broadcaster;
+import io.rebound.engine.FanoutCounts;
+import io.rebound.engine.FanoutMessage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.redis.client.Command;
@@ -17,47 +21,61 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fan-out through Redis pub/sub, for nodes that share a Redis but no Vert.x cluster.
+ * Fan-out through Redis pub/sub, routed by interest, for nodes that share a Redis but no Vert.x
+ * cluster (as Centrifugo's Redis engine does).
  *
- * <p>Messages go to one of {@code shards} Redis channels {@code <prefix>.fanout.<n>}, chosen by the
- * Rebound channel's hash, so all messages of one channel travel through one Redis channel and stay
- * in publish order; publishes from this node share one pipelined connection, which keeps that order
- * up to Redis. Each node holds one subscriber connection to all shard channels and hands every
- * message to its local edges on {@link Addresses#FANOUT}.
+ * <p>Each Rebound channel has its own Redis channel {@code <prefix>.fanout.ch.<channel>}; publishes
+ * from this node share one pipelined connection, which keeps one channel's messages in publish order
+ * up to Redis. A node SUBSCRIBEs to a channel's Redis channel while its edges have subscribers of it
+ * ({@link ChannelInterests}: reference-counted, UNSUBSCRIBEd after a linger), on its one subscriber
+ * connection, and hands what arrives to its local edges on {@link Addresses#FANOUT}. An interest is
+ * routed once Redis has confirmed the SUBSCRIBE: every PUBLISH Redis runs after that reaches this node.
  *
  * <p>Pub/sub is at most once: messages published while the subscriber is disconnected are lost. The
- * subscriber reconnects with backoff and resubscribes, then calls the {@link #onResubscribed}
- * listeners so edges can fill the gap from history.
+ * subscriber reconnects with backoff and SUBSCRIBEs to every channel of interest again, then calls
+ * the {@link #onResubscribed} listeners so edges can fill the gap from history.
  */
 public final class RedisBroadcaster implements Broadcaster {
 
-  public static final int DEFAULT_SHARDS = 16;
   private static final System.Logger LOG = System.getLogger(RedisBroadcaster.class.getName());
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(FanoutMessageCodec.NAME).setLocalOnly(true);
 
   private final Vertx vertx;
-  private final String[] shardChannels;
+  private final String prefix;
   private final List<Runnable> resubscribed = new CopyOnWriteArrayList<>();
   private final AtomicInteger subscriptions = new AtomicInteger();
+  private final FanoutCounts received = new FanoutCounts();
+  private final ChannelInterests interests;
+  /** Where SUBSCRIBE and UNSUBSCRIBE are sent from, one after another, so Redis sees them in the order they were decided. */
+  private final Context commands;
   private RedisLink publisher;
   private RedisLink subscriber;
 
-  private RedisBroadcaster(Vertx vertx, String prefix, int shards) {
+  private RedisBroadcaster(Vertx vertx, String keyPrefix) {
     this.vertx = vertx;
-    this.shardChannels = new String[shards];
-    for (int i = 0; i < shards; i++) shardChannels[i] = prefix + ".fanout." + i;
+    this.prefix = keyPrefix + ".fanout.ch.";
+    this.commands = vertx.getOrCreateContext();
+    this.interests = new ChannelInterests(vertx, new ChannelInterests.Registrar() {
+      @Override
+      public Future<Void> register(String channel) {
+        return subscriberCommand(Request.cmd(Command.SUBSCRIBE).arg(redisChannel(channel)));
+      }
+
+      @Override
+      public void unregister(String channel) {
+        subscriberCommand(Request.cmd(Command.UNSUBSCRIBE).arg(redisChannel(channel)));
+      }
+    });
   }
 
   /**
-   * Opens the publisher and the subscriber links of {@code redis}; completes once this node is
-   * subscribed to every shard channel. Messages go to the {@link Addresses#FANOUT} consumers of the
-   * connections' Vert.x instance. Fails with {@link RedisUnavailableException} when Redis cannot be
-   * reached now.
+   * Opens the publisher and the subscriber links of {@code redis}; completes once both are up.
+   * Messages go to the {@link Addresses#FANOUT} consumers of the connections' Vert.x instance. Fails
+   * with {@link RedisUnavailableException} when Redis cannot be reached now.
    */
-  public static Future<RedisBroadcaster> start(RedisConnections redis, int shards) {
-    if (shards <= 0) throw new IllegalArgumentException("shards must be > 0: " + shards);
+  public static Future<RedisBroadcaster> start(RedisConnections redis) {
     EventBusBroadcaster.registerCodec(redis.vertx());
-    RedisBroadcaster broadcaster = new RedisBroadcaster(redis.vertx(), redis.keyPrefix(), shards);
+    RedisBroadcaster broadcaster = new RedisBroadcaster(redis.vertx(), redis.keyPrefix());
     broadcaster.publisher = redis.link("fanout-publisher");
     broadcaster.subscriber = redis.link("fanout-subscriber", broadcaster::subscribe);
     return broadcaster.publisher.start()
@@ -67,14 +85,39 @@ public final class RedisBroadcaster implements Broadcaster {
   }
 
   /** The Redis channel that carries {@code channel}'s messages. */
-  public String shardChannel(String channel) {
-    return shardChannels[(channel.hashCode() & 0x7fffffff) % shardChannels.length];
+  public String redisChannel(String channel) {
+    return prefix + channel;
   }
 
   /** Completes when Redis has taken the message; fails with {@code RedisUnavailableException} when it cannot. */
   @Override
   public Future<Void> publish(FanoutMessage message) {
-    return publisher.send(Request.cmd(Command.PUBLISH).arg(shardChannel(message.channel())).arg(message.encode())).mapEmpty();
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(redisChannel(message.channel())).arg(message.encode())).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> interest(String channel) {
+    return interests.acquire(channel);
+  }
+
+  @Override
+  public void release(String channel) {
+    interests.release(channel);
+  }
+
+  @Override
+  public Future<Void> routed(String channel) {
+    return interests.routed(channel);
+  }
+
+  @Override
+  public FanoutCounts received() {
+    return received;
+  }
+
+  /** Channels this node is SUBSCRIBEd to (subscribed or lingering). */
+  public int listenedChannels() {
+    return interests.size();
   }
 
   /**
@@ -99,15 +142,23 @@ public final class RedisBroadcaster implements Broadcaster {
     return Future.succeededFuture();
   }
 
-  /** Runs on each new subscriber connection, before it counts as up. */
+  /** Sends a (UN)SUBSCRIBE on the subscriber link from {@link #commands}; completes with Redis's confirmation. */
+  private Future<Void> subscriberCommand(Request request) {
+    Promise<Void> confirmed = Promise.promise();
+    commands.runOnContext(v -> subscriber.send(request).<Void>mapEmpty().onComplete(confirmed));
+    return confirmed.future();
+  }
+
+  /** Runs on each new subscriber connection, before it counts as up: SUBSCRIBEs to every channel of interest. */
   private Future<?> subscribe(RedisConnection conn) {
     // Vert.x 5 no longer forwards pushes to the event bus: this handler is the only way messages arrive.
     conn.handler(this::onPush);
-    Request req = Request.cmd(Command.SUBSCRIBE);
-    for (String ch : shardChannels) req.arg(ch);
-    return conn.send(req).onSuccess(ok -> {
+    List<String> channels = interests.channels();
+    // One SUBSCRIBE with every channel: its first confirmation comes after Redis has run all of it.
+    Future<?> sent = channels.isEmpty() ? conn.send(Request.cmd(Command.PING)) : conn.send(subscribeAll(channels));
+    return sent.onSuccess(ok -> {
       if (subscriptions.getAndIncrement() == 0) return;
-      LOG.log(System.Logger.Level.INFO, "fan-out subscriber resubscribed to {0} Redis channels", shardChannels.length);
+      LOG.log(System.Logger.Level.INFO, "fan-out subscriber resubscribed to {0} Redis channels", channels.size());
       for (Runnable listener : resubscribed) {
         try {
           listener.run();
@@ -116,6 +167,12 @@ public final class RedisBroadcaster implements Broadcaster {
         }
       }
     });
+  }
+
+  private Request subscribeAll(List<String> channels) {
+    Request req = Request.cmd(Command.SUBSCRIBE);
+    for (String ch : channels) req.arg(redisChannel(ch));
+    return req;
   }
 
   private void onPush(Response push) {
@@ -128,6 +185,7 @@ public final class RedisBroadcaster implements Broadcaster {
       LOG.log(System.Logger.Level.WARNING, "dropping undecodable fan-out message on " + push.get(1), e);
       return;
     }
+    received.cluster();
     vertx.eventBus().publish(Addresses.FANOUT, msg, LOCAL);
   }
 }
