@@ -32,13 +32,16 @@ final class ClientShard {
   private final MassReconnectOptions options;
   private final List<ReconnectingClient> clients = new ArrayList<>();
 
-  /** Must be called from a non-Vert.x thread so that every shard gets its own event loop. */
-  ClientShard(Vertx vertx, int balancerPort, ReconnectStats stats, MassReconnectOptions options) {
+  /**
+   * Must be called from a non-Vert.x thread so that every shard gets its own event loop; its clients connect to
+   * {@code url} (a balancer's WebSocket endpoint).
+   */
+  ClientShard(Vertx vertx, String url, ReconnectStats stats, MassReconnectOptions options) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.stats = stats;
     this.options = options;
-    this.url = "ws://127.0.0.1:" + balancerPort + "/connection/websocket";
+    this.url = url;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setTryUsePerMessageCompression(false)
         .setTryUsePerFrameCompression(false)
