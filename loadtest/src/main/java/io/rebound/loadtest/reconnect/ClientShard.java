@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -33,12 +34,14 @@ final class ClientShard {
   private final List<ReconnectingClient> clients = new ArrayList<>();
 
   /**
-   * Must be called from a non-Vert.x thread so that every shard gets its own event loop; its clients connect to
-   * {@code url} (a balancer's WebSocket endpoint).
+   * A shard on an event loop of its own (the next of {@code vertx}'s, round robin) whose clients connect to {@code url}
+   * (a balancer's WebSocket endpoint).
    */
   ClientShard(Vertx vertx, String url, ReconnectStats stats, MassReconnectOptions options) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    // Not getOrCreateContext(): Vert.x 5 gives every call from one non-Vert.x thread the same ("sticky") event loop,
+    // which put every shard, so every simulated client, on one thread: --event-loops had no effect.
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
     this.stats = stats;
     this.options = options;
     this.url = url;
@@ -89,6 +92,11 @@ final class ClientShard {
       clients.forEach(ReconnectingClient::close);
       return client.close();
     });
+  }
+
+  /** The context every client of this shard runs on. */
+  Context context() {
+    return context;
   }
 
   Vertx vertx() {
