@@ -148,6 +148,7 @@ public final class MassReconnect {
     double attempted = await(fleet.counter(publisher.http(), "rebound_recoveries_attempted_total"), 10) - attempted0;
     double resumes = await(fleet.counter(publisher.http(), "rebound_sessions_resumed_total"), 10) - resumes0;
     List<Timeline.Sample> samples = timeline.samples();
+    log("reconnect events by reason: %s", new java.util.TreeMap<>(stats.reconnectReasons));
     return new MassReconnectResult(o, publisher.published.sum(), publisher.retries.sum(), publisher.firstError(),
         publisher.published.sum() / publishSeconds, stats.deliveries.sum(), stats.deliveries.sum() / publishSeconds,
         stats.lostGaps.sum() + tally.tailLost(), stats.duplicates.sum(), stats.recovered.sum(), stats.unrecovered.sum(),

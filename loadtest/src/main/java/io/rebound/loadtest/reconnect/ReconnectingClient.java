@@ -108,6 +108,7 @@ final class ReconnectingClient implements ClientListener {
   @Override
   public void onReconnecting(ReconnectingEvent event) {
     stats.connectAttempts.increment(); // each event schedules one more attempt
+    stats.reconnectReason(event.code(), event.reason());
     if (event.wasConnected()) {
       connected = false;
       stats.connected.decrementAndGet();
