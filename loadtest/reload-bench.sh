@@ -13,6 +13,7 @@
 #   BACKOFF    "MIN MAX" client reconnect backoff in ms  [the tool's default, 100 2000; the SDKs' is 500 20000]
 #   EVENT_LOOPS  the tool's client event loops  [2]       PORT  the node's port  [8510]
 #   NODE_OPTS  the node's JVM flags  [-XX:+ExitOnOutOfMemoryError]   OUT  [/tmp/reload-bench]
+#   TOOL_ARGS  more MassReconnect flags, e.g. "--timeout-ms 30000"  []
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -42,7 +43,7 @@ for run in $(seq 1 "$RUNS"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   java -Xmx4g -cp "$TOOL_JAR" io.rebound.loadtest.reconnect.MassReconnect --target "127.0.0.1:$PORT" --target-pid "$NODE" \
     --balancer-processes "$BALANCERS" --clients "$CLIENTS" --rate "$RATE" --refuse-ms "$REFUSE_MS" \
-    --backoff-min-ms "$BMIN" --backoff-max-ms "$BMAX" --event-loops "$EVENT_LOOPS" --out "$OUT/run-$run" \
+    --backoff-min-ms "$BMIN" --backoff-max-ms "$BMAX" --event-loops "$EVENT_LOOPS" --out "$OUT/run-$run" ${TOOL_ARGS:-} \
     2>&1 | grep -v 'Connection evicted' | tee "$OUT/tool-$run.log" | grep -E '^\[mass|^scenario|^  ' || true
   kill "$NODE"; wait "$NODE" 2>/dev/null || true; NODE=
   python3 - "$OUT/run-$run/result.json" "$REFUSE_MS" "$load" "$(basename "$NODE_JAR")" <<'PY'

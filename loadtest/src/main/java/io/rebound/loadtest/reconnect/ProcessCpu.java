@@ -15,7 +15,10 @@ final class ProcessCpu {
 
   private ProcessCpu() {}
 
-  /** User + system CPU nanoseconds of {@code pid} so far; 0 when it cannot be read (gone, not Linux). */
+  /**
+   * User + system CPU nanoseconds of {@code pid} so far; -1 when it cannot be read (gone, not Linux, or no descriptor
+   * left to open the file with: a reconnect storm can exhaust them).
+   */
   static long nanos(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -24,7 +27,7 @@ final class ProcessCpu {
       long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
       return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return -1;
     }
   }
 }

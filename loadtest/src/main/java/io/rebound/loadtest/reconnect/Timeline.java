@@ -90,7 +90,11 @@ final class Timeline {
   }
 
   private long brokerCpuNanos() {
-    if (targetPid > 0) return ProcessCpu.nanos(targetPid);
+    if (targetPid > 0) {
+      // An unreadable sample repeats the last one (0 % for that period) instead of counting the whole run again later.
+      long cpu = ProcessCpu.nanos(targetPid);
+      return cpu < 0 ? lastBrokerCpu : cpu;
+    }
     long sum = 0;
     for (long id : threads.getAllThreadIds()) {
       Boolean broker = brokerThread.get(id);
