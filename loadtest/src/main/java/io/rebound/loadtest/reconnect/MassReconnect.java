@@ -135,13 +135,18 @@ public final class MassReconnect {
     log("publishing at %d/s; disruption (%s) in %d s; %s", o.rate, o.scenario.flag(), o.warmupS, o.resume
         ? "session resume on (window " + o.resumeWindowS + " s, server buffer " + o.effectiveResumeBufferSize() + " messages)"
         : "session resume off (per-channel recovery)");
+    long progress = vertx.setPeriodic(1000, id -> {
+      if (stats.generation() > 0) log("t=%d ms: %d/%d clients connected", stats.nowMs(), stats.connected.get(), o.clients);
+    });
     await(delay(o.warmupS * 1000L).compose(v -> disrupt()), 600);
     await(delay(o.afterS * 1000L), o.afterS + 10);
     long[] finalSeq = await(publisher.stop(), 120);
     double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
     log("publishing stopped (%d publications); waiting for quiescence", publisher.published.sum());
-    boolean quiesced = await(quiesce(finalSeq), o.quiesceS + 10);
-    ClientShard.Tally tally = await(tally(finalSeq), 30);
+    // Generous: on a loaded box a tally of 15,000 clients can come late; the quiesce deadline itself is o.quiesceS.
+    boolean quiesced = await(quiesce(finalSeq), o.quiesceS + 120L);
+    vertx.cancelTimer(progress);
+    ClientShard.Tally tally = await(tally(finalSeq), 120);
     timeline.stop();
     double succeeded = await(fleet.counter(publisher.http(), "rebound_recoveries_succeeded_total"), 10) - succeeded0;
     double refused = await(fleet.counter(publisher.http(), "rebound_recoveries_refused_total"), 10) - refused0;
