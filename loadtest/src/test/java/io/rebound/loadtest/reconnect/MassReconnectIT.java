@@ -56,7 +56,10 @@ class MassReconnectIT {
     assertEquals(0, r.duplicates(), "duplicate deliveries");
     assertEquals(200, r.affectedClients(), "both balancers cut their clients");
     assertEquals(0, r.notRecoveredClients(), "clients not back after the reload");
-    assertEquals(400, r.recovered(), "two recovering subscriptions per client");
+    // At least two: on a loaded box a subscribe reply can outlast the clients' 5 s, and that client reconnects and
+    // recovers once more (seen: 409). What matters is that none came back unrecovered.
+    assertTrue(r.recovered() >= 400, "two recovering subscriptions per client at least: " + r.recovered());
+    assertEquals(0, r.unrecovered());
     assertTrue(r.quiesced(), "every subscription caught up");
     assertTrue(r.strictOk());
   }
