@@ -14,6 +14,7 @@
 #   EVENT_LOOPS  the tool's client event loops  [2]       PORT  the node's port  [8510]
 #   NODE_OPTS  the node's JVM flags  [-XX:+ExitOnOutOfMemoryError]   OUT  [/tmp/reload-bench]
 #   TOOL_ARGS  more MassReconnect flags, e.g. "--timeout-ms 30000"  []
+#   NODE_EXTRA more node config keys, e.g. '"http_max_pending_connections": 20000,'  []
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,7 +30,7 @@ trap '[ -n "$NODE" ] && kill "$NODE" 2>/dev/null || true' EXIT
 
 cat > "$OUT/node.json" <<JSON
 {"port": $PORT, "name": "reload-node", "token_hmac_secret_key": "bench-secret", "api_key": "bench-key", "engine": "memory",
- "client_recovery_max_publication_limit": 1000,
+ "client_recovery_max_publication_limit": 1000, ${NODE_EXTRA:-}
  "namespaces": [
   {"name": "personal", "history_size": 1000, "history_ttl": "300s", "force_recovery": true, "allow_subscribe_for_client": true, "allow_user_limited_channels": true},
   {"name": "chat", "history_size": 1000, "history_ttl": "300s", "force_recovery": true, "allow_subscribe_for_client": true, "allow_user_limited_channels": true}]}
