@@ -73,7 +73,19 @@ public final class Node {
 
   /** Starts a node with its own Vert.x instance (clustered when the config's engine needs it). */
   public static Future<Node> start(BrokerConfig config) {
-    return Engines.vertxFor(config, new VertxOptions()).compose(vertx -> start(config, vertx, true));
+    return Engines.vertxFor(config, new VertxOptions())
+        .onSuccess(vertx -> {
+          if (vertx.isClustered()) LOG.info("event=cluster_joined node={} uptime_ms={}", config.name(), uptimeMs());
+        })
+        .compose(vertx -> start(config, vertx, true));
+  }
+
+  /**
+   * Milliseconds since this JVM started: the startup log lines carry it so that a slow restart shows which step
+   * took the time (JVM and config, cluster join, deployments, the first safe partition table).
+   */
+  private static long uptimeMs() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
   }
 
   /** Starts a node on an existing Vert.x instance; with {@code ownsVertx} it is closed with the node. */
@@ -111,8 +123,8 @@ public final class Node {
         .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))
         .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
-        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
-            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
+        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={} uptime_ms={}",
+            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges, uptimeMs()));
   }
 
   private Future<Void> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {
@@ -137,7 +149,10 @@ public final class Node {
   private Future<Boolean> ready() {
     if (draining) return Future.succeededFuture(false);
     if (wasSafe || engines.cluster() == null) return Future.succeededFuture(true);
-    return engines.cluster().status(vertx).map(s -> wasSafe = s.safe());
+    return engines.cluster().status(vertx).map(s -> {
+      if (s.safe() && !wasSafe) LOG.info("event=node_ready node={} members={} uptime_ms={}", config.name(), s.members(), uptimeMs());
+      return wasSafe = s.safe();
+    });
   }
 
   public Vertx vertx() {

@@ -255,6 +255,10 @@ class K8sManifestsIT {
       assertThat(k8s.getMapConfig(map).getBackupCount()).as(map).isEqualTo(repo.getMapConfig(map).getBackupCount()).isGreaterThanOrEqualTo(1);
     }
     assertThat(k8s.getMultiMapConfig("__vertx.subs").getBackupCount()).isGreaterThanOrEqualTo(1);
+    for (String property : List.of("hazelcast.wait.seconds.before.join", "hazelcast.max.wait.seconds.before.join",
+        "hazelcast.phone.home.enabled", "hazelcast.max.no.heartbeat.seconds", "hazelcast.operation.fail.on.indeterminate.state")) {
+      assertThat(k8s.getProperty(property)).as(property).isEqualTo(repo.getProperty(property));
+    }
     assertThat(k8s.getSerializationConfig().getDataSerializableFactoryClasses())
         .isEqualTo(repo.getSerializationConfig().getDataSerializableFactoryClasses());
   }

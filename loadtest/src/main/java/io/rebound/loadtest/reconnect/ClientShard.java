@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -32,17 +33,25 @@ final class ClientShard {
   private final MassReconnectOptions options;
   private final List<ReconnectingClient> clients = new ArrayList<>();
 
-  /** Must be called from a non-Vert.x thread so that every shard gets its own event loop. */
-  ClientShard(Vertx vertx, int balancerPort, ReconnectStats stats, MassReconnectOptions options) {
+  /**
+   * A shard on an event loop of its own (the next of {@code vertx}'s, round robin) whose clients connect to {@code url}
+   * (a balancer's WebSocket endpoint).
+   */
+  ClientShard(Vertx vertx, String url, ReconnectStats stats, MassReconnectOptions options) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    // Not getOrCreateContext(): Vert.x 5 gives every call from one non-Vert.x thread the same ("sticky") event loop,
+    // which put every shard, so every simulated client, on one thread: --event-loops had no effect.
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
     this.stats = stats;
     this.options = options;
-    this.url = "ws://127.0.0.1:" + balancerPort + "/connection/websocket";
+    this.url = url;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setTryUsePerMessageCompression(false)
         .setTryUsePerFrameCompression(false)
         .setTcpNoDelay(true)
+        // A socket the SDK abandons (connect timeout) waits for the server's close frame this long (default 10 s),
+        // holding its descriptor: in a 15,000-client reconnect storm those exhausted the process's 20,000.
+        .setClosingTimeout(1)
         .setConnectTimeout((int) ReconnectingClient.HANDSHAKE_TIMEOUT_MS)
         .setMaxFrameSize(16 * 1024 * 1024)
         .setMaxMessageSize(64 * 1024 * 1024)
@@ -86,6 +95,11 @@ final class ClientShard {
       clients.forEach(ReconnectingClient::close);
       return client.close();
     });
+  }
+
+  /** The context every client of this shard runs on. */
+  Context context() {
+    return context;
   }
 
   Vertx vertx() {

@@ -52,6 +52,7 @@ public final class MassReconnectOptions {
   public static final int DEFAULT_CONNECT_CONCURRENCY = 500;
   public static final int DEFAULT_PUBLISH_INFLIGHT = 64;
   public static final int DEFAULT_EVENT_LOOPS = 2;
+  public static final int DEFAULT_TIMEOUT_MS = 5000;
   /** Resume window the clients ask for with {@code --resume} (the in-process nodes allow it: their default is 60 s). */
   public static final int DEFAULT_RESUME_WINDOW_S = 60;
 
@@ -78,6 +79,12 @@ public final class MassReconnectOptions {
   public int connectConcurrency = DEFAULT_CONNECT_CONCURRENCY;
   public int publishInflight = DEFAULT_PUBLISH_INFLIGHT;
   public int eventLoops = DEFAULT_EVENT_LOOPS;
+  /** Balancers in processes of their own (0: one balancer in this JVM); reload and history-overflow only. */
+  public int balancerProcesses;
+  /** With --target: the node's process id, whose CPU the timeline samples as the broker's (-1: not sampled). */
+  public long targetPid = -1;
+  /** The clients' timeout for a connect reply and for command replies (ReboundClientOptions.timeout; the SDK default is 5 s). */
+  public int timeoutMs = DEFAULT_TIMEOUT_MS;
   public String secret = "bench-secret";
   public String apiKey = "bench-key";
   public Path out;
@@ -99,6 +106,7 @@ public final class MassReconnectOptions {
   public MassReconnectOptions historySize(int n) { historySize = n; return this; }
   public MassReconnectOptions resume(boolean on) { resume = on; return this; }
   public MassReconnectOptions resumeBufferSize(int n) { resumeBufferSize = n; return this; }
+  public MassReconnectOptions balancerProcesses(int n) { balancerProcesses = n; return this; }
 
   /** The outage after a reload, resolved against the scenario default. */
   public int effectiveRefuseMs() {
@@ -151,6 +159,12 @@ public final class MassReconnectOptions {
     if (kills && !targets.isEmpty()) {
       throw new IllegalArgumentException("--scenario " + scenario.flag() + " needs in-process nodes: stop/restart a --target node yourself (see loadtest/README.md)");
     }
+    if (balancerProcesses < 0) throw new IllegalArgumentException("--balancer-processes must be >= 0");
+    if (kills && balancerProcesses > 0) {
+      throw new IllegalArgumentException("--scenario " + scenario.flag() + " steers the balancer per node: not with --balancer-processes");
+    }
+    if (timeoutMs < 1) throw new IllegalArgumentException("--timeout-ms must be >= 1");
+    if (targetPid > 0 && targets.isEmpty()) throw new IllegalArgumentException("--target-pid needs --target");
     if (scenario == Scenario.NODE_KILL && nodes < 2) {
       throw new IllegalArgumentException("--scenario node-kill needs --nodes >= 2 (the clients need a node to fail over to)");
     }
@@ -193,6 +207,9 @@ public final class MassReconnectOptions {
         case "--connect-concurrency" -> o.connectConcurrency = Integer.parseInt(v);
         case "--publish-inflight" -> o.publishInflight = Integer.parseInt(v);
         case "--event-loops" -> o.eventLoops = Integer.parseInt(v);
+        case "--balancer-processes" -> o.balancerProcesses = Integer.parseInt(v);
+        case "--target-pid" -> o.targetPid = Long.parseLong(v);
+        case "--timeout-ms" -> o.timeoutMs = Integer.parseInt(v);
         case "--resume-window-s" -> o.resumeWindowS = Integer.parseInt(v);
         case "--resume-buffer" -> o.resumeBufferSize = Integer.parseInt(v);
         case "--secret" -> o.secret = v;
@@ -210,12 +227,16 @@ public final class MassReconnectOptions {
           --scenario S          reload | node-kill | rolling-restart | history-overflow   (reload)
           --nodes N             in-process nodes; N>1 = engine hazelcast                  (1)
           --target H:P[,H:P]    use running nodes instead (secret/api key must match)
+          --target-pid PID      with --target: sample that process's CPU as the broker's
+          --balancer-processes B   run the balancer as B processes of their own, client i through
+                                balancer i mod B (reload/history-overflow); 0 = in this JVM    (0)
           --clients C           WebSocket clients, each on personal:#<user> + one shared   (10000)
           --rate R              publications/s over the HTTP API                           (200)
           --shared-every K      every K-th publication goes to the shared channel          (50)
           --warmup-s S / --after-s S   seconds before / after the disruption               (5 / 10)
           --refuse-ms MS        balancer refuses connections this long after a reload      (500; 4000 history-overflow)
           --backoff-min-ms / --backoff-max-ms   client full-jitter reconnect backoff       (100 / 2000)
+          --timeout-ms MS       clients' connect-reply and command-reply timeout (SDK default) (5000)
           --history-size N      namespaces' history_size                                  (1000; 2 history-overflow)
           --quiesce-s S         max wait for the last deliveries after publishing stops    (30)
           --connect-concurrency N / --publish-inflight N / --event-loops N                 (500 / 64 / 2)

@@ -37,6 +37,13 @@ final class ReconnectStats {
   final LongAdder replyErrors = new LongAdder();
   final LongAdder insufficientState = new LongAdder();
   final LongAdder stray = new LongAdder();
+  /** Why clients reconnected ("code reason" of each reconnect event, reasons cut at 60 characters): where the attempts go. */
+  final java.util.concurrent.ConcurrentMap<String, LongAdder> reconnectReasons = new java.util.concurrent.ConcurrentHashMap<>();
+
+  void reconnectReason(int code, String reason) {
+    String key = code + " " + (reason.length() > 60 ? reason.substring(0, 60) : reason);
+    if (reconnectReasons.size() < 100 || reconnectReasons.containsKey(key)) reconnectReasons.computeIfAbsent(key, k -> new LongAdder()).increment();
+  }
   final AtomicReference<String> firstError = new AtomicReference<>();
 
   private final long startNanos = System.nanoTime();

@@ -69,7 +69,7 @@ final class ReconnectingClient implements ClientListener {
         .reconnectTimeout(Duration.ZERO) // never give up: every client must come back
         .minReconnectDelay(Duration.ofMillis(o.backoffMinMs))
         .maxReconnectDelay(Duration.ofMillis(o.backoffMaxMs))
-        .timeout(Duration.ofMillis(HANDSHAKE_TIMEOUT_MS)));
+        .timeout(Duration.ofMillis(o.timeoutMs)));
     client.addListener(this);
     for (SubscriptionState s : subs) client.newSubscription(s.channel).addListener(new Accounting(s)).subscribe();
   }
@@ -108,6 +108,7 @@ final class ReconnectingClient implements ClientListener {
   @Override
   public void onReconnecting(ReconnectingEvent event) {
     stats.connectAttempts.increment(); // each event schedules one more attempt
+    stats.reconnectReason(event.code(), event.reason());
     if (event.wasConnected()) {
       connected = false;
       stats.connected.decrementAndGet();

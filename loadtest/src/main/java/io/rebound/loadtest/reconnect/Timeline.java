@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
  * CPU is reported twice, both as % of the whole machine (all cores): the JVM process (brokers, clients
  * and balancer share it when nodes run in-process) and the in-process brokers alone (CPU time of the
  * threads named {@code broker-*} and Hazelcast's {@code hz.*}; dead threads drop out, so it is a lower
- * bound across restarts). Heap is the JVM's used heap (MemoryMXBean), brokers and clients together.
+ * bound across restarts), or with {@code --target-pid} the target node's process. Heap is the JVM's used heap (MemoryMXBean), brokers and clients together.
  */
 final class Timeline {
 
@@ -42,10 +42,14 @@ final class Timeline {
   private long lastProcessCpu;
   private long lastBrokerCpu;
 
-  Timeline(Vertx vertx, ReconnectStats stats, RatePublisher publisher) {
+  /** The node process sampled instead of in-process broker threads (-1: none). */
+  private final long targetPid;
+
+  Timeline(Vertx vertx, ReconnectStats stats, RatePublisher publisher, long targetPid) {
     this.vertx = vertx;
     this.stats = stats;
     this.publisher = publisher;
+    this.targetPid = targetPid;
   }
 
   void start() {
@@ -86,6 +90,11 @@ final class Timeline {
   }
 
   private long brokerCpuNanos() {
+    if (targetPid > 0) {
+      // An unreadable sample repeats the last one (0 % for that period) instead of counting the whole run again later.
+      long cpu = ProcessCpu.nanos(targetPid);
+      return cpu < 0 ? lastBrokerCpu : cpu;
+    }
     long sum = 0;
     for (long id : threads.getAllThreadIds()) {
       Boolean broker = brokerThread.get(id);

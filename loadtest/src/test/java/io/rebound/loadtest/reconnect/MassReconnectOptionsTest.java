@@ -37,4 +37,17 @@ class MassReconnectOptionsTest {
     assertEquals(5_000, ConfigLoader.parse(BrokerFleet.config(fixed, 8000, "n")).client().resumeWindow().toMillis());
     assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--resume-buffer", "0"}));
   }
+
+  @Test
+  void balancerProcessesOnlyForReloadsAndTargetPidOnlyWithTargets() {
+    MassReconnectOptions o = MassReconnectOptions.parse(new String[] {"--clients", "15000", "--balancer-processes", "2",
+        "--target", "127.0.0.1:8500", "--target-pid", "42"});
+    assertEquals(2, o.balancerProcesses);
+    assertEquals(42, o.targetPid);
+    assertEquals(0, MassReconnectOptions.parse(new String[] {}).balancerProcesses, "in-process balancer by default");
+    assertThrows(IllegalArgumentException.class,
+        () -> MassReconnectOptions.parse(new String[] {"--scenario", "node-kill", "--nodes", "2", "--balancer-processes", "1"}));
+    assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--target-pid", "42"}));
+    assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--balancer-processes", "-1"}));
+  }
 }

@@ -32,6 +32,15 @@ class ClusterXmlTest {
     assertThat(p.getSeconds(ClusterProperty.MERGE_NEXT_RUN_DELAY_SECONDS)).isEqualTo(30);
   }
 
+  /** A restarted member is admitted at once instead of after Hazelcast's 5 s batching wait (issue 16, restart in under 5 s). */
+  @Test
+  void aRestartingMemberIsAdmittedWithoutTheBatchingWait() throws Exception {
+    HazelcastProperties p = new HazelcastProperties(config());
+    assertThat(p.getSeconds(ClusterProperty.WAIT_SECONDS_BEFORE_JOIN)).isZero();
+    assertThat(p.getSeconds(ClusterProperty.MAX_WAIT_SECONDS_BEFORE_JOIN)).isLessThanOrEqualTo(5);
+    assertThat(p.getBoolean(ClusterProperty.PHONE_HOME_ENABLED)).isFalse();
+  }
+
   @Test
   void historyAndSyncPositionsAreServedOnlyByAMajority() throws Exception {
     Config c = config();

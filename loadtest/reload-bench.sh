@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Balancer reload of many connections (issue 16, goal 6): one node in a process of its own, the balancer as
+# BALANCERS processes of their own, the clients in the MassReconnect process, so that 15,000 clients fit under the
+# 20,000 open files one process may have here (a client costs 1 descriptor in the tool, 2 in its balancer, 1 in the
+# node). Prints MassReconnect's summary and one JSON line per run: full-recovery times from the reload instant and
+# from the moment the balancers accept again, lost, duplicates, node CPU, load. Nothing is built here.
+#
+#   NODE_JAR=/work/bench/rebound-base.jar RUNS=3 CLIENTS=15000 loadtest/reload-bench.sh
+#
+# Environment (defaults in brackets):
+#   NODE_JAR   the server jar  [target/rebound.jar]       TOOL_JAR  the load tool  [target/rebound-loadtest.jar]
+#   CLIENTS [15000]  BALANCERS [2]  RATE publications/s [200]  REFUSE_MS outage [500]  RUNS [1]
+#   BACKOFF    "MIN MAX" client reconnect backoff in ms  [the tool's default, 100 2000; the SDKs' is 500 20000]
+#   EVENT_LOOPS  the tool's client event loops  [2]       PORT  the node's port  [8510]
+#   NODE_OPTS  the node's JVM flags  [-XX:+ExitOnOutOfMemoryError]   OUT  [/tmp/reload-bench]
+#   TOOL_ARGS  more MassReconnect flags, e.g. "--timeout-ms 30000"  []
+#   NODE_EXTRA more node config keys, e.g. '"http_max_pending_connections": 20000,'  []
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+NODE_JAR=${NODE_JAR:-$ROOT/target/rebound.jar}; TOOL_JAR=${TOOL_JAR:-$ROOT/target/rebound-loadtest.jar}
+CLIENTS=${CLIENTS:-15000}; BALANCERS=${BALANCERS:-2}; RATE=${RATE:-200}; REFUSE_MS=${REFUSE_MS:-500}; RUNS=${RUNS:-1}
+BACKOFF=${BACKOFF:-"100 2000"}; EVENT_LOOPS=${EVENT_LOOPS:-2}; PORT=${PORT:-8510}
+NODE_OPTS=${NODE_OPTS:-"-XX:+ExitOnOutOfMemoryError"}
+OUT=${OUT:-/tmp/reload-bench}
+mkdir -p "$OUT"
+read -r BMIN BMAX <<< "$BACKOFF"
+NODE=
+trap '[ -n "$NODE" ] && kill "$NODE" 2>/dev/null || true' EXIT
+
+cat > "$OUT/node.json" <<JSON
+{"port": $PORT, "name": "reload-node", "token_hmac_secret_key": "bench-secret", "api_key": "bench-key", "engine": "memory",
+ "client_recovery_max_publication_limit": 1000, ${NODE_EXTRA:-}
+ "namespaces": [
+  {"name": "personal", "history_size": 1000, "history_ttl": "300s", "force_recovery": true, "allow_subscribe_for_client": true, "allow_user_limited_channels": true},
+  {"name": "chat", "history_size": 1000, "history_ttl": "300s", "force_recovery": true, "allow_subscribe_for_client": true, "allow_user_limited_channels": true}]}
+JSON
+
+for run in $(seq 1 "$RUNS"); do
+  # shellcheck disable=SC2086
+  java $NODE_OPTS -jar "$NODE_JAR" --config "$OUT/node.json" > "$OUT/node-$run.log" 2>&1 &
+  NODE=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready"; do kill -0 "$NODE" || exit 1; sleep 0.2; done
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  java -Xmx4g -cp "$TOOL_JAR" io.rebound.loadtest.reconnect.MassReconnect --target "127.0.0.1:$PORT" --target-pid "$NODE" \
+    --balancer-processes "$BALANCERS" --clients "$CLIENTS" --rate "$RATE" --refuse-ms "$REFUSE_MS" \
+    --backoff-min-ms "$BMIN" --backoff-max-ms "$BMAX" --event-loops "$EVENT_LOOPS" --out "$OUT/run-$run" ${TOOL_ARGS:-} \
+    2>&1 | grep -v 'Connection evicted' | tee "$OUT/tool-$run.log" | grep -E '^\[mass|^scenario|^  ' || true
+  kill "$NODE"; wait "$NODE" 2>/dev/null || true; NODE=
+  python3 - "$OUT/run-$run/result.json" "$REFUSE_MS" "$load" "$(basename "$NODE_JAR")" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); refuse = int(sys.argv[2])
+t = r["time_to_full_recovery"]; cpu = r["cpu"]
+print(json.dumps({"node": sys.argv[4], "clients": r["config"]["clients"], "load1": float(sys.argv[3]),
+  "p50_ms": t.get("p50_ms"), "p99_ms": t.get("p99_ms"), "max_ms": t.get("max_ms"),
+  "max_after_balancer_back_ms": (t.get("max_ms") or 0) - refuse, "affected": r["affected_clients"],
+  "not_back": r["not_recovered_clients"], "recovered_pct": r["recovered_pct"], "lost": r["lost"],
+  "duplicates": r["duplicates"], "node_cpu_max_pct": cpu.get("broker_max_pct"), "node_cpu_avg_pct": cpu.get("broker_avg_pct"),
+  "balancer_refused": r["balancer_refused"], "connect_attempts": r["connect_attempts"]}))
+PY
+done
