@@ -73,7 +73,11 @@ public final class Node {
 
   /** Starts a node with its own Vert.x instance (clustered when the config's engine needs it). */
   public static Future<Node> start(BrokerConfig config) {
-    return Engines.vertxFor(config, new VertxOptions()).compose(vertx -> start(config, vertx, true));
+    // Netty's native epoll transport when the platform has it (the jar ships it for Linux x86-64), NIO otherwise:
+    // a fan-out is one socket write per subscriber, and epoll writes direct buffers without NIO's selector and
+    // per-write bookkeeping (loadtest/README.md, "Side by side", has the measurement).
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    return Engines.vertxFor(config, options).compose(vertx -> start(config, vertx, true));
   }
 
   /** Starts a node on an existing Vert.x instance; with {@code ownsVertx} it is closed with the node. */
@@ -110,8 +114,9 @@ public final class Node {
         .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))
         .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
-        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={}",
-            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges));
+        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={} transport={}",
+            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges,
+            vertx.isNativeTransportEnabled() ? "native" : "nio"));
   }
 
   private Future<Void> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {
