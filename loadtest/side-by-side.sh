@@ -16,6 +16,7 @@
 #   ROUNDS       measured runs per server, alternating  [3]
 #   WARMUP       publications of one unmeasured run per server first (JIT, connection pools)  [2000]
 #   JAVA_OPTS    JVM flags of both Rebound servers  [the launchers' flags, see README.md]
+#   OLD_JAVA_OPTS  JVM flags of the old server only (compare collectors on one jar)  [JAVA_OPTS]
 #   NEW_JAR  [target/rebound.jar]     OLD_JAR  [/work/bench/rebound-old.jar]
 #   CENTRIFUGO   the centrifugo v6 binary  [~/go/bin/centrifugo]
 #   BENCH_DIR    the shared generator's directory  [../shared/bench]
@@ -29,6 +30,7 @@ MODE=${MODE:-saturation}
 N=${N:-1000}; M=${M:-2000}; W=${W:-16}; K=${K:-2}; RATE=${RATE:-100}
 ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-2000}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+ExitOnOutOfMemoryError -XX:+UseZGC -Xms512m -Xmx2g"}
+OLD_JAVA_OPTS=${OLD_JAVA_OPTS:-$JAVA_OPTS}
 NEW_JAR=${NEW_JAR:-$ROOT/target/rebound.jar}
 OLD_JAR=${OLD_JAR:-/work/bench/rebound-old.jar}
 CENTRIFUGO=${CENTRIFUGO:-$HOME/go/bin/centrifugo}
@@ -59,7 +61,7 @@ start() {
   local name=$1 port=${PORT[$1]}
   case $name in
     rebound) java $JAVA_OPTS -jar "$NEW_JAR" --config "$ROOT/loadtest/bench-config.json" --port "$port" >"$OUT/$name.log" 2>&1 & ;;
-    old) java $JAVA_OPTS -jar "$OLD_JAR" --config "$ROOT/loadtest/bench-config.json" --port "$port" >"$OUT/$name.log" 2>&1 & ;;
+    old) java $OLD_JAVA_OPTS -jar "$OLD_JAR" --config "$ROOT/loadtest/bench-config.json" --port "$port" >"$OUT/$name.log" 2>&1 & ;;
     socketio) (cd "$BENCH_DIR" && exec node peer-socketio.mjs "$port") >"$OUT/$name.log" 2>&1 & ;;
     centrifugo) "$CENTRIFUGO" -c "$OUT/centrifugo.json" >"$OUT/$name.log" 2>&1 & ;;
     *) echo "unknown server $name" >&2; exit 2 ;;

@@ -80,7 +80,7 @@ public final class WebSocketTransport implements Transport {
    * On the socket's loop: the frame, encoded once for every socket it goes to ({@link EncodedFrames}),
    * straight into the channel in front of Vert.x's frame encoder, which lets bytes pass. Only closes (and
    * Vert.x's own pongs) take the Vert.x path, so frames keep their order. A socket Vert.x considers
-   * closed gets no more frames (nothing may follow a close frame), as {@code writeFrame} would refuse.
+   * closed gets no more frames, the very check {@code writeFrame} makes; the write still completes.
    */
   private void writeHere(Buffer message, Runnable done) {
     ChannelHandlerContext ctx = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
