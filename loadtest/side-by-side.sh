@@ -85,12 +85,13 @@ run() { # name publications [rate]
 
 for s in $SERVERS; do start "$s"; done
 rate=""; [ "$MODE" = rate ] && rate=$RATE
-for s in $SERVERS; do run "$s" "$WARMUP" "$rate" >/dev/null; done
+for s in $SERVERS; do run "$s" "$WARMUP" "$rate" >/dev/null || true; done
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SERVERS; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     read -r u0 s0 < <(ticks "${PID[$s]}")
-    line=$(run "$s" "$M" "$rate")
+    # A generator that dies (a server closing its publish connection) costs that run, not the session.
+    line=$(run "$s" "$M" "$rate") || line='{"error":"generator failed, see stderr"}'
     read -r u1 s1 < <(ticks "${PID[$s]}")
     # user vs kernel CPU of the server over the whole run (connects included): where its time goes
     echo "{\"server\":\"$s\",\"round\":$r,\"load1\":$load,\"server_user_ticks\":$((u1 - u0)),\"server_sys_ticks\":$((s1 - s0)),${line#\{}"
