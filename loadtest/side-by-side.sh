@@ -16,9 +16,11 @@
 #   ROUNDS       measured runs per server, alternating  [3]
 #   WARMUP       publications of one unmeasured run per server first (JIT, connection pools)  [2000]
 #   JAVA_OPTS    JVM flags of both Rebound servers  [the launchers' flags, see README.md]
+#   OLD_JAVA_OPTS  JVM flags of the old server only (compare collectors on one jar)  [JAVA_OPTS]
 #   NEW_JAR  [target/rebound.jar]     OLD_JAR  [/work/bench/rebound-old.jar]
 #   CENTRIFUGO   the centrifugo v6 binary  [~/go/bin/centrifugo]
 #   BENCH_DIR    the shared generator's directory  [../shared/bench]
+#   PORT_BASE    Rebound port; old +10, socketio +20, centrifugo +30  [8000]
 #   OUT          directory for server logs and the generated Centrifugo config  [/tmp/side-by-side]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,7 @@ MODE=${MODE:-saturation}
 N=${N:-1000}; M=${M:-2000}; W=${W:-16}; K=${K:-2}; RATE=${RATE:-100}
 ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-2000}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+ExitOnOutOfMemoryError -XX:+UseZGC -Xms512m -Xmx2g"}
+OLD_JAVA_OPTS=${OLD_JAVA_OPTS:-$JAVA_OPTS}
 NEW_JAR=${NEW_JAR:-$ROOT/target/rebound.jar}
 OLD_JAR=${OLD_JAR:-/work/bench/rebound-old.jar}
 CENTRIFUGO=${CENTRIFUGO:-$HOME/go/bin/centrifugo}
@@ -35,12 +38,13 @@ BENCH_DIR=$(cd "${BENCH_DIR:-$ROOT/../shared/bench}" && pwd)
 OUT=${OUT:-/tmp/side-by-side}
 mkdir -p "$OUT"
 
-declare -A PORT=([rebound]=8000 [old]=8010 [socketio]=9100 [centrifugo]=9000)
+PORT_BASE=${PORT_BASE:-8000}
+declare -A PORT=([rebound]=$PORT_BASE [old]=$((PORT_BASE + 10)) [socketio]=$((PORT_BASE + 20)) [centrifugo]=$((PORT_BASE + 30)))
 declare -A PID=()
 cleanup() { for p in "${PID[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-TOKEN=$(java -cp "$ROOT/target/rebound-loadtest.jar" io.rebound.loadtest.fanout.FanoutBenchmark --secret bench-secret --print-token bench-shared)
+TOKEN=$(java -cp "${LOADTEST_JAR:-$ROOT/target/rebound-loadtest.jar}" io.rebound.loadtest.fanout.FanoutBenchmark --secret bench-secret --print-token bench-shared)
 
 cat > "$OUT/centrifugo.json" <<EOF
 {
@@ -57,7 +61,7 @@ start() {
   local name=$1 port=${PORT[$1]}
   case $name in
     rebound) java $JAVA_OPTS -jar "$NEW_JAR" --config "$ROOT/loadtest/bench-config.json" --port "$port" >"$OUT/$name.log" 2>&1 & ;;
-    old) java $JAVA_OPTS -jar "$OLD_JAR" --config "$ROOT/loadtest/bench-config.json" --port "$port" >"$OUT/$name.log" 2>&1 & ;;
+    old) java $OLD_JAVA_OPTS -jar "$OLD_JAR" --config "$ROOT/loadtest/bench-config.json" --port "$port" >"$OUT/$name.log" 2>&1 & ;;
     socketio) (cd "$BENCH_DIR" && exec node peer-socketio.mjs "$port") >"$OUT/$name.log" 2>&1 & ;;
     centrifugo) "$CENTRIFUGO" -c "$OUT/centrifugo.json" >"$OUT/$name.log" 2>&1 & ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
@@ -70,6 +74,8 @@ start() {
   echo "$name did not listen on $port (see $OUT/$name.log)" >&2; exit 1
 }
 
+ticks() { cut -d")" -f2 "/proc/$1/stat" | awk '{print $12, $13}'; }
+
 run() { # name publications [rate]
   local name=$1 m=$2 rate=${3:-} kind=rebound
   [ "$name" = socketio ] && kind=socketio
@@ -79,11 +85,15 @@ run() { # name publications [rate]
 
 for s in $SERVERS; do start "$s"; done
 rate=""; [ "$MODE" = rate ] && rate=$RATE
-for s in $SERVERS; do run "$s" "$WARMUP" "$rate" >/dev/null; done
+for s in $SERVERS; do run "$s" "$WARMUP" "$rate" >/dev/null || true; done
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SERVERS; do
     load=$(cut -d' ' -f1 /proc/loadavg)
-    line=$(run "$s" "$M" "$rate")
-    echo "{\"server\":\"$s\",\"round\":$r,\"load1\":$load,${line#\{}"
+    read -r u0 s0 < <(ticks "${PID[$s]}")
+    # A generator that dies (a server closing its publish connection) costs that run, not the session.
+    line=$(run "$s" "$M" "$rate") || line='{"error":"generator failed, see stderr"}'
+    read -r u1 s1 < <(ticks "${PID[$s]}")
+    # user vs kernel CPU of the server over the whole run (connects included): where its time goes
+    echo "{\"server\":\"$s\",\"round\":$r,\"load1\":$load,\"server_user_ticks\":$((u1 - u0)),\"server_sys_ticks\":$((s1 - s0)),${line#\{}"
   done
 done

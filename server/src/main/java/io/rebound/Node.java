@@ -73,7 +73,11 @@ public final class Node {
 
   /** Starts a node with its own Vert.x instance (clustered when the config's engine needs it). */
   public static Future<Node> start(BrokerConfig config) {
-    return Engines.vertxFor(config, new VertxOptions())
+    // Netty's native epoll transport when the platform has it (the jar ships it for Linux x86-64), NIO otherwise:
+    // a fan-out is one socket write per subscriber, and epoll writes direct buffers without NIO's selector and
+    // per-write bookkeeping (loadtest/README.md, "Side by side", has the measurement).
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    return Engines.vertxFor(config, options)
         .onSuccess(vertx -> {
           if (vertx.isClustered()) LOG.info("event=cluster_joined node={} uptime_ms={}", config.name(), uptimeMs());
         })
@@ -123,8 +127,9 @@ public final class Node {
         .compose(v -> admin == null ? Future.succeededFuture() : deploy(admin::verticle, 1))
         .compose(v -> deploy(() -> new EdgeVerticle(services, registry, broadcaster, config.port(), routes), edges))
         .onSuccess(v -> clusterMetrics = ClusterMetrics.start(vertx, engines, metrics))
-        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={} uptime_ms={}",
-            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges, uptimeMs()));
+        .onSuccess(v -> LOG.info("event=node_started node={} port={} engine={} history={} edges={} transport={} uptime_ms={}",
+            config.name(), config.port(), config.engine().jsonName(), config.historyEngine().jsonName(), edges,
+            vertx.isNativeTransportEnabled() ? "native" : "nio", uptimeMs()));
   }
 
   private Future<Void> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Every way operators are told to start a node runs the JVM with {@code -XX:+ExitOnOutOfMemoryError}:
  * a node out of memory must exit and be restarted, never limp on with allocations failing at random
- * (a half-dead node keeps its clients and answers nothing).
+ * (a half-dead node keeps its clients and answers nothing). And with the collector chosen by
+ * measurement ({@code -XX:+UseZGC}, README "Limits"): a node started without it runs with other pauses
+ * than the ones measured.
  */
 class LaunchersTest {
 
   private static final String FLAG = "-XX:+ExitOnOutOfMemoryError";
+  private static final String COLLECTOR = "-XX:+UseZGC";
   // A java command that runs the broker jar; the word after the jar says whether it starts a node.
   private static final Pattern JAR_COMMAND = Pattern.compile("java\\s[^`\\n]*?rebound\\.jar(?:\\s+([^\\s`]+))?[^`\\n]*");
   /** The jar's operator tools (README, "Command line"): they start no node. */
@@ -32,7 +35,7 @@ class LaunchersTest {
     while (m.find()) {
       if (m.group(1) != null && (TOOLS.contains(m.group(1)) || isOtherMainClass(m.group(1)))) continue;
       commands++;
-      assertThat(m.group()).as("README command").contains(FLAG);
+      assertThat(m.group()).as("README command").contains(FLAG).contains(COLLECTOR);
     }
     assertThat(commands).as("node commands found in README.md").isGreaterThanOrEqualTo(3);
   }
@@ -45,7 +48,7 @@ class LaunchersTest {
   @Test
   void theContainerImageAndTheStatefulSetExitOnOutOfMemory() throws IOException {
     List<String> entrypoints = Files.readAllLines(RepoFiles.path("k8s", "Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT")).toList();
-    assertThat(entrypoints).singleElement().asString().contains("\"" + FLAG + "\"");
-    assertThat(Files.readString(RepoFiles.path("k8s", "statefulset.yaml"))).contains(FLAG);
+    assertThat(entrypoints).singleElement().asString().contains("\"" + FLAG + "\"").contains("\"" + COLLECTOR + "\"");
+    assertThat(Files.readString(RepoFiles.path("k8s", "statefulset.yaml"))).contains(FLAG).contains(COLLECTOR);
   }
 }

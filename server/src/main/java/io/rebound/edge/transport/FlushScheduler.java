@@ -13,6 +13,13 @@ import java.util.List;
  * very same messages in the same wire format (every subscriber of a channel after a publication)
  * share one joined frame, so a batch is built once and its bytes go to all of them, like a single
  * publication's bytes do.
+ *
+ * <p>The write delay ({@code client_write_delay}) is adaptive: it is paid only while the edge is
+ * busy, i.e. while its flushes already carry more than one message per connection (messages arrive
+ * faster than they are flushed, and collecting for the delay turns many writes into one). At light
+ * load each flush carries one message per connection, and every flush follows at the end of the
+ * event-loop pass: a publication is never held back for a batch that is not coming. A delayed flush
+ * that carries one message per connection or less ends the busy spell.
  * Event-loop confined.
  */
 public final class FlushScheduler {
@@ -22,6 +29,7 @@ public final class FlushScheduler {
   private final long writeDelayNanos;
   private List<Outbound> dirty = new ArrayList<>();
   private boolean scheduled;
+  private boolean busy; // the last flush carried more than one message per connection
   private long lastFlushAt;
 
   public FlushScheduler(Vertx vertx, Context context, Duration writeDelay) {
@@ -35,7 +43,7 @@ public final class FlushScheduler {
     if (scheduled) return;
     scheduled = true;
     long sinceLast = System.nanoTime() - lastFlushAt;
-    if (writeDelayNanos == 0 || sinceLast >= writeDelayNanos) {
+    if (writeDelayNanos == 0 || !busy || sinceLast >= writeDelayNanos) {
       // Quiet edge: flush at the end of this pass (runOnContext queues behind the tasks already
       // waiting, so what arrives meanwhile still joins this flush).
       context.runOnContext(v -> flushAll());
@@ -53,7 +61,9 @@ public final class FlushScheduler {
     List<Buffer> lastQueue = null;
     WireCodec lastCodec = null;
     Buffer lastJoined = null;
+    int messages = 0;
     for (Outbound out : batch) {
+      messages += out.queuedMessages();
       List<Buffer> queue = out.pending();
       if (queue == null) {
         out.flush(null);
@@ -66,6 +76,12 @@ public final class FlushScheduler {
       }
       out.flush(lastJoined);
     }
+    busy = messages > batch.size();
+  }
+
+  /** Whether the next flush may wait for the write delay (tests). */
+  boolean busy() {
+    return busy;
   }
 
   private static boolean sameMessages(List<Buffer> a, List<Buffer> b) {

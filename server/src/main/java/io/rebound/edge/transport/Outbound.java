@@ -11,8 +11,9 @@ import java.util.function.Predicate;
  * A connection's outbound path. Messages are not written one by one: they wait until the edge's
  * {@link FlushScheduler} runs at the end of the current event-loop pass, and then leave as one frame
  * (one write, one syscall), joined the way the connection's {@link WireCodec} joins messages. Under
- * load many publications land in one pass, so frames batch exactly when sockets are busy; when idle
- * the flush follows immediately.
+ * load many publications land in one pass (and the scheduler's write delay collects more while the
+ * edge stays busy), so frames batch exactly when sockets are busy; when idle the flush follows at
+ * the end of the pass.
  *
  * <p>Backpressure is counted in bytes, here: Vert.x's own signal ({@code writeQueueFull}) counts
  * queued <em>frames</em> (16 of them), and batched frames can be large, so a stalled client could pin
@@ -149,6 +150,11 @@ public final class Outbound {
 
   public int queuedBytes() {
     return queuedBytes;
+  }
+
+  /** Messages waiting for the next flush (the scheduler's measure of how busy the edge is). */
+  int queuedMessages() {
+    return queued == null ? 0 : queued.size();
   }
 
   public void close() {

@@ -9,7 +9,10 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 /**
  * A {@link Transport} over a Vert.x {@link ServerWebSocket}. Usually the socket lives on the
@@ -19,9 +22,9 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
  * strict thread mode, a socket is only touched from its own thread) and completions, like inbound
  * frames, come back to the session's loop.
  *
- * <p>Frames are written as {@link WebSocketFrameImpl} over the buffer's own {@code ByteBuf}: bytes
- * shared by many subscribers are not copied per connection (Vert.x internals, pinned by {@code
- * OutboundFramingTest} and the end-to-end tests).
+ * <p>Frames are encoded once per message for all the sockets it goes to ({@link EncodedFrames}) and
+ * written into the socket's Netty pipeline directly, not through Vert.x's {@code writeFrame} (Vert.x
+ * internals, pinned by {@code WebSocketTransportTest}, {@code OutboundFramingTest} and the end-to-end tests).
  */
 public final class WebSocketTransport implements Transport {
 
@@ -67,10 +70,30 @@ public final class WebSocketTransport implements Transport {
   @Override
   public void write(Buffer frame, Runnable done) {
     if (local()) {
-      ws.writeFrame(frame(frame)).onComplete(ar -> done.run());
+      writeHere(frame, done);
       return;
     }
-    socketContext.runOnContext(v -> ws.writeFrame(frame(frame)).onComplete(ar -> sessionContext.runOnContext(x -> done.run())));
+    socketContext.runOnContext(v -> writeHere(frame, () -> sessionContext.runOnContext(x -> done.run())));
+  }
+
+  /**
+   * On the socket's loop: the frame, encoded once for every socket it goes to ({@link EncodedFrames}),
+   * straight into the channel in front of Vert.x's frame encoder, which lets bytes pass. Only closes (and
+   * Vert.x's own pongs) take the Vert.x path, so frames keep their order. A socket Vert.x considers
+   * closed gets no more frames, the very check {@code writeFrame} makes; the write still completes.
+   */
+  private void writeHere(Buffer message, Runnable done) {
+    ChannelHandlerContext ctx = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+    if (ctx == null) {
+      ws.writeFrame(frame(message)).onComplete(ar -> done.run());
+      return;
+    }
+    if (ws.isClosed()) {
+      done.run();
+      return;
+    }
+    ByteBuf bytes = EncodedFrames.frame(message, frameType == WebSocketFrameType.BINARY, ctx.alloc());
+    ctx.writeAndFlush(bytes, ctx.newPromise().addListener(f -> done.run()));
   }
 
   @Override

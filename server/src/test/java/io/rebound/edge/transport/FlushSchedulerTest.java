@@ -1,0 +1,110 @@
+package io.rebound.edge.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.codec.json.JsonCodec;
+import io.rebound.protocol.Disconnect;
+import io.rebound.testing.Await;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adaptive write delay: at light load (one message per connection per flush) every flush
+ * follows at the end of the event-loop pass, however recent the previous one; the delay is paid only
+ * while flushes carry more than one message per connection, and a light flush ends that spell.
+ */
+class FlushSchedulerTest {
+
+  private Vertx vertx;
+  private Context loop;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    loop = vertx.getOrCreateContext();
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(vertx.close());
+  }
+
+  /** Frames as written, completing at once. */
+  private static final class RecordingTransport implements Transport {
+    final List<String> frames = new CopyOnWriteArrayList<>();
+
+    @Override public String name() { return "test"; }
+    @Override public void write(Buffer frame, Runnable done) { frames.add(frame.toString()); done.run(); }
+    @Override public void close(Disconnect reason) { }
+    @Override public boolean isClosed() { return false; }
+    @Override public int closeCode() { return NO_CLOSE_CODE; }
+    @Override public String remote() { return "test"; }
+    @Override public void bind(Inbound inbound) { }
+    @Override public Transport movedTo(Context sessionContext) { return this; }
+  }
+
+  private void onLoop(Runnable task) {
+    Promise<Void> done = Promise.promise();
+    loop.runOnContext(v -> {
+      task.run();
+      done.complete();
+    });
+    Await.result(done.future());
+  }
+
+  /** Read on the loop, after the flush that wrote the last frame has finished. */
+  private boolean busy(FlushScheduler scheduler) {
+    boolean[] busy = new boolean[1];
+    onLoop(() -> busy[0] = scheduler.busy());
+    return busy[0];
+  }
+
+  @Test
+  void atLightLoadAFlushRightAfterAnotherIsNotHeldForTheWriteDelay() {
+    // A delay no test would wait for: before the delay was adaptive, the second message waited for it.
+    FlushScheduler scheduler = new FlushScheduler(vertx, loop, Duration.ofHours(1));
+    RecordingTransport a = new RecordingTransport();
+    RecordingTransport b = new RecordingTransport();
+    Outbound[] outs = new Outbound[2];
+    onLoop(() -> {
+      outs[0] = new Outbound(a, scheduler, JsonCodec.INSTANCE, 1 << 20, () -> { }, null, null);
+      outs[1] = new Outbound(b, scheduler, JsonCodec.INSTANCE, 1 << 20, () -> { }, null, null);
+      for (Outbound o : outs) o.send(Buffer.buffer("{\"n\":1}"));
+    });
+    Await.until("the first flush", Duration.ofSeconds(10), () -> a.frames.size() == 1 && b.frames.size() == 1);
+    onLoop(() -> {
+      for (Outbound o : outs) o.send(Buffer.buffer("{\"n\":2}"));
+    });
+    Await.until("the second flush, not an hour later", Duration.ofSeconds(10), () -> a.frames.size() == 2 && b.frames.size() == 2);
+    assertThat(a.frames).containsExactly("{\"n\":1}", "{\"n\":2}");
+    assertThat(busy(scheduler)).isFalse();
+  }
+
+  @Test
+  void flushesOfSeveralMessagesPerConnectionMakeTheEdgeBusyAndALightOneEndsIt() {
+    FlushScheduler scheduler = new FlushScheduler(vertx, loop, Duration.ofMillis(20));
+    RecordingTransport a = new RecordingTransport();
+    Outbound[] out = new Outbound[1];
+    onLoop(() -> {
+      out[0] = new Outbound(a, scheduler, JsonCodec.INSTANCE, 1 << 20, () -> { }, null, null);
+      out[0].send(Buffer.buffer("{\"n\":1}"));
+      out[0].send(Buffer.buffer("{\"n\":2}"));
+    });
+    Await.until("the joined flush", Duration.ofSeconds(10), () -> a.frames.size() == 1);
+    assertThat(a.frames).containsExactly("{\"n\":1}\n{\"n\":2}");
+    assertThat(busy(scheduler)).as("two messages per connection: busy").isTrue();
+
+    onLoop(() -> out[0].send(Buffer.buffer("{\"n\":3}")));
+    Await.until("the delayed flush", Duration.ofSeconds(10), () -> a.frames.size() == 2);
+    assertThat(a.frames.get(1)).isEqualTo("{\"n\":3}");
+    assertThat(busy(scheduler)).as("one message per connection: quiet again").isFalse();
+  }
+}
