@@ -7,12 +7,14 @@ import io.rebound.config.BrokerConfig;
 import io.rebound.core.LogSafe;
 import io.rebound.core.NodeStats;
 import io.rebound.engine.Broadcaster;
+import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.PresenceStore;
 import io.rebound.metrics.BrokerMetrics;
 import io.rebound.protocol.ErrorCode;
 import io.rebound.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * disconnect, refresh) and {@link NodeMethods} (info, channels). {@link #methods()} is the one list
  * of names: HTTP answers 404 for any other.
  *
- * <p>One instance per node, confined to the {@link ApiVerticle}'s event loop (deploy it once).
- * {@link #call} completes with the {@code result} object or fails with a {@link ProtocolException},
+ * <p>One instance per node, thread-safe: {@link #call} runs on the caller's event loop (the HTTP
+ * API's connection, the {@link ApiVerticle}'s doors), with no event-bus hop of its own. A publication
+ * is stored and handed to fan-out on its channel's shard ({@link ChannelShards}), one event loop per
+ * channel, so a channel's publications keep one order however many loops call. {@link #call} completes with the {@code result} object or fails with a {@link ProtocolException},
  * never anything else and never by throwing.
  */
 public final class ApiService {
@@ -41,15 +45,23 @@ public final class ApiService {
   private final BrokerMetrics metrics;
   private final ClusterStats stats;
 
-  public ApiService(Vertx vertx, BrokerConfig config, Broadcaster broadcaster, PresenceStore presence, Supplier<Future<NodeStats>> nodeStats, BrokerMetrics metrics) {
+  /** @param history the node's history engine, called directly (it is thread-safe and never blocks) */
+  public ApiService(Vertx vertx, BrokerConfig config, Broadcaster broadcaster, HistoryEngine history, PresenceStore presence,
+      Supplier<Future<NodeStats>> nodeStats, BrokerMetrics metrics) {
+    this(vertx, config, broadcaster, history, presence, nodeStats, metrics, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+  }
+
+  /** @param shards channel shards: event loops that store and fan out publications, by channel */
+  ApiService(Vertx vertx, BrokerConfig config, Broadcaster broadcaster, HistoryEngine historyEngine, PresenceStore presence,
+      Supplier<Future<NodeStats>> nodeStats, BrokerMetrics metrics, int shards) {
     this.metrics = metrics;
     this.stats = new ClusterStats(vertx, nodeStats, config.name());
-    HistoryCalls history = new HistoryCalls(vertx);
+    HistoryCalls history = new HistoryCalls(vertx, historyEngine);
     Map<String, ApiMethod> table = new LinkedHashMap<>();
     BiConsumer<String, ApiMethod> register = (name, method) -> {
       if (table.putIfAbsent(name, method) != null) throw new IllegalStateException("two API methods named " + name);
     };
-    new PublishMethods(config, broadcaster, history, metrics, this::call).register(register);
+    new PublishMethods(config, broadcaster, history, new ChannelShards(vertx, shards), metrics, this::call).register(register);
     new ChannelMethods(config, presence, history).register(register);
     new ConnectionMethods(vertx.eventBus(), config).register(register);
     new NodeMethods(stats).register(register);

@@ -3,8 +3,8 @@ package io.rebound.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.bus.Addresses;
-import io.rebound.bus.ApiReply;
 import io.rebound.bus.ApiRequest;
+import io.rebound.bus.Errors;
 import io.rebound.codec.CommandDecoder;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -44,18 +43,21 @@ public final class HttpApi {
   public static final String LIVE_PATH = "/health/live";
 
   private final BrokerConfig config;
+  private final ApiService api;
   private final Set<String> methods;
   private final Supplier<String> metrics;
   private final Supplier<Future<JsonNode>> health;
   private final Supplier<Future<Boolean>> ready;
 
   /**
-   * @param methods the API's method names ({@link ApiService#methods()}): {@code POST /api/<other>} is
-   *     404 before its body is read, as with Centrifugo's per-method routes
+   * @param api called directly on the connection's event loop (it is thread-safe); its method names
+   *     ({@link ApiService#methods()}) are the routes: {@code POST /api/<other>} is 404 before its
+   *     body is read, as with Centrifugo's per-method routes
    */
-  public HttpApi(BrokerConfig config, Set<String> methods, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
+  public HttpApi(BrokerConfig config, ApiService api, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
     this.config = config;
-    this.methods = Set.copyOf(methods);
+    this.api = api;
+    this.methods = Set.copyOf(api.methods());
     this.metrics = metrics;
     this.health = health;
     this.ready = ready;
@@ -73,8 +75,8 @@ public final class HttpApi {
       }
     });
     router.post("/api*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.post("/api").handler(rc -> legacy(vertx, rc));
-    router.post("/api/:method").handler(rc -> method(vertx, rc));
+    router.post("/api").handler(this::legacy);
+    router.post("/api/:method").handler(this::method);
     router.get("/health").handler(rc -> health.get().onComplete(ar -> {
       if (ar.succeeded()) json(rc, 200, ar.result());
       else fail(rc, 503, ErrorCode.INTERNAL.code, String.valueOf(ar.cause().getMessage()));
@@ -107,7 +109,7 @@ public final class HttpApi {
         && MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void method(Vertx vertx, RoutingContext rc) {
+  private void method(RoutingContext rc) {
     String method = rc.pathParam("method");
     if (!methods.contains(method)) {
       fail(rc, 404, ErrorCode.METHOD_NOT_FOUND.code, "unknown API method: " + method);
@@ -123,7 +125,7 @@ public final class HttpApi {
       fail(rc, 400, ErrorCode.BAD_REQUEST.code, e.getMessage());
       return;
     }
-    call(vertx, new ApiRequest(method, params.params(), params.data(), null)).onComplete(ar -> json(rc, 200, ar.result()));
+    call(new ApiRequest(method, params.params(), params.data(), null)).onComplete(ar -> json(rc, 200, ar.result()));
   }
 
   /**
@@ -132,7 +134,7 @@ public final class HttpApi {
    * every piece of {@code split('\n')}). Every line is parsed before the first runs: a malformed
    * line, or more than {@code api_batch_max_size} lines, refuses the whole request with nothing applied.
    */
-  private void legacy(Vertx vertx, RoutingContext rc) {
+  private void legacy(RoutingContext rc) {
     List<LegacyLine> lines = new ArrayList<>();
     for (String line : bodyText(rc).split("\n")) {
       if (line.isBlank()) continue;
@@ -154,7 +156,7 @@ public final class HttpApi {
       fail(rc, 413, ErrorCode.BAD_REQUEST.code, "pipeline too long: " + lines.size() + " lines, api_batch_max_size is " + max + ": nothing was applied");
       return;
     }
-    SequentialCalls.run(lines, line -> call(vertx, line.request()).map(r -> {
+    SequentialCalls.run(lines, line -> call(line.request()).map(r -> {
       if (line.id() != null && r instanceof ObjectNode o) o.set("id", line.id());
       return r;
     })).onComplete(ar -> {
@@ -177,18 +179,15 @@ public final class HttpApi {
   }
 
   /**
-   * Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. The API
-   * verticle bounds its own engine requests by {@link Addresses#SEND_TIMEOUT_MS} and answers their
-   * failures; this request's timeout (the same constant) is the backstop for an answer that never
-   * comes (a blocked API loop, a store future that never completes): 100, temporary, never a hang.
+   * Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. The
+   * service runs on this connection's event loop, without an event-bus hop; it bounds what it waits
+   * for (its engine calls, a hop to a channel's shard) by {@link Addresses#SEND_TIMEOUT_MS} and
+   * answers their failures (100, temporary, never a hang).
    */
-  private static Future<JsonNode> call(Vertx vertx, ApiRequest req) {
-    return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, req, Addresses.REQUEST).map(Message::body)
-        .map(reply -> (JsonNode) ApiReplies.envelope(reply))
-        .recover(e -> {
-          LOG.warn("event=api_unanswered method={} error={}", LogSafe.value(req.method()), LogSafe.value(e.toString()));
-          return Future.succeededFuture(ApiReplies.error(ErrorCode.INTERNAL.exception()));
-        });
+  private Future<JsonNode> call(ApiRequest req) {
+    return api.call(req).transform(ar -> Future.succeededFuture(ar.succeeded()
+        ? ApiReplies.wrap("result", ar.result())
+        : ApiReplies.error(Errors.toProtocol(ar.cause()))));
   }
 
   private static void json(RoutingContext rc, int status, JsonNode body) {

@@ -1,0 +1,152 @@
+package io.rebound.loadtest.publish;
+
+import io.rebound.loadtest.common.Stats;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Publish API throughput: {@code POST <api>/publish} with W requests in flight (one keep-alive HTTP
+ * connection each), nobody subscribed, so what is measured is the API path itself (HTTP, parse,
+ * history append, fan-out hand-off, reply). Prints publishes/s per run and, with {@code
+ * --server-pid}, the server's CPU microseconds per publish — the figure that holds on a shared box
+ * where this generator and the server compete for the same cores. Any error fails the run (exit 3).
+ */
+public final class PublishBench {
+
+  private final PublishOptions options;
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  private final HttpClientAgent client;
+  private final RequestOptions target;
+  private final String filler;
+
+  private PublishBench(PublishOptions options) {
+    this.options = options;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(options.inflight()));
+    this.target = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(options.api() + "/publish")
+        .putHeader("X-API-Key", options.apiKey()).putHeader("Content-Type", "application/json");
+    this.filler = "x".repeat(options.payloadBytes());
+  }
+
+  public static void main(String[] args) throws Exception {
+    PublishOptions options;
+    try {
+      options = PublishOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PublishBench bench = new PublishBench(options);
+    int status = bench.runAll();
+    bench.vertx.close().await();
+    System.exit(status);
+  }
+
+  private int runAll() throws Exception {
+    if (options.warmup() > 0) {
+      Run warm = run(options.warmup(), 0).await();
+      System.out.printf("warmup: %d publishes, %.0f/s, %d errors%n", warm.publications, warm.perSecond(), warm.errors);
+    }
+    List<Double> rates = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    int failed = 0;
+    for (int r = 0; r < options.runs(); r++) {
+      long cpuBefore = serverCpuTicks();
+      Run run = run(options.publications(), (r + 1L) * options.publications()).await();
+      long cpuTicks = serverCpuTicks() - cpuBefore;
+      rates.add(run.perSecond());
+      String cpuText = "";
+      if (options.serverPid() > 0) {
+        double micros = cpuTicks * (1e6 / CLOCK_TICKS) / run.publications;
+        cpu.add(micros);
+        cpuText = String.format(", server CPU %.1f µs/publish (%.2f cores)", micros, cpuTicks / CLOCK_TICKS / (run.nanos / 1e9));
+      }
+      System.out.printf("run %d: %d publishes in %.2f s, %.0f publishes/s%s, %d errors%s%n", r + 1, run.publications,
+          run.nanos / 1e9, run.perSecond(), cpuText, run.errors, run.firstError == null ? "" : " (first: " + run.firstError + ")");
+      failed += run.errors;
+    }
+    System.out.printf("median: %.0f publishes/s%s, inflight %d, channels %d, payload %d bytes%n", Stats.median(rates.stream().mapToDouble(d -> d).toArray()),
+        cpu.isEmpty() ? "" : String.format(", server CPU %.1f µs/publish", Stats.median(cpu.stream().mapToDouble(d -> d).toArray())),
+        options.inflight(), options.channels(), options.payloadBytes());
+    return failed == 0 ? 0 : 3;
+  }
+
+  /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
+  private static final double CLOCK_TICKS = 100.0;
+
+  private long serverCpuTicks() throws Exception {
+    if (options.serverPid() <= 0) return 0;
+    String stat = Files.readString(Path.of("/proc/" + options.serverPid() + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15 of the line)
+  }
+
+  private Future<Run> run(int publications, long seqBase) {
+    Promise<Run> done = Promise.promise();
+    vertx.runOnContext(v -> new Run(publications, seqBase, done).start());
+    return done.future();
+  }
+
+  /** One run's state; touched only on the generator's one event loop. */
+  private final class Run {
+    final int publications;
+    final long seqBase;
+    final Promise<Run> done;
+    final long startNanos = System.nanoTime();
+    long nanos;
+    int next;
+    int completed;
+    int errors;
+    String firstError;
+
+    Run(int publications, long seqBase, Promise<Run> done) {
+      this.publications = publications;
+      this.seqBase = seqBase;
+      this.done = done;
+    }
+
+    double perSecond() {
+      return nanos <= 0 ? 0 : publications * 1e9 / nanos;
+    }
+
+    void start() {
+      for (int i = 0; i < Math.min(options.inflight(), publications); i++) sendNext();
+    }
+
+    private void sendNext() {
+      if (next >= publications) return;
+      int k = next++;
+      String body = "{\"channel\":" + Json.encode(options.channelOf(k)) + ",\"data\":{\"seq\":" + (seqBase + k)
+          + ",\"p\":\"" + filler + "\"}}";
+      client.request(target).compose(req -> req.send(Buffer.buffer(body)))
+          .compose(resp -> resp.body().compose(b -> resp.statusCode() == 200 && !b.toString().contains("\"error\"")
+              ? Future.succeededFuture() : Future.failedFuture("HTTP " + resp.statusCode() + " " + b.toString().strip())))
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              errors++;
+              if (firstError == null) firstError = String.valueOf(ar.cause().getMessage());
+            }
+            if (++completed == publications) {
+              nanos = System.nanoTime() - startNanos;
+              done.complete(this);
+            } else {
+              sendNext();
+            }
+          });
+    }
+  }
+}
