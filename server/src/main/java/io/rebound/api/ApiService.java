@@ -15,6 +15,8 @@ import io.rebound.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,9 +96,23 @@ public final class ApiService {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    return result.recover(cause -> {
+    return onCallersContext(result).recover(cause -> {
       if (!Errors.expected(cause)) LOG.error("event=api_failure method={}", LogSafe.value(request.method()), cause);
       return Errors.failed(cause);
     });
+  }
+
+  /**
+   * {@code result}, completing on the calling context: a method may complete on another loop (an
+   * edge answering for its statistics, an engine's connection), and the caller — an HTTP response,
+   * the next command of a batch — must go on where it is. Free when it is already complete.
+   */
+  private static <T> Future<T> onCallersContext(Future<T> result) {
+    if (result.isComplete()) return result;
+    ContextInternal caller = (ContextInternal) Vertx.currentContext();
+    if (caller == null) return result;
+    PromiseInternal<T> answer = caller.promise();
+    result.onComplete(answer);
+    return answer.future();
   }
 }
