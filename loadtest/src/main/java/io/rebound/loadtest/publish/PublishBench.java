@@ -12,8 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,36 +61,32 @@ public final class PublishBench {
     }
     List<Double> rates = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
+    List<Double> serving = new ArrayList<>();
     int failed = 0;
     for (int r = 0; r < options.runs(); r++) {
-      long cpuBefore = serverCpuTicks();
+      ServerCpu before = ServerCpu.read(options.serverPid());
       Run run = run(options.publications(), (r + 1L) * options.publications()).await();
-      long cpuTicks = serverCpuTicks() - cpuBefore;
+      ServerCpu used = ServerCpu.read(options.serverPid()).minus(before);
       rates.add(run.perSecond());
       String cpuText = "";
       if (options.serverPid() > 0) {
-        double micros = cpuTicks * (1e6 / CLOCK_TICKS) / run.publications;
-        cpu.add(micros);
-        cpuText = String.format(", server CPU %.1f µs/publish (%.2f cores)", micros, cpuTicks / CLOCK_TICKS / (run.nanos / 1e9));
+        cpu.add(used.microsPer(used.total(), run.publications));
+        serving.add(used.microsPer(used.total() - used.jit(), run.publications));
+        cpuText = String.format(", server CPU %.1f µs/publish (%.1f without JIT compiler threads; %.2f cores)",
+            cpu.get(cpu.size() - 1), serving.get(serving.size() - 1), used.cores(run.nanos));
       }
       System.out.printf("run %d: %d publishes in %.2f s, %.0f publishes/s%s, %d errors%s%n", r + 1, run.publications,
           run.nanos / 1e9, run.perSecond(), cpuText, run.errors, run.firstError == null ? "" : " (first: " + run.firstError + ")");
       failed += run.errors;
     }
-    System.out.printf("median: %.0f publishes/s%s, inflight %d, channels %d, payload %d bytes%n", Stats.median(rates.stream().mapToDouble(d -> d).toArray()),
-        cpu.isEmpty() ? "" : String.format(", server CPU %.1f µs/publish", Stats.median(cpu.stream().mapToDouble(d -> d).toArray())),
+    System.out.printf("median: %.0f publishes/s%s, inflight %d, channels %d, payload %d bytes%n", median(rates),
+        cpu.isEmpty() ? "" : String.format(", server CPU %.1f µs/publish, %.1f without JIT", median(cpu), median(serving)),
         options.inflight(), options.channels(), options.payloadBytes());
     return failed == 0 ? 0 : 3;
   }
 
-  /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
-  private static final double CLOCK_TICKS = 100.0;
-
-  private long serverCpuTicks() throws Exception {
-    if (options.serverPid() <= 0) return 0;
-    String stat = Files.readString(Path.of("/proc/" + options.serverPid() + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15 of the line)
+  private static double median(List<Double> values) {
+    return Stats.median(values.stream().mapToDouble(d -> d).toArray());
   }
 
   private Future<Run> run(int publications, long seqBase) {
