@@ -49,7 +49,13 @@ public final class PublishBench {
       return;
     }
     PublishBench bench = new PublishBench(options);
-    int status = bench.runAll();
+    int status;
+    try {
+      status = bench.runAll();
+    } catch (RuntimeException e) { // the server went away (its /proc entry with it): report, do not hang on Vert.x threads
+      System.err.println("publish bench failed: " + e);
+      status = 1;
+    }
     bench.vertx.close().await();
     System.exit(status);
   }
