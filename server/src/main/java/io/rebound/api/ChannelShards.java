@@ -12,9 +12,11 @@ import java.util.function.IntFunction;
  * shard, chosen by the channel name's hash), so every publication of a channel on this node — from
  * whichever HTTP connection, client or event-bus caller — is appended and fanned out one at a time,
  * in the order the shard ran them. That keeps what a single API loop gave: a channel's offsets reach
- * this node's edges in offset order, and a publisher's publications to a channel keep its order
- * (a publisher is on one event loop, and tasks from one loop to another run first in, first out) —
- * while different channels are published on different cores.
+ * this node's edges in offset order (with an engine that answers at once, the memory engine; an
+ * asynchronous engine's answers are fanned out as they come, as they were before), and a
+ * publisher's publications to a channel keep its order (a publisher is on one event loop, and
+ * tasks from one loop to another run first in, first out) — while different channels are
+ * published on different cores.
  *
  * <p>A caller already on the shard's thread runs inline: no hop, no wakeup. Another caller's action
  * runs on the shard and its answer comes back on the caller's context; an action that throws is a

@@ -127,7 +127,7 @@ public final class HttpApi {
     String method = path.substring(5);
     if (!methods.contains(method)) return false;
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length == null || length.isEmpty() || length.length() > 9 || !length.chars().allMatch(Character::isDigit)) return false;
+    if (length == null || length.isEmpty() || length.length() > 9 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) return false;
     if (Long.parseLong(length) > MAX_BODY_BYTES || !authorized(request)) return false;
     request.body().onSuccess(body -> {
       try {
