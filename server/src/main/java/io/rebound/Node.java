@@ -115,8 +115,8 @@ public final class Node {
     lifecycle = webhooks == null ? LifecycleListener.NONE : webhooks;
     services = EdgeServicesFactory.create(vertx, config, verifier, metrics, presence,
         engines.syncPositions(), lifecycle);
-    ApiService api = new ApiService(vertx, config, broadcaster, presence, registry::collect, metrics);
-    HttpApi http = new HttpApi(config, api.methods(), metrics::scrape, this::health, this::ready);
+    ApiService api = new ApiService(vertx, config, broadcaster, history, presence, registry::collect, metrics);
+    HttpApi http = new HttpApi(config, api, metrics::scrape, this::health, this::ready);
     Admin admin = config.admin().enabled() ? Admin.create(vertx, config, metrics, registry::collect, this::health, this::ready) : null;
     Function<Vertx, Handler<HttpServerRequest>> routes = admin == null ? http::router : admin.inFrontOf(http::router);
     int edges = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;

@@ -22,6 +22,7 @@ public final class LoadTools {
             fanout      FanoutBenchmark: publications fanned out to many subscribers (throughput, latency, losses)
             reconnect   MassReconnect: clients behind a balancer that reloads; recovery measured and reported
             idle-heap   IdleHeap: heap per idle connection
+            publish     PublishBench: publish API throughput (publishes/s, server CPU per publish)
             verify      LiveVerifier: point it at a running cluster during a restart or reload; verdict on losses
           '<tool> --help' lists the options of a tool.""");
       return;
@@ -31,9 +32,10 @@ public final class LoadTools {
       case "fanout" -> FanoutBenchmark.main(rest);
       case "reconnect" -> MassReconnect.main(rest);
       case "idle-heap" -> IdleHeap.main(rest);
+      case "publish" -> io.rebound.loadtest.publish.PublishBench.main(rest);
       case "verify" -> io.rebound.loadtest.verify.LiveVerifier.main(rest);
       default -> {
-        System.err.println("unknown tool '" + args[0] + "' (fanout, reconnect, idle-heap, verify)");
+        System.err.println("unknown tool '" + args[0] + "' (fanout, reconnect, idle-heap, publish, verify)");
         System.exit(2);
       }
     }

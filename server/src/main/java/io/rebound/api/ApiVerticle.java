@@ -18,7 +18,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The {@link ApiService}'s doors on the event bus, on this verticle's one event loop (deploy one
- * instance: the service is confined to it):
+ * instance: a second would take turns with it on the same addresses, and a client's publishes,
+ * sent in order, could then reach the service out of order). The HTTP API does not come through
+ * here: it calls the (thread-safe) service on its connection's loop.
  *
  * <ul>
  *   <li>{@link Addresses#API_LOCAL}: {@link ApiRequest} → {@link ApiReply}, node-local objects, for

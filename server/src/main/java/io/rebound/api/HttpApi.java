@@ -3,8 +3,8 @@ package io.rebound.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.bus.Addresses;
-import io.rebound.bus.ApiReply;
 import io.rebound.bus.ApiRequest;
+import io.rebound.bus.Errors;
 import io.rebound.codec.CommandDecoder;
 import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
@@ -14,8 +14,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,25 +44,42 @@ public final class HttpApi {
   public static final String READY_PATH = "/health/ready";
   public static final String LIVE_PATH = "/health/live";
 
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
   private final BrokerConfig config;
+  private final ApiService api;
   private final Set<String> methods;
   private final Supplier<String> metrics;
   private final Supplier<Future<JsonNode>> health;
   private final Supplier<Future<Boolean>> ready;
 
   /**
-   * @param methods the API's method names ({@link ApiService#methods()}): {@code POST /api/<other>} is
-   *     404 before its body is read, as with Centrifugo's per-method routes
+   * @param api called directly on the connection's event loop (it is thread-safe); its method names
+   *     ({@link ApiService#methods()}) are the routes: {@code POST /api/<other>} is 404 before its
+   *     body is read, as with Centrifugo's per-method routes
    */
-  public HttpApi(BrokerConfig config, Set<String> methods, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
+  public HttpApi(BrokerConfig config, ApiService api, Supplier<String> metrics, Supplier<Future<JsonNode>> health, Supplier<Future<Boolean>> ready) {
     this.config = config;
-    this.methods = Set.copyOf(methods);
+    this.api = api;
+    this.methods = Set.copyOf(api.methods());
     this.metrics = metrics;
     this.health = health;
     this.ready = ready;
   }
 
+  /**
+   * The routes. A well-formed, authorized {@code POST /api/<method>} with a {@code Content-Length}
+   * within {@link #MAX_BODY_BYTES} — every publish a backend sends — is answered without the router
+   * ({@link #direct}); everything else, errors included, goes through it.
+   */
   public Handler<HttpServerRequest> router(Vertx vertx) {
+    Router router = routes(vertx);
+    return request -> {
+      if (!direct(request)) router.handle(request);
+    };
+  }
+
+  private Router routes(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route("/api*").handler(rc -> {
       if (rc.request().method() != HttpMethod.POST) {
@@ -73,8 +91,8 @@ public final class HttpApi {
       }
     });
     router.post("/api*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.post("/api").handler(rc -> legacy(vertx, rc));
-    router.post("/api/:method").handler(rc -> method(vertx, rc));
+    router.post("/api").handler(this::legacy);
+    router.post("/api/:method").handler(this::method);
     router.get("/health").handler(rc -> health.get().onComplete(ar -> {
       if (ar.succeeded()) json(rc, 200, ar.result());
       else fail(rc, 503, ErrorCode.INTERNAL.code, String.valueOf(ar.cause().getMessage()));
@@ -95,35 +113,70 @@ public final class HttpApi {
     return router;
   }
 
+  /**
+   * Answers {@code request} when it is the common case the router would pass straight to {@link
+   * #method} — POST, a path that is exactly {@code /api/<known method>}, the API key, a declared
+   * length within the limit — and returns true; false (nothing read or answered) for anything else.
+   * The router costs more than the rest of a publish on this path: a routing context, route
+   * matching, the body handler's buffering.
+   */
+  private boolean direct(HttpServerRequest request) {
+    if (request.method() != HttpMethod.POST) return false;
+    String path = request.path();
+    if (path == null || !path.startsWith("/api/")) return false;
+    String method = path.substring(5);
+    if (!methods.contains(method)) return false;
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null || length.isEmpty() || length.length() > 9 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) return false;
+    if (Long.parseLong(length) > MAX_BODY_BYTES || !authorized(request)) return false;
+    request.body().onSuccess(body -> {
+      try {
+        answer(method, body.toString(StandardCharsets.UTF_8), request);
+      } catch (RuntimeException e) {
+        LOG.error("event=http_failure path={}", LogSafe.value(path), e);
+        fail(request.response(), 500, ErrorCode.INTERNAL.code, "internal server error");
+      }
+    });
+    return true;
+  }
+
   private boolean authorized(RoutingContext rc) {
+    return authorized(rc.request());
+  }
+
+  private boolean authorized(HttpServerRequest request) {
     if (config.apiInsecure()) return true;
-    String key = rc.request().getHeader("X-API-Key");
+    String key = request.getHeader("X-API-Key");
     if (key == null) {
-      String auth = rc.request().getHeader("Authorization");
+      String auth = request.getHeader("Authorization");
       if (auth != null && auth.regionMatches(true, 0, "apikey ", 0, 7)) key = auth.substring(7).trim();
     }
-    if (key == null) key = rc.request().getParam("api_key");
+    if (key == null) key = request.getParam("api_key");
     return key != null && !config.apiKey().isEmpty()
         && MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void method(Vertx vertx, RoutingContext rc) {
+  private void method(RoutingContext rc) {
     String method = rc.pathParam("method");
     if (!methods.contains(method)) {
       fail(rc, 404, ErrorCode.METHOD_NOT_FOUND.code, "unknown API method: " + method);
       return;
     }
-    String body = bodyText(rc);
+    answer(method, bodyText(rc), rc.request());
+  }
+
+  /** Runs {@code method} with {@code body} (its params) and answers: 200 with the envelope, 400 for a malformed body. */
+  private void answer(String method, String body, HttpServerRequest request) {
     if (body.isEmpty()) body = "{}";
     CommandDecoder.Params params;
     try {
       params = CommandDecoder.decodeParams(body);
     } catch (CommandDecoder.MalformedCommandException e) {
-      LOG.info("event=bad_api_request method={} remote={} reason={}", LogSafe.value(method), rc.request().remoteAddress(), LogSafe.value(e.getMessage()));
-      fail(rc, 400, ErrorCode.BAD_REQUEST.code, e.getMessage());
+      LOG.info("event=bad_api_request method={} remote={} reason={}", LogSafe.value(method), request.remoteAddress(), LogSafe.value(e.getMessage()));
+      fail(request.response(), 400, ErrorCode.BAD_REQUEST.code, e.getMessage());
       return;
     }
-    call(vertx, new ApiRequest(method, params.params(), params.data(), null)).onComplete(ar -> json(rc, 200, ar.result()));
+    call(new ApiRequest(method, params.params(), params.data(), null)).onComplete(ar -> json(request.response(), 200, ar.result()));
   }
 
   /**
@@ -132,7 +185,7 @@ public final class HttpApi {
    * every piece of {@code split('\n')}). Every line is parsed before the first runs: a malformed
    * line, or more than {@code api_batch_max_size} lines, refuses the whole request with nothing applied.
    */
-  private void legacy(Vertx vertx, RoutingContext rc) {
+  private void legacy(RoutingContext rc) {
     List<LegacyLine> lines = new ArrayList<>();
     for (String line : bodyText(rc).split("\n")) {
       if (line.isBlank()) continue;
@@ -154,7 +207,7 @@ public final class HttpApi {
       fail(rc, 413, ErrorCode.BAD_REQUEST.code, "pipeline too long: " + lines.size() + " lines, api_batch_max_size is " + max + ": nothing was applied");
       return;
     }
-    SequentialCalls.run(lines, line -> call(vertx, line.request()).map(r -> {
+    SequentialCalls.run(lines, line -> call(line.request()).map(r -> {
       if (line.id() != null && r instanceof ObjectNode o) o.set("id", line.id());
       return r;
     })).onComplete(ar -> {
@@ -177,26 +230,31 @@ public final class HttpApi {
   }
 
   /**
-   * Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. The API
-   * verticle bounds its own engine requests by {@link Addresses#SEND_TIMEOUT_MS} and answers their
-   * failures; this request's timeout (the same constant) is the backstop for an answer that never
-   * comes (a blocked API loop, a store future that never completes): 100, temporary, never a hang.
+   * Always completes with a body: {@code {"result":…}} or {@code {"error":{code,message}}}. The
+   * service runs on this connection's event loop, without an event-bus hop; it bounds what it waits
+   * for (its engine calls, a hop to a channel's shard) by {@link Addresses#SEND_TIMEOUT_MS} and
+   * answers their failures (100, temporary, never a hang).
    */
-  private static Future<JsonNode> call(Vertx vertx, ApiRequest req) {
-    return vertx.eventBus().<ApiReply>request(Addresses.API_LOCAL, req, Addresses.REQUEST).map(Message::body)
-        .map(reply -> (JsonNode) ApiReplies.envelope(reply))
-        .recover(e -> {
-          LOG.warn("event=api_unanswered method={} error={}", LogSafe.value(req.method()), LogSafe.value(e.toString()));
-          return Future.succeededFuture(ApiReplies.error(ErrorCode.INTERNAL.exception()));
-        });
+  private Future<JsonNode> call(ApiRequest req) {
+    return api.call(req).transform(ar -> Future.succeededFuture(ar.succeeded()
+        ? ApiReplies.wrap("result", ar.result())
+        : ApiReplies.error(Errors.toProtocol(ar.cause()))));
   }
 
   private static void json(RoutingContext rc, int status, JsonNode body) {
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Replies.encode(body));
+    json(rc.response(), status, body);
+  }
+
+  private static void json(HttpServerResponse response, int status, JsonNode body) {
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(Replies.encode(body));
   }
 
   private static void fail(RoutingContext rc, int status, int code, String message) {
-    if (rc.response().ended()) return;
-    json(rc, status, ApiReplies.error(code, message));
+    fail(rc.response(), status, code, message);
+  }
+
+  private static void fail(HttpServerResponse response, int status, int code, String message) {
+    if (response.ended()) return;
+    json(response, status, ApiReplies.error(code, message));
   }
 }

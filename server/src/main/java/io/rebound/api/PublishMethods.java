@@ -28,27 +28,36 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * {@code publish}, {@code broadcast} and {@code batch}: a publication is stored through the history
- * verticle when its namespace keeps history (then fanned out with its offset), or fanned out at
+ * {@code publish}, {@code broadcast} and {@code batch}: a publication is stored in the history
+ * engine when its namespace keeps history (then fanned out with its offset), or fanned out at
  * once, live only. The publication frame is encoded once here, for every subscriber of every node.
- * Confined to the API verticle's event loop (the idempotency cache is not thread-safe).
+ *
+ * <p>Thread-safe: a request is checked on the caller's loop, and its publication stored and handed to
+ * fan-out on its channel's shard ({@link ChannelShards}); the idempotency keys of unstored
+ * publications are kept per shard, which is enough because a key is only ever compared within
+ * its channel.
  */
 final class PublishMethods {
 
   private final BrokerConfig config;
   private final Broadcaster broadcaster;
   private final HistoryCalls history;
+  private final ChannelShards shards;
   private final BrokerMetrics metrics;
   private final ApiMethod dispatcher;
-  private final IdempotencyCache unstoredKeys = new IdempotencyCache();
+  /** Per shard, touched only on that shard's loop. */
+  private final IdempotencyCache[] unstoredKeys;
 
   /** @param dispatcher runs one method by name (the registry), for the commands of a batch */
-  PublishMethods(BrokerConfig config, Broadcaster broadcaster, HistoryCalls history, BrokerMetrics metrics, ApiMethod dispatcher) {
+  PublishMethods(BrokerConfig config, Broadcaster broadcaster, HistoryCalls history, ChannelShards shards, BrokerMetrics metrics, ApiMethod dispatcher) {
     this.config = config;
     this.broadcaster = broadcaster;
     this.history = history;
+    this.shards = shards;
     this.metrics = metrics;
     this.dispatcher = dispatcher;
+    this.unstoredKeys = new IdempotencyCache[shards.count()];
+    for (int i = 0; i < unstoredKeys.length; i++) unstoredKeys[i] = new IdempotencyCache();
   }
 
   void register(BiConsumer<String, ApiMethod> registry) {
@@ -85,12 +94,19 @@ final class PublishMethods {
         params.hasNonNull("idempotency_key") ? params.get("idempotency_key").asText() : null);
     // "sync": false is the Mesa-style name of skip_history: an ephemeral publication, delivered live only.
     boolean store = name.options().historyEnabled() && !params.path("skip_history").asBoolean(false) && params.path("sync").asBoolean(true);
-    if (!store) {
-      if (idempotencyKey != null && !unstoredKeys.firstUse(name.channel() + "\u0000" + idempotencyKey)) return Future.succeededFuture(Replies.object());
-      metrics.published();
-      broadcaster.publish(FanoutMessage.publication(name.channel(), pub, ""));
-      return Future.succeededFuture(Replies.object());
-    }
+    return shards.run(name.channel(), shard -> store ? stored(name, pub, idempotencyKey) : live(name, pub, idempotencyKey, unstoredKeys[shard]));
+  }
+
+  /** A publication without history, fanned out at once; on its channel's shard. */
+  private Future<JsonNode> live(ChannelName name, Publication pub, String idempotencyKey, IdempotencyCache keys) {
+    if (idempotencyKey != null && !keys.firstUse(name.channel() + "\u0000" + idempotencyKey)) return Future.succeededFuture(Replies.object());
+    metrics.published();
+    broadcaster.publish(FanoutMessage.publication(name.channel(), pub, ""));
+    return Future.succeededFuture(Replies.object());
+  }
+
+  /** A publication stored first, then fanned out with its offset; on its channel's shard. */
+  private Future<JsonNode> stored(ChannelName name, Publication pub, String idempotencyKey) {
     return history.append(name.channel(), pub, name.options().streamOptions(), idempotencyKey)
         .map(appended -> {
           StreamPosition pos = appended.position();

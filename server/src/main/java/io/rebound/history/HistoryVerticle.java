@@ -15,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the node's {@link HistoryEngine} and serves node-local append/read/remove requests. The
- * engine does the atomic work; this verticle is the one place the rest of the node reaches it
- * through, so swapping Memory for Hazelcast or Redis changes nothing elsewhere.
+ * Owns the node's {@link HistoryEngine} (its periodic sweep and its closing) and serves node-local
+ * append/read/remove requests on the event bus, for the parts of the node that reach the engine
+ * that way (recovery, the edges). The engine does the atomic work, is thread-safe and never
+ * blocks; the server API calls it directly (see {@code api.HistoryCalls}), which saves a publish
+ * two thread hand-offs. Swapping Memory for Hazelcast or Redis changes nothing elsewhere.
  */
 public final class HistoryVerticle extends VerticleBase {
 

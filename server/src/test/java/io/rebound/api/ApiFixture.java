@@ -31,8 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A node's API without its HTTP server or edges: a real Vert.x (not clustered, no sockets), the
- * memory history engine behind a real {@link HistoryVerticle}, memory presence, the event-bus
- * broadcaster, and the {@link ApiService} deployed in its {@link ApiVerticle}. Calls go through
+ * memory history engine (also behind a real {@link HistoryVerticle}, as in a node), memory presence,
+ * the event-bus broadcaster, and the {@link ApiService} deployed in its {@link ApiVerticle}. Calls go through
  * {@link Addresses#API_LOCAL} exactly as HTTP's and the edges' do; fan-out messages and edge control
  * messages are recorded as the edges would receive them.
  */
@@ -57,17 +57,17 @@ final class ApiFixture implements AutoCloseable {
     this(new MemoryPresence(), stats, true);
   }
 
-  /** @param withHistory false: no history verticle answers (the engine's door is down) */
+  /** @param withHistory false: the history engine is down (every call fails, as an unreachable Redis's do) */
   ApiFixture(PresenceStore presence, NodeStats stats, boolean withHistory) {
-    this(CONFIG, new MemoryHistory(), presence, stats, withHistory);
+    this(CONFIG, withHistory ? new MemoryHistory() : new DownHistory(), presence, stats);
   }
 
   /** With {@code configJson} instead of {@link #CONFIG} and {@code history} as the node's history engine. */
   ApiFixture(String configJson, HistoryEngine history) {
-    this(configJson, history, new MemoryPresence(), stats(Map.of()), true);
+    this(configJson, history, new MemoryPresence(), stats(Map.of()));
   }
 
-  private ApiFixture(String configJson, HistoryEngine history, PresenceStore presence, NodeStats stats, boolean withHistory) {
+  private ApiFixture(String configJson, HistoryEngine history, PresenceStore presence, NodeStats stats) {
     config = ConfigLoader.parse(configJson);
     EventBusBroadcaster.registerCodec(vertx);
     vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> fanouts.add(m.body()));
@@ -80,10 +80,8 @@ final class ApiFixture implements AutoCloseable {
         controls.add(opened);
       }
     });
-    service = new ApiService(vertx, config, Await.result(EventBusBroadcaster.start(vertx, signer)), presence, () -> Future.succeededFuture(stats), metrics);
-    String deployment = Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
-    // Without history: the verticle is gone (as when its deployment failed), its message codecs stay.
-    if (!withHistory) Await.result(vertx.undeploy(deployment));
+    service = new ApiService(vertx, config, Await.result(EventBusBroadcaster.start(vertx, signer)), history, presence, () -> Future.succeededFuture(stats), metrics);
+    Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
     Await.result(vertx.deployVerticle(new ApiVerticle(service, config)));
   }
 
@@ -112,6 +110,24 @@ final class ApiFixture implements AutoCloseable {
       return Replies.JSON.readTree(Replies.encode(reply.result()).getBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A history engine that cannot be reached: every call fails at once. */
+  private static final class DownHistory implements HistoryEngine {
+    @Override
+    public Future<io.rebound.core.AppendResult> append(String channel, io.rebound.core.Publication publication, io.rebound.core.StreamOptions options, String key) {
+      return Future.failedFuture(new IllegalStateException("connection refused"));
+    }
+
+    @Override
+    public Future<io.rebound.core.HistoryResult> read(String channel, io.rebound.core.HistoryQuery query, io.rebound.core.StreamOptions options) {
+      return Future.failedFuture(new IllegalStateException("connection refused"));
+    }
+
+    @Override
+    public Future<Void> remove(String channel) {
+      return Future.failedFuture(new IllegalStateException("connection refused"));
     }
   }
 
