@@ -26,7 +26,8 @@
 //   subscribe <ch>    new subscription (or subscribe again an existing one)
 //   unsubscribe <ch>  subscription.unsubscribe()
 //   token <jwt>       answer a pending getToken request
-//   state             print {"event":"state", ...} with the client and subscription states
+//   state             print {"event":"state", ...} with the client and subscription states and the
+//                     socket under the SDK (ws and TCP ready states)
 //   exit              disconnect and exit
 import { Centrifuge as JsonCentrifuge } from 'centrifuge';
 import WebSocket from 'ws';
@@ -53,7 +54,30 @@ let online = true;
 class GatedWebSocket extends WebSocket {
   constructor(address, protocols, options) {
     super(online ? address : 'ws://127.0.0.1:1/connection/websocket', protocols, options);
+    traceSocket(this);
   }
+}
+
+// What happened under the SDK, on stderr (kept in target/e2e-sdk/<name>.log and quoted by a failing
+// wait): when the server's close frame and the end of the TCP connection arrived. A wait for the SDK
+// to notice a stopped node then tells "nothing reached the client" from "the SDK did not report it".
+function trace(what) {
+  process.stderr.write(new Date().toISOString() + ' ' + what + '\n');
+}
+
+function traceSocket(ws) {
+  ws.on('open', () => {
+    const tcp = ws._socket;
+    const name = tcp ? `${tcp.localPort}->${tcp.remotePort}` : '?';
+    trace(`ws open ${name}`);
+    // ws reports a close only once the TCP connection has ended; its receiver sees the close frame itself.
+    if (ws._receiver) ws._receiver.on('conclude', (code) => trace(`close frame from server code=${code} ${name}`));
+    if (!tcp) return;
+    tcp.on('end', () => trace(`tcp end (FIN from server) ${name} bytesRead=${tcp.bytesRead}`));
+    tcp.on('close', (hadError) => trace(`tcp closed ${name} hadError=${hadError}`));
+  });
+  ws.on('close', (code, reason) => trace(`ws close code=${code} reason=${String(reason)}`));
+  ws.on('error', (e) => trace(`ws error ${e && e.message}`));
 }
 
 const pendingTokens = [];
@@ -147,8 +171,12 @@ function cut() {
 function state() {
   const subs = {};
   for (const [ch, sub] of Object.entries(client.subscriptions())) subs[ch] = sub.state;
+  const ws = client._transport && client._transport._transport;
+  const tcp = ws && ws._socket;
   emit({
     event: 'state', scope: 'client', state: client.state,
+    socket: ws ? { wsReadyState: ws.readyState, tcpReadyState: tcp ? tcp.readyState : null,
+      tcpDestroyed: tcp ? tcp.destroyed : null, localPort: tcp ? tcp.localPort : null } : null,
     reconnectScheduled: client._reconnectTimeout !== null && client._reconnectTimeout !== undefined,
     subscriptions: subs,
   });

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.admin.Admin;
 import io.rebound.api.ApiService;
 import io.rebound.api.ApiVerticle;
+import io.rebound.core.LogSafe;
 import io.rebound.api.HttpApi;
 import io.rebound.auth.JwtVerifier;
 import io.rebound.engine.Broadcaster;
@@ -200,13 +201,19 @@ public final class Node {
 
   /** Undeploys every verticle (edges first, telling clients to reconnect) and releases the engines. */
   public Future<Void> close() {
+    long started = System.nanoTime();
     draining = true;
     if (clusterMetrics != null) clusterMetrics.stop();
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
-    for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    for (String id : reversed) chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> {
+      LOG.warn("event=undeploy_failed node={} deployment={} error=\"{}\"", config.name(), id, LogSafe.value(e.toString()));
+      return Future.succeededFuture();
+    }));
     return chain.transform(ar -> closeProxy()).transform(ar -> verifier.close()).transform(ar -> engines.close())
-        .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
+        .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture())
+        .onComplete(ar -> LOG.info("event=node_closed node={} took_ms={} uptime_ms={}", config.name(),
+            (System.nanoTime() - started) / 1_000_000, uptimeMs()));
   }
 }

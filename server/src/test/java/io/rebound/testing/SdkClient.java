@@ -178,7 +178,25 @@ public final class SdkClient implements AutoCloseable {
       });
     } catch (AssertionError e) {
       if (e.getMessage() != null && e.getMessage().contains(" script exited ")) throw e;
+      askForState();
       throw new AssertionError("[" + name + "] " + e.getMessage() + describe(), e);
+    }
+  }
+
+  /**
+   * On a failed wait: asks the script for its state (the SDK's, and the socket under it) and waits a
+   * little for the answer, so that the failure says whether the connection had ended under the SDK.
+   * Best effort: a script that does not answer leaves the message without it.
+   */
+  private void askForState() {
+    if (!process.isAlive()) return;
+    int from = events.size();
+    try {
+      send("state");
+      Await.until("state of " + name, Duration.ofSeconds(3),
+          () -> events().stream().skip(from).anyMatch(is("client", "state")));
+    } catch (AssertionError ignored) {
+      // diagnostics only
     }
   }
 

@@ -129,6 +129,32 @@ public final class RawSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads server frames until the connection ends (EOF or reset) and returns the status code of the
+   * last close frame read (-1 if there was none); fails when the connection does not end within the
+   * read timeout (10 s).
+   */
+  public int readToTheEnd() {
+    int closeCode = -1;
+    try {
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      while (true) {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) len = in.readUnsignedShort();
+        else if (len == 127) len = in.readLong();
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        if ((b0 & 0x0f) == 0x8) closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+      }
+    } catch (java.io.EOFException | java.net.SocketException ended) {
+      return closeCode;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the connection did not end: " + e, e);
+    }
+  }
+
   private static byte[] frame(int opcode, byte[] payload) {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.write(0x80 | opcode);
