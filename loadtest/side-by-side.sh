@@ -29,7 +29,7 @@ SERVERS=${SERVERS:-"rebound socketio"}
 MODE=${MODE:-saturation}
 N=${N:-1000}; M=${M:-2000}; W=${W:-16}; K=${K:-2}; RATE=${RATE:-100}
 ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-2000}
-JAVA_OPTS=${JAVA_OPTS:-"-XX:+ExitOnOutOfMemoryError -XX:+UseZGC -Xms512m -Xmx2g"}
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -Xms512m -Xmx2g"}
 OLD_JAVA_OPTS=${OLD_JAVA_OPTS:-$JAVA_OPTS}
 NEW_JAR=${NEW_JAR:-$ROOT/target/rebound.jar}
 OLD_JAR=${OLD_JAR:-/work/bench/rebound-old.jar}

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
  * Every way operators are told to start a node runs the JVM with {@code -XX:+ExitOnOutOfMemoryError}:
  * a node out of memory must exit and be restarted, never limp on with allocations failing at random
  * (a half-dead node keeps its clients and answers nothing). And with the collector chosen by
- * measurement ({@code -XX:+UseZGC}, README "Limits"): a node started without it runs with other pauses
- * than the ones measured.
+ * measurement ({@code -XX:+UseG1GC}, README "Limits"): a node started without it runs with other pauses
+ * than the ones measured (and, in a one-CPU container, the Serial collector).
  */
 class LaunchersTest {
 
   private static final String FLAG = "-XX:+ExitOnOutOfMemoryError";
-  private static final String COLLECTOR = "-XX:+UseZGC";
+  private static final String COLLECTOR = "-XX:+UseG1GC";
   // A java command that runs the broker jar; the word after the jar says whether it starts a node.
   private static final Pattern JAR_COMMAND = Pattern.compile("java\\s[^`\\n]*?rebound\\.jar(?:\\s+([^\\s`]+))?[^`\\n]*");
   /** The jar's operator tools (README, "Command line"): they start no node. */
