@@ -92,15 +92,9 @@ public final class RawSocket implements AutoCloseable {
     try {
       DataInputStream in = new DataInputStream(socket.getInputStream());
       while (true) {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long len = b1 & 0x7f;
-        if (len == 126) len = in.readUnsignedShort();
-        else if (len == 127) len = in.readLong();
-        byte[] payload = new byte[(int) len];
-        in.readFully(payload);
-        if ((b0 & 0x0f) == 0x8) throw new IOException("closed by server before " + marker);
-        if (new String(payload, StandardCharsets.UTF_8).contains(marker)) return;
+        Frame f = readFrame(in);
+        if (f.isClose()) throw new IOException("closed by server before " + marker);
+        if (new String(f.payload(), StandardCharsets.UTF_8).contains(marker)) return;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -115,14 +109,8 @@ public final class RawSocket implements AutoCloseable {
     try {
       DataInputStream in = new DataInputStream(socket.getInputStream());
       while (true) {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long len = b1 & 0x7f;
-        if (len == 126) len = in.readUnsignedShort();
-        else if (len == 127) len = in.readLong();
-        byte[] payload = new byte[(int) len];
-        in.readFully(payload);
-        if ((b0 & 0x0f) == 0x8) return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+        Frame f = readFrame(in);
+        if (f.isClose()) return f.closeCode();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -139,20 +127,37 @@ public final class RawSocket implements AutoCloseable {
     try {
       DataInputStream in = new DataInputStream(socket.getInputStream());
       while (true) {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long len = b1 & 0x7f;
-        if (len == 126) len = in.readUnsignedShort();
-        else if (len == 127) len = in.readLong();
-        byte[] payload = new byte[(int) len];
-        in.readFully(payload);
-        if ((b0 & 0x0f) == 0x8) closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+        Frame f = readFrame(in);
+        if (f.isClose()) closeCode = f.closeCode();
       }
     } catch (java.io.EOFException | java.net.SocketException ended) {
       return closeCode;
     } catch (IOException e) {
       throw new UncheckedIOException("the connection did not end: " + e, e);
     }
+  }
+
+  /** One server frame (servers do not mask): its opcode and payload. */
+  private record Frame(int opcode, byte[] payload) {
+    boolean isClose() {
+      return opcode == 0x8;
+    }
+
+    /** The close frame's status code, or -1 for a close frame without one. */
+    int closeCode() {
+      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+    }
+  }
+
+  private static Frame readFrame(DataInputStream in) throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7f;
+    if (len == 126) len = in.readUnsignedShort();
+    else if (len == 127) len = in.readLong();
+    byte[] payload = new byte[(int) len];
+    in.readFully(payload);
+    return new Frame(b0 & 0x0f, payload);
   }
 
   private static byte[] frame(int opcode, byte[] payload) {
