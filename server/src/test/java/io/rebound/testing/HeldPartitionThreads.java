@@ -12,10 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every partition thread of one Hazelcast member held busy, as a loaded or paused machine holds it: operations of
- * partitions it owns queue up unanswered, and the backups it keeps for other members confirm late (after {@code
- * hazelcast.operation.backup.timeout.millis}). Each thread is held by a {@link Hold} on one key of a partition it owns,
- * for at most a minute; {@link #close} lets go.
+ * Every partition thread of some Hazelcast members held busy, as a loaded or paused machine holds it: operations of
+ * partitions they own queue up unanswered, and the backups they keep for other members confirm late (after {@code
+ * hazelcast.operation.backup.timeout.millis}). Each thread is held by a {@link Hold} on one key of a partition its
+ * member owns, for at most a minute; {@link #close} lets go.
  *
  * <pre>{@code
  * try (HeldPartitionThreads held = HeldPartitionThreads.of(cluster.node(1).hz())) {
@@ -37,11 +37,25 @@ public final class HeldPartitionThreads implements AutoCloseable {
     THREADS.put(id, ConcurrentHashMap.newKeySet());
   }
 
-  /** Holds every partition thread of {@code member}; returns once each one is held. */
-  public static HeldPartitionThreads of(HazelcastInstance member) {
+  /**
+   * Holds every partition thread of each of {@code members} (of one cluster); returns once each one is held. Several
+   * members are held in one call: a cluster with a member held is never "safe" again, which holding waits for.
+   */
+  public static HeldPartitionThreads of(HazelcastInstance... members) {
     HeldPartitionThreads held = new HeldPartitionThreads();
     try {
-      held.hold(member);
+      // Every partition assigned (asking for an owner assigns them) and no migration under way, so owners stay put.
+      HazelcastInstance any = members[0];
+      any.getPartitionService().getPartition("any").getOwner();
+      Await.until("partitions assigned and not migrating", HELD_AT_MOST, () -> any.getPartitionService().isClusterSafe()
+          && any.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null));
+      int threads = 0;
+      for (HazelcastInstance member : members) {
+        held.hold(member);
+        threads += Integer.parseInt(member.getConfig().getProperty("hazelcast.partition.operation.thread.count"));
+      }
+      int all = threads;
+      Await.until("every partition thread held", Duration.ofSeconds(30), () -> THREADS.get(held.id).size() == all);
       return held;
     } catch (RuntimeException | AssertionError e) {
       held.close();
@@ -50,10 +64,6 @@ public final class HeldPartitionThreads implements AutoCloseable {
   }
 
   private void hold(HazelcastInstance member) {
-    // Every partition assigned (asking for an owner assigns them) and no migration under way, so owners stay put.
-    member.getPartitionService().getPartition("any").getOwner();
-    Await.until("partitions assigned and not migrating", HELD_AT_MOST, () -> member.getPartitionService().isClusterSafe()
-        && member.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null));
     Set<Integer> partitions = new HashSet<>();
     member.getPartitionService().getPartitions().forEach(p -> {
       if (p.getOwner() != null && p.getOwner().localMember()) partitions.add(p.getPartitionId());
@@ -64,8 +74,6 @@ public final class HeldPartitionThreads implements AutoCloseable {
         member.<String, String>getMap("rebound.test.holds").submitToKey(key, new Hold(id));
       }
     }
-    int threads = Integer.parseInt(member.getConfig().getProperty("hazelcast.partition.operation.thread.count"));
-    Await.until("every partition thread of " + member.getName() + " held", Duration.ofSeconds(30), () -> THREADS.get(id).size() == threads);
   }
 
   /** Lets every held thread go. */
@@ -88,7 +96,7 @@ public final class HeldPartitionThreads implements AutoCloseable {
       CountDownLatch release = RELEASES.get(id);
       Set<String> threads = THREADS.get(id);
       if (release == null || threads == null) return null; // let go before it ran
-      threads.add(Thread.currentThread().getName());
+      threads.add(Thread.currentThread().getName()); // partition thread names carry their member's instance name
       try {
         release.await(HELD_AT_MOST.toSeconds(), TimeUnit.SECONDS);
       } catch (InterruptedException e) {

@@ -16,8 +16,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,8 +52,7 @@ class HazelcastLedgerLateBackupIT {
     String client = keyOwnedBy(owner.hz(), "client-");
     SessionRecord record = new SessionRecord(client, "alice", "node-1", 2, List.of("chat"), null);
     // Whichever member holds the backup of the record's partition confirms late.
-    try (HeldPartitionThreads second = HeldPartitionThreads.of(cluster.node(1).hz());
-        HeldPartitionThreads third = HeldPartitionThreads.of(cluster.node(2).hz())) {
+    try (HeldPartitionThreads held = HeldPartitionThreads.of(cluster.node(1).hz(), cluster.node(2).hz())) {
       result(ledger.put(record), 60); // failed with "backup acks missed" before IdempotentWrites.runOnce
       assertThat(SessionRecord.fromJson(stored.get(client))).isEqualTo(record);
       result(ledger.delete(client), 60);
@@ -72,12 +72,12 @@ class HazelcastLedgerLateBackupIT {
     deadMembersMap.set(delivered, new SessionRecord(delivered, "alice", "node-9", 3, List.of("chat"), null).toJson());
     deadMembersMap.set(waiting, new SessionRecord(waiting, "bob", "node-9", 1, List.of(), null).toJson());
 
-    OneSlotHost host = new OneSlotHost(reporter.vertx(), delivered);
+    Backend host = new Backend(reporter.vertx());
     HazelcastDeadMembers deadMembers = new HazelcastDeadMembers(reporter.hz(), host);
     host.context().runOnContext(v -> deadMembers.start());
     try {
       // A member it never saw is reported a scan after it was first found absent.
-      Runnable onDelivered = Await.value("the disconnect of " + delivered + " offered", WAIT, () -> host.offered.getNow(null));
+      Runnable onDelivered = Await.value("the disconnect of " + delivered + " offered", WAIT, () -> host.offered.get(delivered));
       // The removal will wait, unanswered, on the partition thread of the member that owns its partition...
       try (HeldPartitionThreads held = HeldPartitionThreads.of(leaving)) {
         int queuedBefore = queuedOperations(leaving);
@@ -123,22 +123,19 @@ class HazelcastLedgerLateBackupIT {
   }
 
   /**
-   * A buffer with room for the disconnect of one client only, whose delivery the test completes ({@link #offered}); the
-   * others wait for room, so the report never finishes and the dead member's map is never destroyed under the test.
+   * A backend that takes every disconnect and answers only when the test runs the callback ({@link #offered}, by
+   * client): the report never finishes, so the dead member's map is never destroyed under the test.
    */
-  private static final class OneSlotHost extends Host {
-    private final String client;
-    final CompletableFuture<Runnable> offered = new CompletableFuture<>();
+  private static final class Backend extends Host {
+    final Map<String, Runnable> offered = new ConcurrentHashMap<>();
 
-    OneSlotHost(Vertx vertx, String client) {
+    Backend(Vertx vertx) {
       super(vertx);
-      this.client = client;
     }
 
     @Override
     public boolean reportLost(SessionRecord record, Runnable onDelivered) {
-      if (!record.client().equals(client)) return false;
-      offered.complete(onDelivered);
+      offered.put(record.client(), onDelivered);
       return true;
     }
   }
