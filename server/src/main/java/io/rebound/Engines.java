@@ -31,6 +31,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.rebound.hazelcast.TolerantClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.rebound.webhook.SessionLedger;
 import io.rebound.webhook.hazelcast.HazelcastSessionLedger;
@@ -60,7 +61,7 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
       return Future.failedFuture(e);
     }
     member.applyTo(options.getEventBusOptions());
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(member.hazelcast())).buildClustered();
+    return Vertx.builder().with(options).withClusterManager(new TolerantClusterManager(member.hazelcast())).buildClustered();
   }
 
   static Future<Engines> create(BrokerConfig config, Vertx vertx) {

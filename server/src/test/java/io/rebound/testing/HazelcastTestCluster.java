@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
+import io.rebound.hazelcast.TolerantClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
@@ -97,7 +98,7 @@ public final class HazelcastTestCluster implements AutoCloseable {
   }
 
   private Node startNode() {
-    HazelcastClusterManager manager = new HazelcastClusterManager(memberConfig());
+    HazelcastClusterManager manager = new TolerantClusterManager(memberConfig()); // as Engines makes it
     Vertx vertx = Await.result(Vertx.builder().withClusterManager(manager).buildClustered(), 60);
     Node node = new Node(vertx, manager.getHazelcastInstance());
     nodes.add(node);
