@@ -1,5 +1,6 @@
 package io.rebound.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.bus.Addresses;
 import io.rebound.bus.ClusterSigner;
@@ -82,13 +83,13 @@ final class ClusterChannels {
    * shared summary), as the {@code channels} result, sorted by name; {@code pattern} ("" = all) must
    * be valid ({@link NodeMethods#glob}).
    */
-  Future<ObjectNode> channels(String pattern, Map<String, JsonObject> others) {
+  Future<JsonNode> channels(String pattern, Map<String, JsonObject> others) {
     Glob filter = NodeMethods.glob(pattern);
     List<Future<Buffer>> answers = new ArrayList<>();
     answers.add(answer(filter));
     List<JsonObject> legacy = new ArrayList<>();
     others.forEach((id, summary) -> {
-      if (id.equals(uid)) return;
+      if (id.equals(uid)) return; // this node answered itself, above
       // A node of an older version shares its whole list in its summary and has no door: read it there.
       JsonObject shared = summary.getJsonObject("channels");
       if (shared != null) legacy.add(shared);
@@ -97,7 +98,7 @@ final class ClusterChannels {
     return Future.all(answers).compose(all -> vertx.executeBlocking(() -> result(answers, legacy, filter), false));
   }
 
-  private static ObjectNode result(List<Future<Buffer>> answers, List<JsonObject> legacy, Glob filter) {
+  private static JsonNode result(List<Future<Buffer>> answers, List<JsonObject> legacy, Glob filter) {
     Map<String, Integer> sum = new HashMap<>();
     for (Future<Buffer> a : answers) if (a.result() != null) ChannelCounts.mergeInto(sum, a.result());
     for (JsonObject old : legacy) {

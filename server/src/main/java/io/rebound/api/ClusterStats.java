@@ -1,6 +1,6 @@
 package io.rebound.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.bus.Addresses;
 import io.rebound.bus.ClusterSigner;
 import io.rebound.core.NodeStats;
@@ -94,7 +94,7 @@ final class ClusterStats {
   }
 
   /** The {@code channels} result: channel → subscribers summed over every node, filtered by {@code pattern} ("" = all). */
-  Future<ObjectNode> channels(String pattern) {
+  Future<JsonNode> channels(String pattern) {
     return others().compose(others -> channels.channels(pattern, others));
   }
 
