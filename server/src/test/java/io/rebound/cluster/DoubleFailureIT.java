@@ -159,6 +159,12 @@ class DoubleFailureIT {
     } catch (AssertionError e) {
       List<String> behind = new ArrayList<>();
       clients.forEach(c -> behind.addAll(c.behind(channel -> last)));
+      try { // everything observed so far, for a look at the subscribers that stopped
+        Files.writeString(Files.createDirectories(Path.of("target", "cluster-it")).resolve("double-failure-observations-" + last + ".json"),
+            ObservationsJson.write(recorder.observations()));
+      } catch (java.io.IOException ignored) {
+        // the message below still says who is behind
+      }
       throw new AssertionError(e.getMessage() + "; behind (" + behind.size() + "): "
           + behind.subList(0, Math.min(20, behind.size())), e);
     }

@@ -90,10 +90,10 @@ class SplitBrainIT {
       nodes.add(new NodeProcess("split-" + i, HTTP_PORT, relay.port(), lab.launcher(i), config, xml, API_KEY));
     }
     nodes.get(0).start();
-    Await.until("split-1 up", Duration.ofSeconds(90), () -> nodes.get(0).healthy(1, false));
+    nodes.get(0).awaitHealthy(1, false, Duration.ofSeconds(90));
     nodes.get(1).start();
     nodes.get(2).start();
-    for (NodeProcess n : nodes) Await.until(n.name() + " sees 3 members", Duration.ofSeconds(90), () -> n.healthy(3, false));
+    for (NodeProcess n : nodes) n.awaitHealthy(3, false, Duration.ofSeconds(90));
     vertx = Vertx.vertx();
   }
 

@@ -26,6 +26,8 @@ public final class NodeProcess implements AutoCloseable {
       "--add-opens", "java.management/sun.management=ALL-UNNAMED",
       "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
+  private static final int LOG_TAIL = 40;
+
   private final String name;
   private final int port;
   private final int accessPort;
@@ -36,6 +38,8 @@ public final class NodeProcess implements AutoCloseable {
   private final ApiClient http;
   private Process process;
   private int starts;
+  private Path log;
+  private volatile String lastHealth = "not asked yet";
 
   /**
    * A node named {@code name} serving HTTP on {@code port} from the broker config file {@code
@@ -91,7 +95,7 @@ public final class NodeProcess implements AutoCloseable {
         "--port", Integer.toString(port)));
     try {
       Path logs = Files.createDirectories(Path.of("target", "cluster-it"));
-      Path log = logs.resolve(name + "-" + (++starts) + ".log");
+      log = logs.resolve(name + "-" + (++starts) + ".log");
       process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
     } catch (IOException e) {
@@ -126,10 +130,47 @@ public final class NodeProcess implements AutoCloseable {
     if (!isAlive()) return null;
     try {
       ApiClient.Response r = http.get("/health");
+      lastHealth = r.status() + " " + r.body();
       return r.status() == 200 ? r.body() : null;
     } catch (AssertionError notListening) {
+      lastHealth = "no answer: " + notListening.getMessage();
       return null;
     }
+  }
+
+  /**
+   * Waits until {@link #healthy} holds. Fails at once when the process has exited, and on either failure says what
+   * the node last answered and how its log ends: a start that fails on a build machine is then explained by the
+   * test output itself (the node's log file stays behind on that machine).
+   */
+  public void awaitHealthy(int members, boolean safe, Duration timeout) {
+    String what = name + " /health shows " + members + " members" + (safe ? ", safe" : "");
+    try {
+      Await.until(what, timeout, () -> {
+        if (healthy(members, safe)) return true;
+        if (process != null && !process.isAlive()) throw new AssertionError(name + " exited with code " + process.exitValue());
+        return false;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + diagnosis(), e);
+    }
+  }
+
+  /** Whether the process runs, its last /health answer and the last lines of its current log. */
+  public String diagnosis() {
+    StringBuilder out = new StringBuilder(name).append(": ")
+        .append(process == null ? "never started" : process.isAlive() ? "running" : "exited with code " + process.exitValue())
+        .append(", last /health: ").append(lastHealth);
+    if (log != null) {
+      try {
+        List<String> lines = Files.readAllLines(log);
+        out.append("\n--- last lines of ").append(log).append(" ---\n");
+        lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size()).forEach(l -> out.append(l).append('\n'));
+      } catch (IOException | UncheckedIOException e) {
+        out.append(" (log unreadable: ").append(e).append(')');
+      }
+    }
+    return out.toString();
   }
 
   /** Whether {@code /health} shows {@code members} cluster members (and, with {@code safe}, a safe cluster). */

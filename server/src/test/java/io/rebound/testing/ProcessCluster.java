@@ -19,6 +19,8 @@ import java.util.UUID;
 public final class ProcessCluster implements AutoCloseable {
 
   private static final Duration START = Duration.ofSeconds(90);
+  /** cluster.xml's {@code port-count}: the members of one cluster take ports from a range of this many. */
+  private static final int HAZELCAST_PORTS = 10;
 
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final Thread reaper = new Thread(this::killAll, "process-cluster-reaper");
@@ -37,17 +39,22 @@ public final class ProcessCluster implements AutoCloseable {
     try {
       c = new ProcessCluster(Files.createTempDirectory("rebound-" + name + "-"));
       Path xml = c.dir.resolve("cluster.xml");
-      Files.writeString(xml, clusterXml(Files.readString(RepoFiles.path("cluster.xml")), name, Ports.freeRange(10)));
+      // One range below the ephemeral ports for the Hazelcast members (10) and the nodes' HTTP servers: an HTTP port
+      // taken from the ephemeral range could be handed to an outgoing connection of the members started before it.
+      int ports = Ports.freeRange(HAZELCAST_PORTS + size);
+      Files.writeString(xml, clusterXml(Files.readString(RepoFiles.path("cluster.xml")), name, ports));
       Path config = c.dir.resolve("config.json");
       Files.writeString(config, configJson);
       Runtime.getRuntime().addShutdownHook(c.reaper);
-      for (int i = 1; i <= size; i++) c.nodes.add(new NodeProcess(name + "-" + i, Ports.free(), config, xml, apiKey));
+      for (int i = 1; i <= size; i++) {
+        c.nodes.add(new NodeProcess(name + "-" + i, ports + HAZELCAST_PORTS + i - 1, config, xml, apiKey));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     try {
       c.nodes.get(0).start();
-      Await.until(name + "-1 up", START, () -> c.nodes.get(0).healthy(1, false));
+      c.nodes.get(0).awaitHealthy(1, false, START);
       for (NodeProcess n : c.nodes.subList(1, size)) n.start();
       c.awaitMembers(size, false);
     } catch (RuntimeException | AssertionError e) {
@@ -79,7 +86,7 @@ public final class ProcessCluster implements AutoCloseable {
   public void awaitMembers(int members, boolean safe) {
     for (NodeProcess n : nodes) {
       if (!n.isAlive()) continue;
-      Await.until(n.name() + " /health shows " + members + " members" + (safe ? ", safe" : ""), START, () -> n.healthy(members, safe));
+      n.awaitHealthy(members, safe, START);
     }
   }
 
@@ -97,7 +104,7 @@ public final class ProcessCluster implements AutoCloseable {
                 + "<property name=\"hazelcast.operation.generic.thread.count\">2</property>"
                 + "<property name=\"hazelcast.io.thread.count\">1</property>"
                 + "<property name=\"hazelcast.event.thread.count\">1</property>");
-    if (!out.contains(">" + port + "</port>") || !out.contains("max.no.heartbeat.seconds\">5<") || !out.contains("partition.count\">71<")) {
+    if (!out.contains("port-count=\"" + HAZELCAST_PORTS + "\">" + port + "</port>") || !out.contains("max.no.heartbeat.seconds\">5<") || !out.contains("partition.count\">71<")) {
       throw new IllegalStateException("cluster.xml changed: update ProcessCluster.clusterXml");
     }
     return out;

@@ -112,7 +112,8 @@ public final class RecordingClient implements AutoCloseable {
     for (Channel c : channels) {
       var last = c.log.lastReceived();
       if (last == null || !last.payload().equals(lastPayload.apply(c.name))) {
-        out.add(c.log.name() + " at " + (last == null ? "nothing" : last.payload() + "@" + last.offset()) + (c.subscribed ? "" : " (not subscribed)"));
+        out.add(c.log.name() + " at " + (last == null ? "nothing" : last.payload() + "@" + last.offset()) + (c.subscribed ? "" : " (not subscribed)")
+            + " after " + c.log.recent(4));
       }
     }
     return out;

@@ -147,7 +147,7 @@ class WebhookNodeKillIT {
     // resends them until the backend is back.
     NodeProcess last = cluster.node(0);
     NodeProcess second = cluster.node(1);
-    Await.until("two members, backups in place again", START, () -> last.healthy(2, true));
+    last.awaitHealthy(2, true, START);
     Map<String, String> channelOf = clientsOn(second, 10);
     String secondName = second.health().path("node").asText();
     double reportedBefore = last.api().metric("rebound_webhook_dead_node_disconnects_total");

@@ -96,6 +96,11 @@ public final class Recorder {
       return last;
     }
 
+    /** The last {@code n} events (subscribe results and publications), oldest first: what a failure message shows. */
+    public synchronized List<SubscriberEvent> recent(int n) {
+      return List.copyOf(events.subList(Math.max(0, events.size() - n), events.size()));
+    }
+
     public synchronized long deliveries() {
       return deliveries;
     }
