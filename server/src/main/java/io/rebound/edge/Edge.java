@@ -62,7 +62,7 @@ public final class Edge implements EdgeHost {
     this.services = services;
     this.registry = registry;
     this.broadcaster = broadcaster;
-    this.flusher = new FlushScheduler(vertx, context, services.config().client().writeDelay());
+    this.flusher = new FlushScheduler(context, services.config().client().writeDelay());
     this.handlers = new SessionHandlers(this, services);
     this.hub = new Hub(services, handlers, broadcaster);
   }

@@ -50,11 +50,18 @@ final class Hub {
   }
 
   private static final class Channel {
+    // The name its first subscriber resolved: later subscribers of this edge share that very instance (RecentChannels),
+    // so looking their subscription up with it is an identity check, not a comparison of characters per delivery.
+    final String name;
     final Set<ClientSession> sessions = new LinkedHashSet<>();
     final ChannelOrder order = new ChannelOrder();
     ClientSession[] snapshot;
     long gapTimer = -1;
     boolean filling;
+
+    Channel(String name) {
+      this.name = name;
+    }
 
     ClientSession[] sessions() {
       if (snapshot == null) snapshot = sessions.toArray(new ClientSession[0]);
@@ -65,7 +72,7 @@ final class Hub {
   void add(String channel, ClientSession session) {
     Channel ch = channels.get(channel);
     if (ch == null) {
-      channels.put(channel, ch = new Channel());
+      channels.put(channel, ch = new Channel(channel));
       interest.interest(channel); // its routing is awaited by the subscribe (Broadcaster#routed)
     }
     if (ch.sessions.add(session)) ch.snapshot = null;
@@ -118,7 +125,7 @@ final class Hub {
   private void deliver(Channel ch, List<FanoutMessage> messages) {
     int delivered = 0;
     for (FanoutMessage m : messages) {
-      for (ClientSession s : ch.sessions()) if (sessions.publication(s, m)) delivered++;
+      for (ClientSession s : ch.sessions()) if (sessions.publication(s, ch.name, m)) delivered++;
     }
     if (delivered > 0) services.metrics().delivered(delivered);
   }

@@ -82,6 +82,20 @@ class ArchitectureTest {
       .that().resideOutsideOfPackages("io.rebound", "io.rebound.engine.memory..", "io.rebound.engine.hazelcast..", "io.rebound.engine.redis..")
       .should().dependOnClassesThat().resideInAnyPackage("io.rebound.engine.memory..", "io.rebound.engine.hazelcast..", "io.rebound.engine.redis..");
 
+  /**
+   * What the Hazelcast-backed parts share — the engine and the webhook ledger, which must not know each other — lives
+   * in io.rebound.hazelcast, a leaf that knows only Hazelcast, Vert.x core and the JDK: it can never carry one of them
+   * into the other.
+   */
+  @ArchTest
+  static final ArchRule hazelcastSupportIsALeaf = classes().that().resideInAPackage("io.rebound.hazelcast..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage("io.rebound.hazelcast..", "java..", "com.hazelcast..", "io.vertx.core..");
+
+  /** The webhook ledgers keep their records beside the engine (in Hazelcast, in Redis), never through it: they share Hazelcast support, not engine code. */
+  @ArchTest
+  static final ArchRule webhooksNeverImportEngines = noClasses().that().resideInAPackage("io.rebound.webhook..")
+      .should().dependOnClassesThat().resideInAPackage("io.rebound.engine..");
+
   @ArchTest
   static final ArchRule coreValueTypesStandAlone = classes().that().resideInAPackage("io.rebound.core..")
       .should().onlyDependOnClassesThat().resideInAnyPackage("io.rebound.core..", "java..");

@@ -112,9 +112,12 @@ public final class SessionHandlers {
 
   // ---- what the edge delivers to a session -----------------------------------------------------
 
-  /** A live publication of a channel {@code session} subscribed to; true when written to the client. */
-  public boolean publication(ClientSession session, FanoutMessage msg) {
-    Subscription sub = session.subscription(msg.channel());
+  /**
+   * A live publication of {@code channel} (the edge's own instance of {@code msg}'s channel name, which makes the
+   * subscription lookup an identity check) that {@code session} subscribed to; true when written to the client.
+   */
+  public boolean publication(ClientSession session, String channel, FanoutMessage msg) {
+    Subscription sub = session.subscription(channel);
     if (sub == null || !session.active()) return false;
     if (sub.buffering()) {
       sub.buffer(msg);

@@ -2,7 +2,7 @@ package io.rebound.edge.transport;
 
 import io.rebound.codec.WireCodec;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -24,7 +24,6 @@ import java.util.List;
  */
 public final class FlushScheduler {
 
-  private final Vertx vertx;
   private final Context context;
   private final long writeDelayNanos;
   private List<Outbound> dirty = new ArrayList<>();
@@ -32,8 +31,7 @@ public final class FlushScheduler {
   private boolean busy; // the last flush carried more than one message per connection
   private long lastFlushAt;
 
-  public FlushScheduler(Vertx vertx, Context context, Duration writeDelay) {
-    this.vertx = vertx;
+  public FlushScheduler(Context context, Duration writeDelay) {
     this.context = context;
     this.writeDelayNanos = writeDelay.toNanos();
   }
@@ -49,7 +47,9 @@ public final class FlushScheduler {
       context.runOnContext(v -> flushAll());
     } else {
       // Busy edge: flushes are back to back, so collect until the write delay has passed.
-      vertx.setTimer(Math.max(1, (writeDelayNanos - sinceLast) / 1_000_000), id -> flushAll());
+      // The edge's own context: a schedule that comes from a write completion (a Netty listener, outside any Vert.x
+      // context) would make Vertx.setTimer create a new context for every timer.
+      ((ContextInternal) context).setTimer(Math.max(1, (writeDelayNanos - sinceLast) / 1_000_000), id -> flushAll());
     }
   }
 

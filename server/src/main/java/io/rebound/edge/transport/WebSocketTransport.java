@@ -10,6 +10,9 @@ import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -34,6 +37,7 @@ public final class WebSocketTransport implements Transport {
   private final WebSocketFrameType frameType;
 
   private Map<String, String> requestHeaders = Map.of();
+  private ChannelPromise silentWrites; // made on the first write: idle connections stay small
 
   /** Keeps {@code headers} of the upgrade request for the backend proxy (only those it forwards: a connection stays small). */
   public WebSocketTransport withRequestHeaders(Map<String, String> headers) {
@@ -93,7 +97,25 @@ public final class WebSocketTransport implements Transport {
       return;
     }
     ByteBuf bytes = EncodedFrames.frame(message, frameType == WebSocketFrameType.BINARY, ctx.alloc());
-    ctx.writeAndFlush(bytes, ctx.newPromise().addListener(f -> done.run()));
+    ctx.writeAndFlush(bytes, silentPromise(ctx));
+    if (ctx.channel().isWritable()) {
+      // Written to the socket, or held by Netty below its high-water mark: the write counts as done now.
+      done.run();
+    } else {
+      // Netty holds more than its high-water mark: done once everything written so far has left, which an empty
+      // write behind it tells (it completes in order). A per-write promise and listener on every frame cost a
+      // fifth of the fan-out's CPU (JFR, loadtest/README.md "Side by side"); only a socket that lags pays this.
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER, ctx.newPromise().addListener(f -> done.run()));
+    }
+  }
+
+  /**
+   * The promise of frame writes: nobody listens to each write (see {@link #writeHere}), and a write that fails
+   * because the peer has just gone must not reach the exception handler (the close handler tells the session).
+   */
+  private ChannelPromise silentPromise(ChannelHandlerContext ctx) {
+    if (silentWrites == null) silentWrites = new VoidChannelPromise(ctx.channel(), false);
+    return silentWrites;
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.hazelcast.map.IMap;
 import io.rebound.core.ClientInfo;
 import io.rebound.engine.ClientInfoCodec;
 import io.rebound.engine.PresenceStore;
+import io.rebound.hazelcast.IdempotentWrites;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashSet;

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.rebound.core.StreamPosition;
 import io.rebound.engine.SyncPositionStore;
+import io.rebound.hazelcast.IdempotentWrites;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.MapService;
+import io.rebound.hazelcast.IdempotentWrites;
 import io.rebound.webhook.DeadNodeReport;
 import io.rebound.webhook.LedgerHost;
 import io.rebound.webhook.SessionRecord;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>How long it takes: Hazelcast removes a member that vanished without a goodbye (kill -9, host
  * failure) after {@code hazelcast.max.no.heartbeat.seconds} (15 s in the shipped cluster.xml); the
  * disconnects are queued as soon as the event arrives, a graceful leave at once.
+ *
+ * <p>Removing a record is sent again when the partition owner left before answering, and counts as done when
+ * only its backup confirmed late ({@link IdempotentWrites#run}): nothing else writes a dead member's map, so a
+ * removal applied twice, or after another reporter's, leaves what one leaves. A removal that never lands leaves the
+ * record for the next reporter, should this one die before destroying the map: that disconnect would be sent twice.
  *
  * <p>Threading: the listener hops to the webhook context; reading maps and destroying them (calls that
  * block) run on worker threads; everything else runs on the webhook context.
@@ -140,17 +146,21 @@ final class HazelcastDeadMembers {
     return host.vertx().executeBlocking(() -> {
       IMap<String, String> map = hz.getMap(mapName);
       List<SessionRecord> records = new ArrayList<>();
+      List<String> unreadable = new ArrayList<>();
       for (Map.Entry<String, String> e : map.entrySet()) {
         try {
           records.add(SessionRecord.fromJson(e.getValue()));
         } catch (IllegalArgumentException bad) {
           LOG.warn("event=webhook_bad_session_record map={} client={} error=\"{}\" (removed)", mapName, e.getKey(), bad.getMessage());
-          map.delete(e.getKey());
+          unreadable.add(e.getKey());
         }
       }
-      return new Read(map, records);
+      return new Read(map, records, unreadable);
     }).map(read -> {
       if (stopped || reports.containsKey(mapName)) return null;
+      // Every removal is waited for before the map is destroyed: one landing after would recreate it.
+      List<Future<Void>> removals = new ArrayList<>();
+      read.unreadable().forEach(client -> removals.add(remove(read.map(), client)));
       String member = mapName.substring(HazelcastSessionLedger.MAP_PREFIX.length());
       String node = read.records().isEmpty() ? member : read.records().get(0).node();
       if (!read.records().isEmpty()) {
@@ -158,27 +168,35 @@ final class HazelcastDeadMembers {
       }
       long started = System.currentTimeMillis();
       DeadNodeReport report = new DeadNodeReport(node, read.records(), host,
-          r -> read.map().removeAsync(r.client()),
-          () -> finished(mapName, read.map(), node, read.records().size(), started));
+          r -> removals.add(remove(read.map(), r.client())),
+          () -> finished(mapName, read.map(), removals, node, read.records().size(), started));
       reports.put(mapName, report);
       report.pump();
       return null;
     });
   }
 
-  private void finished(String mapName, IMap<String, String> map, String node, int sessions, long started) {
+  /** Removes {@code client}'s record from a dead member's map; a removal that does not land is only logged (see the class comment). */
+  private Future<Void> remove(IMap<String, String> map, String client) {
+    return IdempotentWrites.run(host.context(), () -> map.removeAsync(client)).onFailure(e -> LOG.warn(
+        "event=webhook_dead_member_record_not_removed map={} client={} error=\"{}\"", map.getName(), client, e.getMessage()));
+  }
+
+  private void finished(String mapName, IMap<String, String> map, List<Future<Void>> removals, String node, int sessions,
+      long started) {
     if (sessions > 0) {
       LOG.info("event=webhook_dead_member_reported node={} sessions={} took_ms={}", node, sessions, System.currentTimeMillis() - started);
     }
-    host.vertx().executeBlocking(() -> {
+    // A failed removal was logged; destroying the map removes its record all the same.
+    Future.join(removals).transform(done -> host.vertx().executeBlocking(() -> {
       map.destroy();
       return null;
-    }).onComplete(ar -> {
+    })).onComplete(ar -> {
       reports.remove(mapName);
       reported.add(mapName);
       if (ar.failed()) LOG.warn("event=webhook_dead_member_cleanup_failed map={} error=\"{}\"", mapName, ar.cause().getMessage());
     });
   }
 
-  private record Read(IMap<String, String> map, List<SessionRecord> records) {}
+  private record Read(IMap<String, String> map, List<SessionRecord> records, List<String> unreadable) {}
 }

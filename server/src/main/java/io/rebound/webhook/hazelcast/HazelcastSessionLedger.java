@@ -2,6 +2,7 @@ package io.rebound.webhook.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.rebound.hazelcast.IdempotentWrites;
 import io.rebound.webhook.LedgerHost;
 import io.rebound.webhook.SessionLedger;
 import io.rebound.webhook.SessionRecord;
@@ -16,6 +17,12 @@ import io.vertx.core.Future;
  *
  * <p>A map per member rather than one map with an owner field: finding a dead member's sessions is a
  * lookup by name, not a query over every session of the cluster.
+ *
+ * <p>A write whose backup confirmed late succeeds ({@link IdempotentWrites#runOnce}): the partition owner stored it,
+ * and failing it would hold every webhook batch until the backup caught up. A write whose owner left fails and is not
+ * sent again here: a client's record is replaced as the session changes and then removed, so a resent older write
+ * could land after a newer one (a disconnect record back after its removal, reported again when this member dies);
+ * {@code WebhookService} writes the client's latest record again instead.
  */
 public final class HazelcastSessionLedger implements SessionLedger {
 
@@ -45,12 +52,12 @@ public final class HazelcastSessionLedger implements SessionLedger {
 
   @Override
   public Future<Void> put(SessionRecord record) {
-    return Future.fromCompletionStage(own.setAsync(record.client(), record.toJson()));
+    return IdempotentWrites.runOnce(host.context(), own.setAsync(record.client(), record.toJson()));
   }
 
   @Override
   public Future<Void> delete(String client) {
-    return Future.fromCompletionStage(own.removeAsync(client)).mapEmpty();
+    return IdempotentWrites.runOnce(host.context(), own.removeAsync(client));
   }
 
   @Override

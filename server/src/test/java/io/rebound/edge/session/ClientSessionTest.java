@@ -90,7 +90,7 @@ class ClientSessionTest {
   }
 
   private static void deliver(Client c, io.rebound.engine.FanoutMessage msg) {
-    onLoop(c.edge(), () -> c.session().edge.publication(c.session(), msg));
+    onLoop(c.edge(), () -> c.session().edge.publication(c.session(), msg.channel(), msg));
   }
 
   // ---- connect ---------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ class FlushSchedulerTest {
   @Test
   void atLightLoadAFlushRightAfterAnotherIsNotHeldForTheWriteDelay() {
     // A delay no test would wait for: before the delay was adaptive, the second message waited for it.
-    FlushScheduler scheduler = new FlushScheduler(vertx, loop, Duration.ofHours(1));
+    FlushScheduler scheduler = new FlushScheduler(loop, Duration.ofHours(1));
     RecordingTransport a = new RecordingTransport();
     RecordingTransport b = new RecordingTransport();
     Outbound[] outs = new Outbound[2];
@@ -90,7 +90,7 @@ class FlushSchedulerTest {
 
   @Test
   void flushesOfSeveralMessagesPerConnectionMakeTheEdgeBusyAndALightOneEndsIt() {
-    FlushScheduler scheduler = new FlushScheduler(vertx, loop, Duration.ofMillis(20));
+    FlushScheduler scheduler = new FlushScheduler(loop, Duration.ofMillis(20));
     RecordingTransport a = new RecordingTransport();
     Outbound[] out = new Outbound[1];
     onLoop(() -> {

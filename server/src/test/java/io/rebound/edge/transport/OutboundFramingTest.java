@@ -53,7 +53,7 @@ class OutboundFramingTest {
           DirectSocketWrites.install(ws);
           Context context = vertx.getOrCreateContext();
           Transport transport = new WebSocketTransport(ws, context, false);
-          out = new Outbound(transport, new FlushScheduler(vertx, context, Duration.ZERO), JsonCodec.INSTANCE, 1 << 20, () -> { }, null, null);
+          out = new Outbound(transport, new FlushScheduler(context, Duration.ZERO), JsonCodec.INSTANCE, 1 << 20, () -> { }, null, null);
           socketContext = context;
           accepted.complete(ws);
         });

@@ -17,6 +17,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,42 @@ class WebSocketTransportTest {
     Await.result(completed.future());
     Await.result(peerClosed.future());
     assertThat(peer.closeStatusCode()).isEqualTo((short) Disconnect.SHUTDOWN.code());
+  }
+
+  /**
+   * The outbound path's backpressure rests on write completions: a write counts as done at once while Netty can take
+   * more, and only once its bytes have left when the peer lags. A peer that stops reading must hold completions
+   * back (or Outbound would queue without bound), and every held one must run once it reads again.
+   */
+  @Test
+  void aPeerThatStopsReadingHoldsCompletionsUntilItReadsAgain() {
+    AtomicInteger frames = new AtomicInteger();
+    WebSocket peer = Await.result(client.connect(server.actualPort(), "localhost", "/"));
+    peer.frameHandler(f -> { if (f.isFinal()) frames.incrementAndGet(); });
+    peer.pause();
+    Accepted a = Await.result(accepted.get(0).future());
+    Buffer frame = Buffer.buffer("x".repeat(64 * 1024));
+    AtomicInteger written = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    Promise<Integer> lagging = Promise.promise();
+    a.loop().runOnContext(v -> writeUntilHeld(a.transport(), frame, written, done, lagging, 4_000));
+    int held = Await.result(lagging.future());
+    assertThat(held).as("a write was held back while the peer did not read").isLessThan(4_000);
+    assertThat(done.get()).isLessThan(written.get());
+
+    peer.fetch(Long.MAX_VALUE);
+    Await.until("every completion after the peer read again", Duration.ofSeconds(30), () -> done.get() == written.get());
+    Await.until("every frame at the peer", Duration.ofSeconds(30), () -> frames.get() == written.get());
+  }
+
+  /** Writes frames back to back, each once the previous one counted as done, until one is held; completes {@code lagging}. */
+  private static void writeUntilHeld(Transport transport, Buffer frame, AtomicInteger written, AtomicInteger done, Promise<Integer> lagging, int max) {
+    while (written.get() < max) {
+      written.incrementAndGet();
+      transport.write(frame, done::incrementAndGet);
+      if (done.get() < written.get()) break;
+    }
+    lagging.complete(written.get());
   }
 
   @Test

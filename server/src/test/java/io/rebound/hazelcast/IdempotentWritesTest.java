@@ -1,4 +1,4 @@
-package io.rebound.engine.hazelcast;
+package io.rebound.hazelcast;
 
 import static io.rebound.testing.Await.failure;
 import static io.rebound.testing.Await.result;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The two shapes Hazelcast 5.3 gives an {@link IndeterminateOperationStateException} under {@code
  * fail.on.indeterminate.state} (a late backup ack: the exception alone; the owner leaving: it wraps a {@link
- * MemberLeftException}), and what {@link IdempotentWrites} does with each. {@code HazelcastPresenceLateBackupIT} makes
- * the first happen on a real cluster.
+ * MemberLeftException}), and what {@link IdempotentWrites} does with each. {@code HazelcastPresenceLateBackupIT} and
+ * {@code HazelcastLedgerLateBackupIT} make them happen on a real cluster.
  */
 class IdempotentWritesTest {
 
@@ -95,6 +95,16 @@ class IdempotentWritesTest {
       assertThat(failure(IdempotentWrites.run(context, write))).isNotNull();
       assertThat(write.attempts).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aWriteSentOnceSucceedsOnALateBackupAckAndFailsWhenItsOwnerLeft() {
+    result(IdempotentWrites.runOnce(context, CompletableFuture.failedFuture(backupLate())));
+    result(IdempotentWrites.runOnce(context, CompletableFuture.completedFuture("done")));
+    assertThat(failure(IdempotentWrites.runOnce(context, CompletableFuture.failedFuture(ownerLeft()))))
+        .isInstanceOf(IndeterminateOperationStateException.class).hasCauseInstanceOf(MemberLeftException.class);
+    assertThat(failure(IdempotentWrites.runOnce(context, CompletableFuture.failedFuture(new IllegalStateException("refused")))))
+        .hasMessage("refused");
   }
 
   @Test
