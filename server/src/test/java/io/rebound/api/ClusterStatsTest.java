@@ -30,6 +30,8 @@ class ClusterStatsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String SECRET = "cluster-stats-test-secret";
+  /** How long a node that does answer may take: generous, a loaded machine is slow, not wrong. */
+  private static final long ANSWER_MS = 30_000;
   private final Vertx vertx = Vertx.vertx();
 
   @AfterEach
@@ -75,9 +77,9 @@ class ClusterStatsTest {
 
   @Test
   void channelsAsksEveryNodeAndSumsOnlyTheMatchingChannels() {
-    ClusterStats a = node("a", Map.of("chat:1", 2, "chat:2", 1, "news", 7), 5_000);
-    node("b", Map.of("chat:1", 3, "other", 1), 5_000);
-    node("c", Map.of("chat:3", 1), 5_000);
+    ClusterStats a = node("a", Map.of("chat:1", 2, "chat:2", 1, "news", 7), ANSWER_MS);
+    node("b", Map.of("chat:1", 3, "other", 1), ANSWER_MS);
+    node("c", Map.of("chat:3", 1), ANSWER_MS);
     Await.until("three nodes listed", WAIT, () -> shared().size() == 3);
     assertThat(channels(a, "chat:*")).containsExactlyInAnyOrderEntriesOf(Map.of("chat:1", 5, "chat:2", 1, "chat:3", 1));
     assertThat(channels(a, "")).containsExactlyInAnyOrderEntriesOf(Map.of("chat:1", 5, "chat:2", 1, "chat:3", 1, "news", 7, "other", 1));
@@ -99,7 +101,7 @@ class ClusterStatsTest {
 
   @Test
   void aListedNodeWithoutADoorIsSkippedAndAnOlderNodesSharedListIsRead() {
-    ClusterStats a = node("a", Map.of("chat:1", 2), 5_000);
+    ClusterStats a = node("a", Map.of("chat:1", 2), ANSWER_MS);
     Await.until("listed", WAIT, () -> shared().size() == 1);
     put("gone", new JsonObject().put("uid", "gone").put("name", "gone")); // left the cluster; its entry has not expired yet
     put("older", new JsonObject().put("uid", "older").put("name", "older").put("channels", new JsonObject().put("chat:1", 4).put("x", 1)));
@@ -108,10 +110,10 @@ class ClusterStatsTest {
 
   @Test
   void aNodeAnswersOnlyRequestsSealedWithTheClusterSecret() {
-    node("a", Map.of("personal:#alice", 1), 5_000);
+    node("a", Map.of("personal:#alice", 1), ANSWER_MS);
     Await.until("listed", WAIT, () -> shared().size() == 1);
     String address = ClusterChannels.addressOf(shared().keySet().iterator().next());
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(5_000);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(ANSWER_MS);
     long now = System.currentTimeMillis();
     JsonObject query = new JsonObject().put("pattern", "");
     for (Object forged : new Object[] {query.copy().put("ts", now), ClusterSigner.of("not-the-secret").seal(query, now),
