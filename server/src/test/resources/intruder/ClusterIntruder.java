@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  *       commands to the emulated SESSION on the node whose emulation id is NODE, as a node does for {@code POST
  *       /emulation}: the frame UNSIGNED unsigned, WRONG sealed with a wrong secret, SIGNED sealed with SECRET,
  *       one after the other; prints each answer as {@code emulation.unsigned/wrong/signed=...}.
+ *   <li>{@code stats PORT NAME PATTERN SECRET}: joins under NAME, prints the shared node map as {@code
+ *       stats.map=...}, then asks every node listed there for its channels matching PATTERN, as a node does
+ *       for the {@code channels} API: unsigned, sealed with a wrong secret, sealed with SECRET; prints the
+ *       answers as {@code stats.unsigned/wrong/signed=...} (one per node, joined by " | ").
  * </ul>
  */
 public class ClusterIntruder {
@@ -53,6 +57,7 @@ public class ClusterIntruder {
       case "fanout" -> fanout(port, args[2], args[3], args[4], Long.parseLong(args[5]), args[6]);
       case "control" -> control(port, args[2], args[3], args[4]);
       case "emulation" -> emulation(port, args[2], args[3], args[4], args[5], args[6], args[7], args[8]);
+      case "stats" -> stats(port, args[2], args[3], args[4]);
       default -> throw new IllegalArgumentException(args[0]);
     }
     System.exit(0);
@@ -101,6 +106,27 @@ public class ClusterIntruder {
     say("emulation.wrong", request(vertx, address,
         ClusterSigner.of("not-the-cluster-secret").seal(new JsonObject().put("session", session).put("text", wrong), now), options));
     say("emulation.signed", request(vertx, address, ClusterSigner.of(secret).seal(new JsonObject().put("session", session).put("text", signed), now), options));
+    leave(vertx);
+  }
+
+  private static void stats(int port, String name, String pattern, String secret) throws Exception {
+    Vertx vertx = join(port, name);
+    java.util.Map<String, JsonObject> nodes = get(vertx.sharedData().<String, JsonObject>getAsyncMap("rebound.nodes")
+        .compose(io.vertx.core.shareddata.AsyncMap::entries));
+    say("stats.map", nodes);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(15_000);
+    long now = System.currentTimeMillis();
+    JsonObject query = new JsonObject().put("pattern", pattern);
+    java.util.List<String> unsigned = new java.util.ArrayList<>(), wrong = new java.util.ArrayList<>(), signed = new java.util.ArrayList<>();
+    for (String uid : new java.util.TreeSet<>(nodes.keySet())) {
+      String address = "rebound.stats.channels." + uid;
+      unsigned.add(request(vertx, address, query.copy().put("ts", now), options));
+      wrong.add(request(vertx, address, ClusterSigner.of("not-the-cluster-secret").seal(query, now), options));
+      signed.add(request(vertx, address, ClusterSigner.of(secret).seal(query, now), options));
+    }
+    say("stats.unsigned", String.join(" | ", unsigned));
+    say("stats.wrong", String.join(" | ", wrong));
+    say("stats.signed", String.join(" | ", signed));
     leave(vertx);
   }
 

@@ -2,6 +2,7 @@ package io.rebound.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.bus.ApiRequest;
+import io.rebound.bus.ClusterSigner;
 import io.rebound.bus.Errors;
 import io.rebound.config.BrokerConfig;
 import io.rebound.core.LogSafe;
@@ -57,7 +58,7 @@ public final class ApiService {
   ApiService(Vertx vertx, BrokerConfig config, Broadcaster broadcaster, HistoryEngine historyEngine, PresenceStore presence,
       Supplier<Future<NodeStats>> nodeStats, BrokerMetrics metrics, int shards) {
     this.metrics = metrics;
-    this.stats = new ClusterStats(vertx, nodeStats, config.name());
+    this.stats = new ClusterStats(vertx, nodeStats, config.name(), ClusterSigner.of(config.cluster().secret()));
     HistoryCalls history = new HistoryCalls(vertx, historyEngine);
     Map<String, ApiMethod> table = new LinkedHashMap<>();
     BiConsumer<String, ApiMethod> register = (name, method) -> {
@@ -70,7 +71,10 @@ public final class ApiService {
     this.methods = Collections.unmodifiableMap(table);
   }
 
-  /** Starts sharing this node's statistics with the cluster (for {@code info} and {@code channels}). */
+  /**
+   * Starts sharing this node's summary with the cluster (for {@code info}) and answering the other
+   * nodes' {@code channels} requests. Call on the verticle's context: its consumer and timer end with it.
+   */
   public void start() {
     stats.startPublishing();
   }

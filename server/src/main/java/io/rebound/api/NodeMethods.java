@@ -9,13 +9,13 @@ import io.rebound.codec.Replies;
 import io.rebound.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * What the API tells about the cluster: {@code info} (every node's numbers) and {@code channels}
- * (active channels with their subscriber counts, optionally filtered by a glob), from {@link
- * ClusterStats}. Called on the API verticle's event loop.
+ * What the API tells about the cluster: {@code info} (every node's numbers, from the summaries the
+ * nodes share) and {@code channels} (active channels with their subscriber counts, optionally filtered
+ * by a glob, asked of every node when called), from {@link ClusterStats}. Called on the API verticle's
+ * event loop.
  */
 final class NodeMethods {
 
@@ -31,15 +31,9 @@ final class NodeMethods {
   }
 
   private Future<JsonNode> channels(ApiRequest req) {
-    Glob filter = glob(req.params().path("pattern").asText(""));
-    return stats.channels().map(channels -> {
-      ObjectNode result = Replies.object();
-      ObjectNode out = result.putObject("channels");
-      channels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-        if (filter == null || filter.matches(e.getKey())) out.putObject(e.getKey()).put("num_clients", e.getValue());
-      });
-      return result;
-    });
+    String pattern = req.params().path("pattern").asText("");
+    glob(pattern); // a bad pattern is the caller's 107 before any node is asked
+    return stats.channels(pattern);
   }
 
   private Future<JsonNode> info(ApiRequest req) {
@@ -47,8 +41,9 @@ final class NodeMethods {
       ObjectNode result = Replies.object();
       ArrayNode out = result.putArray("nodes");
       for (JsonObject n : nodes) {
-        // Snapshots are Vert.x JSON because they live in the cluster's shared map; each is spliced in
-        // as its own encoding (whatever fields that node's version writes), minus the channel list.
+        // Summaries are Vert.x JSON because they live in the cluster's shared map; each is spliced in
+        // as its own encoding (whatever fields that node's version writes), minus the channel list
+        // that nodes of older versions still share.
         JsonObject copy = n.copy();
         copy.remove("channels");
         out.addRawValue(new RawValue(copy.encode()));

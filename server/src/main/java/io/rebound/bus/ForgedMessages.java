@@ -20,6 +20,9 @@ public final class ForgedMessages {
   /** Route probes and markers ({@code RouteConfirmations}) that did not come from a node of this cluster. */
   public static final ForgedMessages ROUTE = new ForgedMessages("forged_route_refused", "an unsigned or stale fan-out route probe or marker");
 
+  /** {@code channels} requests between nodes ({@code api.ClusterChannels}) that did not come from a node of this cluster. */
+  public static final ForgedMessages STATS = new ForgedMessages("forged_stats_refused", "an unsigned or stale channels request");
+
   private static final Logger LOG = LoggerFactory.getLogger(ForgedMessages.class);
 
   private final String event;

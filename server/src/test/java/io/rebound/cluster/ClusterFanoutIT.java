@@ -13,10 +13,13 @@ import io.rebound.testing.ClientVertx;
 import io.rebound.testing.Closer;
 import io.rebound.testing.HazelcastClusterExtension;
 import io.rebound.testing.RawClient;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -211,17 +214,84 @@ class ClusterFanoutIT {
 
   @Test
   void infoAndChannelsAreClusterWide() {
-    String ch = channel();
-    subscriber(0, "u1", ch);
-    subscriber(1, "u2", ch);
-    subscriber(2, "u3", ch);
-    // Node statistics are shared every 2 s: wait for a snapshot that includes these subscribers.
-    Await.until("channels on node 1 counts the subscribers of all 3 nodes", WAIT, () -> api(0)
-        .ok("channels", "{\"pattern\":\"" + ch + "\"}").path("channels").path(ch).path("num_clients").asInt() == 3);
+    String prefix = "chat:" + UUID.randomUUID();
+    String a = prefix + "-a", b = prefix + "-b", other = channel();
+    subscriber(0, "u1", a);
+    subscriber(1, "u2", a);
+    subscriber(2, "u3", a);
+    subscriber(2, "u4", b);
+    subscriber(1, "u5", other);
+    // Channels are asked of every node when called: each filters by the pattern and answers at once.
+    for (int i = 0; i < 3; i++) {
+      JsonNode channels = api(i).ok("channels", "{\"pattern\":\"" + prefix + "-*\"}").path("channels");
+      assertThat(channels.toString()).as("channels asked on node %d", i + 1)
+          .isEqualTo("{\"" + a + "\":{\"num_clients\":3},\"" + b + "\":{\"num_clients\":1}}");
+    }
+    // Summaries are shared every 2 s.
+    Await.until("info on node 1 counts the subscriptions of all 3 nodes", WAIT, () -> {
+      JsonNode nodes = api(0).ok("info", "{}").path("nodes");
+      int subs = 0;
+      for (JsonNode n : nodes) subs += n.path("num_subs").asInt();
+      return nodes.size() == 3 && subs >= 5;
+    });
     JsonNode info = api(0).ok("info", "{}");
     List<String> names = new ArrayList<>();
     info.path("nodes").forEach(n -> names.add(n.path("name").asText()));
     assertThat(names).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+  }
+
+  @Test
+  void theSharedNodeMapHoldsSummariesWithoutChannelLists() {
+    subscriber(0, "u1", channel());
+    subscriber(1, "u2", channel());
+    Map<String, JsonObject> shared = Await.value("three node summaries in the shared map", WAIT, () -> {
+      Map<String, JsonObject> m = nodeMap();
+      return m.size() == 3 ? m : null;
+    });
+    for (JsonObject summary : shared.values()) {
+      assertThat(summary.containsKey("channels")).as("a channel list in %s", summary).isFalse();
+      assertThat(summary.containsKey("num_channels")).as("the channel count in %s", summary).isTrue();
+    }
+  }
+
+  @Test
+  void aListedNodeThatDoesNotAnswerFailsChannelsWithAnInternalErrorAndAGoneOneIsSkipped() {
+    String ch = channel();
+    subscriber(2, "u1", ch);
+    String gone = "gone-" + UUID.randomUUID(); // listed, but its consumer is gone with it
+    putNode(gone);
+    assertThat(api(0).ok("channels", "{\"pattern\":\"" + ch + "\"}").path("channels").path(ch).path("num_clients").asInt()).isEqualTo(1);
+
+    String silent = "silent-" + UUID.randomUUID();
+    MessageConsumer<Object> stuck = cluster.node(1).vertx().eventBus().consumer(STATS_DOOR + silent, m -> { /* never answers */ });
+    try {
+      Await.result(stuck.completion());
+      putNode(silent);
+      ApiClient.Response r = api(0).call("channels", "{\"pattern\":\"" + ch + "\"}");
+      assertThat(r.error()).as("answer %s", r.text()).isNotNull();
+      assertThat(r.error().path("code").asInt()).isEqualTo(100);
+    } finally {
+      Await.result(stuck.unregister());
+      removeNode(silent);
+      removeNode(gone);
+    }
+    assertThat(api(0).ok("channels", "{\"pattern\":\"" + ch + "\"}").path("channels").path(ch).path("num_clients").asInt()).isEqualTo(1);
+  }
+
+  private static final String NODE_MAP = "rebound.nodes";
+  private static final String STATS_DOOR = "rebound.stats.channels.";
+
+  private static Map<String, JsonObject> nodeMap() {
+    return Await.result(cluster.node(0).vertx().sharedData().<String, JsonObject>getAsyncMap(NODE_MAP).compose(AsyncMap::entries));
+  }
+
+  private static void putNode(String uid) {
+    Await.result(cluster.node(0).vertx().sharedData().<String, JsonObject>getAsyncMap(NODE_MAP)
+        .compose(m -> m.put(uid, new JsonObject().put("uid", uid).put("name", uid), 60_000)));
+  }
+
+  private static void removeNode(String uid) {
+    Await.result(cluster.node(0).vertx().sharedData().<String, JsonObject>getAsyncMap(NODE_MAP).compose(m -> m.remove(uid)));
   }
 
   @Test

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * processes. Without the cluster secret it cannot join under the configured name nor a wrong one; even
  * with the member name (leaked: the worst case) it gets 101 from the event-bus API door for publish,
  * history and disconnect, and the edges ignore its fan-out and control messages and the emulation
- * commands it forwards into an {@code http_stream} session. The same messages
+ * commands it forwards into an {@code http_stream} session, and the nodes do not tell it their channels
+ * (the {@code channels} API's requests between nodes). The same messages
  * signed with the secret do arrive, so each "ignored" is a refusal, not a message that went nowhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -145,6 +146,29 @@ class ClusterIntruderIT {
         assertThat(carol.received()).noneMatch(m -> m.path("id").asLong() == 7 || m.path("id").asLong() == 8);
         in.await("sent");
       }
+    }
+  }
+
+  @Test
+  @Order(5)
+  void withALeakedMemberNameItCannotListChannels() {
+    String channel = "personal:#dave"; // bob was disconnected above
+    try (RawClient dave = RawClient.connected(clients.get(), cluster.node(0).port(), new JwtSigner(TOKEN_SECRET).connectionToken("dave", 3600))) {
+      dave.subscribe(2, channel);
+      listChannels(channel);
+    }
+  }
+
+  private void listChannels(String channel) {
+    try (Intruder in = Intruder.run("stats", hazelcastPort, memberName(), "personal:*", CLUSTER_SECRET)) {
+      in.await("stats.signed");
+      assertThat(in.saw().get("stats.map")).as("the shared node map holds numbers, no channel names").doesNotContain(channel);
+      for (String refused : List.of(in.saw().get("stats.unsigned"), in.saw().get("stats.wrong"))) {
+        assertThat(refused.split(" \\| ")).hasSize(2).allSatisfy(a -> assertThat(a).contains("not signed by this cluster"));
+      }
+      // The sealed twin, sent after the refused ones, is answered: each refusal was one, not a door that was not there.
+      assertThat(in.saw().get("stats.signed")).contains(channel).doesNotContain("not signed");
+      in.await("sent");
     }
   }
 
