@@ -29,7 +29,9 @@ class MassReconnectIT {
     assertEquals(0, r.duplicates(), "duplicate deliveries");
     assertEquals(200, r.affectedClients(), "every client was cut by the reload");
     assertEquals(0, r.notRecoveredClients(), "clients not back after the reload");
-    assertEquals(400, r.recovered(), "two recovering subscriptions per client");
+    // At least two per client, as in the multi-process test below: a subscribe reply that outlasts the clients' 5 s on
+    // a loaded box makes that client reconnect and recover once more. None may come back unrecovered.
+    assertTrue(r.recovered() >= 400, "two recovering subscriptions per client at least: " + r.recovered());
     assertEquals(0, r.unrecovered());
     assertEquals(100.0, r.recoveredPct());
     assertTrue(r.quiesced(), "every subscription caught up");
