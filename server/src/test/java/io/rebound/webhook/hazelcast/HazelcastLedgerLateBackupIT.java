@@ -49,10 +49,11 @@ class HazelcastLedgerLateBackupIT {
     HazelcastSessionLedger ledger = new HazelcastSessionLedger(owner.hz());
     result(ledger.start(new Host(owner.vertx())), 60);
     IMap<String, String> stored = owner.hz().getMap(HazelcastSessionLedger.MAP_PREFIX + owner.hz().getCluster().getLocalMember().getUuid());
-    String client = keyOwnedBy(owner.hz(), "client-");
-    SessionRecord record = new SessionRecord(client, "alice", "node-1", 2, List.of("chat"), null);
-    // Whichever member holds the backup of the record's partition confirms late.
+    // Whichever member holds the backup of the record's partition confirms late. The key is chosen once they are held:
+    // holding waits for the migrations after the start to end, before which its owner could still change.
     try (HeldPartitionThreads held = HeldPartitionThreads.of(cluster.node(1).hz(), cluster.node(2).hz())) {
+      String client = keyOwnedBy(owner.hz(), "client-");
+      SessionRecord record = new SessionRecord(client, "alice", "node-1", 2, List.of("chat"), null);
       result(ledger.put(record), 60); // failed with "backup acks missed" before IdempotentWrites.runOnce
       assertThat(SessionRecord.fromJson(stored.get(client))).isEqualTo(record);
       result(ledger.delete(client), 60);
@@ -66,6 +67,8 @@ class HazelcastLedgerLateBackupIT {
   void aDeliveredDisconnectsRecordIsRemovedAlthoughItsPartitionOwnerLeftDuringTheRemoval() {
     Node reporter = cluster.node(0); // the oldest member: the one that reports dead members' sessions
     HazelcastInstance leaving = cluster.node(1).hz();
+    // Owners are read once the migrations after the start are over (before, they still move).
+    Await.until("partitions settled", WAIT, () -> reporter.hz().getPartitionService().isClusterSafe());
     IMap<String, String> deadMembersMap = reporter.hz().getMap(HazelcastSessionLedger.MAP_PREFIX + UUID.randomUUID());
     String delivered = keyOwnedBy(leaving, "delivered-");
     String waiting = "waiting-" + UUID.randomUUID();
