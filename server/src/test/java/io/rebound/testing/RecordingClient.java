@@ -7,6 +7,7 @@ import io.rebound.client.StreamPosition;
 import io.rebound.client.SubscribedEvent;
 import io.rebound.client.SubscriptionListener;
 import io.rebound.client.SubscriptionOptions;
+import io.rebound.testing.verify.Ack;
 import io.rebound.testing.verify.Recorder;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -26,6 +27,7 @@ public final class RecordingClient implements AutoCloseable {
   private final ReboundClient client;
   private final List<Channel> channels = new ArrayList<>();
   private final List<String> problems = new CopyOnWriteArrayList<>();
+  private final Recorder recorder;
 
   private final class Channel implements SubscriptionListener {
     final String name;
@@ -73,6 +75,7 @@ public final class RecordingClient implements AutoCloseable {
    * token}, subscribed to {@code channels}; {@link #connect()} starts it.
    */
   public RecordingClient(Vertx vertx, String name, String url, String token, List<String> channelNames, Recorder recorder) {
+    this.recorder = recorder;
     this.client = ReboundClient.create(vertx, new ReboundClientOptions().url(url).token(token).name("recording")
         .resumeWindow(Duration.ZERO).reconnectTimeout(Duration.ZERO)
         .minReconnectDelay(Duration.ofMillis(100)).maxReconnectDelay(Duration.ofSeconds(1)));
@@ -92,13 +95,21 @@ public final class RecordingClient implements AutoCloseable {
     return channels.stream().allMatch(c -> c.subscribed);
   }
 
-  /** Whether the last publication handed over on every channel is {@code lastPayload.apply(channel)}. */
+  /**
+   * Whether every channel is caught up with {@code lastPayload.apply(channel)}: it is the last publication handed over,
+   * or the subscription stands where the stream put that publication. The second is a subscriber that came back after
+   * the publication into a new epoch: told {@code recovered: false}, it is placed at the top and never gets it.
+   */
   public boolean caughtUp(java.util.function.Function<String, String> lastPayload) {
-    for (Channel c : channels) {
-      var last = c.log.lastReceived();
-      if (last == null || !last.payload().equals(lastPayload.apply(c.name))) return false;
-    }
+    for (Channel c : channels) if (!caughtUp(c, lastPayload.apply(c.name))) return false;
     return true;
+  }
+
+  private boolean caughtUp(Channel c, String payload) {
+    var last = c.log.lastReceived();
+    if (last != null && last.payload().equals(payload)) return true;
+    Ack ack = recorder.ack(c.name, payload);
+    return ack != null && c.position.equals(ack.epoch() + ":" + ack.offset());
   }
 
   /** Whether every channel is at {@code top.apply(channel)} ({@code "epoch:offset"}) by its last subscribe result or publication. */
@@ -111,7 +122,7 @@ public final class RecordingClient implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (Channel c : channels) {
       var last = c.log.lastReceived();
-      if (last == null || !last.payload().equals(lastPayload.apply(c.name))) {
+      if (!caughtUp(c, lastPayload.apply(c.name))) {
         out.add(c.log.name() + " at " + (last == null ? "nothing" : last.payload() + "@" + last.offset()) + (c.subscribed ? "" : " (not subscribed)")
             + " after " + c.log.recent(4));
       }

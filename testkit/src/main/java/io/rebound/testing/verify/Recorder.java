@@ -47,6 +47,13 @@ public final class Recorder {
     return list == null ? 0 : list.size();
   }
 
+  /** The last acknowledgement of {@code payload} on {@code channel} (where the stream put it), or null. */
+  public synchronized Ack ack(String channel, String payload) {
+    List<Ack> list = acks.getOrDefault(channel, List.of());
+    for (int i = list.size() - 1; i >= 0; i--) if (list.get(i).payload().equals(payload)) return list.get(i);
+    return null;
+  }
+
   /** A copy of everything recorded so far. */
   public Observations observations() {
     List<ChannelLog> channels = new ArrayList<>();
