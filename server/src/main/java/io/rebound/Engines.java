@@ -87,7 +87,9 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
       // re-read their channels from history (Hub.resync), as after a Redis pub/sub reconnect.
       case HAZELCAST -> EventBusBroadcaster.start(vertx, signer).map(b -> new Engines(st.history(), st.sync(), b,
           new HazelcastPresence(hz, vertx), new ClusterSafety(hz),
-          ClusterRejoins.listen(hz, () -> vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))),
+          // Routes first (the other side forgot them while apart, EventBusBroadcaster#reroute), then the re-read.
+          ClusterRejoins.listen(hz, () -> vertx.runOnContext(v -> b.reroute().onComplete(ar ->
+              vertx.eventBus().publish(Addresses.EDGE_RESYNC, null, new DeliveryOptions().setLocalOnly(true))))),
           redis));
       case REDIS -> redisFanoutAndPresence(vertx, redis)
           .map(fp -> new Engines(st.history(), st.sync(), fp.broadcaster(), fp.presence(), null, null, redis))

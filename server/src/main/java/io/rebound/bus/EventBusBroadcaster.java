@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,9 +109,46 @@ public final class EventBusBroadcaster implements Broadcaster {
 
   /** Listens on {@code channel}'s cluster address; completes when every other node routes it here. */
   private Future<Void> listen(String channel) {
-    MessageConsumer<Object> listener = vertx.eventBus().consumer(Addresses.fanoutOf(channel), this::onChannelMessage);
+    MessageConsumer<Object> listener = consumer(channel);
     listeners.put(channel, listener);
     return listener.completion().compose(v -> confirmations.confirm(channel));
+  }
+
+  /**
+   * Registers every channel this node listens on again, and completes once each new registration is confirmed (or
+   * its confirmation gave up). For a member that has merged back after a network partition: while the sides were
+   * apart, the other side dropped this node's registrations from its view, and the merge brings the entries back
+   * without an event — Vert.x's republishing of them is a write of what is already there, which tells nobody — so the
+   * other nodes kept routing this node's channels elsewhere (SplitBrainIT: a subscriber on the healed node got its
+   * own node's publications and none of the others'). A new registration is a new entry: its event refreshes every
+   * node's view, and the route is confirmed as at a first subscribe. The old registration is dropped once the new one
+   * is confirmed; until then it ignores what it receives (one relay per message).
+   */
+  public Future<Void> reroute() {
+    if (confirmations == null) return Future.succeededFuture();
+    List<Future<?>> confirmed = new ArrayList<>();
+    for (String channel : listeners.keySet()) {
+      List<MessageConsumer<Object>> replaced = new ArrayList<>(1);
+      MessageConsumer<Object> fresh = listeners.computeIfPresent(channel, (c, old) -> {
+        replaced.add(old);
+        return consumer(c);
+      });
+      if (fresh == null) continue; // released meanwhile
+      confirmed.add(fresh.completion().compose(v -> confirmations.confirm(channel))
+          .onComplete(ar -> replaced.forEach(MessageConsumer::unregister)));
+    }
+    LOG.info("event=fanout_rerouted channels={}", confirmed.size());
+    return Future.join(confirmed).mapEmpty();
+  }
+
+  /** A registration on {@code channel}'s cluster address that relays only while it is the channel's current one. */
+  private MessageConsumer<Object> consumer(String channel) {
+    List<MessageConsumer<Object>> self = new ArrayList<>(1);
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.fanoutOf(channel), msg -> {
+      if (listeners.get(channel) == self.get(0)) onChannelMessage(msg);
+    });
+    self.add(consumer);
+    return consumer;
   }
 
   private void onChannelMessage(Message<Object> msg) {
