@@ -127,6 +127,7 @@ public final class EventBusBroadcaster implements Broadcaster {
   public Future<Void> reroute() {
     if (confirmations == null) return Future.succeededFuture();
     List<Future<?>> confirmed = new ArrayList<>();
+    confirmed.add(confirmations.reregister()); // the other nodes' probes must reach this node again too
     for (String channel : listeners.keySet()) {
       List<MessageConsumer<Object>> replaced = new ArrayList<>(1);
       MessageConsumer<Object> fresh = listeners.computeIfPresent(channel, (c, old) -> {
@@ -137,7 +138,7 @@ public final class EventBusBroadcaster implements Broadcaster {
       confirmed.add(fresh.completion().compose(v -> confirmations.confirm(channel))
           .onComplete(ar -> replaced.forEach(MessageConsumer::unregister)));
     }
-    LOG.info("event=fanout_rerouted channels={}", confirmed.size());
+    LOG.info("event=fanout_rerouted channels={}", confirmed.size() - 1);
     return Future.join(confirmed).mapEmpty();
   }
 

@@ -49,7 +49,7 @@ final class RouteConfirmations {
   private final ClusterSigner signer;
   private final ClusterManager cluster;
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
-  private MessageConsumer<Object> probes;
+  private volatile MessageConsumer<Object> probes; // replaced by reregister, on another context than start
 
   private static final class Waiting {
     final String channel;
@@ -73,6 +73,17 @@ final class RouteConfirmations {
   Future<Void> start() {
     probes = vertx.eventBus().consumer(Addresses.ROUTE_PROBE, msg -> onProbe(msg.body()));
     return probes.completion();
+  }
+
+  /**
+   * Registers the probe consumer again (a member merged back: the other nodes forgot it, see {@link
+   * EventBusBroadcaster#reroute}); the old one goes once the new one is registered. A probe answered by both meanwhile
+   * gets its marker twice, which counts once.
+   */
+  Future<Void> reregister() {
+    MessageConsumer<Object> old = probes;
+    probes = vertx.eventBus().consumer(Addresses.ROUTE_PROBE, msg -> onProbe(msg.body()));
+    return probes.completion().onComplete(ar -> old.unregister());
   }
 
   Future<Void> close() {

@@ -50,6 +50,7 @@ class FanoutRerouteIT {
       result(onA.interest(marker), 60);
 
       cluster.node(1).hz().getMultiMap("__vertx.subs").remove(Addresses.fanoutOf(forgotten));
+      cluster.node(1).hz().getMultiMap("__vertx.subs").remove(Addresses.ROUTE_PROBE); // both nodes' probe doors
       Await.until("node 2 no longer routes the channel to node 1", WAIT, () -> registrations(b, Addresses.fanoutOf(forgotten)).isEmpty());
       // Node 2 sends both over its one connection to node 1, in order: once the marker is there, the other would be.
       result(onB.publish(publication(forgotten, 1)), 30);
@@ -58,6 +59,9 @@ class FanoutRerouteIT {
       assertThat(count(atA, forgotten)).as("the forgotten route loses the channel's publications").isZero();
 
       result(onA.reroute(), 60);
+      String nodeA = ((VertxInternal) a).clusterManager().getNodeId();
+      assertThat(registrations(b, Addresses.ROUTE_PROBE)).as("node 1 answers route probes again")
+          .anyMatch(r -> r.nodeId().equals(nodeA));
       result(onB.publish(publication(forgotten, 2)), 30);
       result(onB.publish(publication(marker, 2)), 30);
       Await.until("the channel at node 1 again, and the marker after it", WAIT, () -> count(atA, forgotten) == 1 && count(atA, marker) == 2);
