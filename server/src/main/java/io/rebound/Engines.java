@@ -61,7 +61,7 @@ record Engines(HistoryEngine history, SyncPositionStore syncPositions, Broadcast
       return Future.failedFuture(e);
     }
     member.applyTo(options.getEventBusOptions());
-    return Vertx.builder().with(options).withClusterManager(new TolerantClusterManager(member.hazelcast())).buildClustered();
+    return Vertx.builder().with(options).withClusterManager(new TolerantClusterManager(member.hazelcast(), Addresses::reroutedByBroadcaster)).buildClustered();
   }
 
   static Future<Engines> create(BrokerConfig config, Vertx vertx) {

@@ -37,6 +37,15 @@ public final class Addresses {
    * show me you route it to me" probes, sealed by {@link ClusterSigner#seal} (see {@link RouteConfirmations}).
    */
   public static final String ROUTE_PROBE = "rebound.fanout.probe";
+
+  /**
+   * Whether the fan-out broadcaster registers {@code address} again itself after a merge ({@code
+   * EventBusBroadcaster#reroute}: new registration first, confirmed, then the old one dropped), so the cluster
+   * manager's blunter remove-and-add leaves it alone.
+   */
+  public static boolean reroutedByBroadcaster(String address) {
+    return address.startsWith(FANOUT_CHANNEL_PREFIX) || address.equals(ROUTE_PROBE);
+  }
   /** Node-local: append to a channel stream (HistoryVerticle). */
   public static final String HISTORY_APPEND = "rebound.history.append";
   /** Node-local: read a channel stream (HistoryVerticle). */

@@ -1,10 +1,17 @@
 package io.rebound.hazelcast;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Completable;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vert.x's Hazelcast cluster manager, with the outcome of its own map writes judged as {@link IdempotentWrites}
@@ -18,9 +25,20 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  */
 public final class TolerantClusterManager extends HazelcastClusterManager {
 
-  /** A manager that starts its Hazelcast member from {@code config} when Vert.x joins the cluster. */
-  public TolerantClusterManager(Config config) {
+  private static final Logger LOG = LoggerFactory.getLogger(TolerantClusterManager.class);
+
+  // This node's cluster-wide registrations, for telling the others about them again after a merge.
+  private final Map<String, Set<RegistrationInfo>> own = new ConcurrentHashMap<>();
+  private final Predicate<String> reroutedElsewhere;
+
+  /**
+   * A manager that starts its Hazelcast member from {@code config} when Vert.x joins the cluster; after a merge it
+   * announces this node's registrations again except those of addresses {@code reroutedElsewhere} accepts (their
+   * owner does it with care for what is in flight).
+   */
+  public TolerantClusterManager(Config config, Predicate<String> reroutedElsewhere) {
     super(config);
+    this.reroutedElsewhere = reroutedElsewhere;
   }
 
   @Override
@@ -30,12 +48,47 @@ public final class TolerantClusterManager extends HazelcastClusterManager {
 
   @Override
   public void addRegistration(String address, RegistrationInfo registrationInfo, Completable<Void> promise) {
+    if (!registrationInfo.localOnly()) own.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(registrationInfo);
     attempt(p -> super.addRegistration(address, registrationInfo, p), promise, 1);
   }
 
   @Override
   public void removeRegistration(String address, RegistrationInfo registrationInfo, Completable<Void> promise) {
+    own.computeIfPresent(address, (a, infos) -> {
+      infos.remove(registrationInfo);
+      return infos.isEmpty() ? null : infos;
+    });
     attempt(p -> super.removeRegistration(address, registrationInfo, p), promise, 1);
+  }
+
+  /**
+   * After this member merged back into the cluster (a network partition healed), the other side has dropped its
+   * registrations from its view while they were apart, and the merge brings the entries back without an event;
+   * Vert.x's own republishing writes what is already there, which tells nobody. Removing and adding each one again
+   * does: every node re-reads the address. (Sends to it during those milliseconds miss this node.)
+   */
+  @Override
+  public synchronized void stateChanged(LifecycleEvent event) {
+    super.stateChanged(event);
+    if (event.getState() == LifecycleEvent.LifecycleState.MERGED) announceAgain();
+  }
+
+  /** Removes and adds again every registration of this node the others should re-read (see {@link #stateChanged}). */
+  void announceAgain() {
+    int[] count = {0};
+    own.forEach((address, infos) -> {
+      if (reroutedElsewhere.test(address)) return;
+      for (RegistrationInfo info : infos) {
+        count[0]++;
+        super.removeRegistration(address, info, (removed, failure) -> {
+          if (!own.getOrDefault(address, Set.of()).contains(info)) return; // unregistered meanwhile
+          super.addRegistration(address, info, (added, again) -> {
+            if (again != null) LOG.warn("event=registration_not_announced address={} error=\"{}\"", address, again.toString());
+          });
+        });
+      }
+    });
+    LOG.info("event=registrations_announced count={}", count[0]);
   }
 
   /** One of the cluster manager's writes, reporting to the promise it is given. */

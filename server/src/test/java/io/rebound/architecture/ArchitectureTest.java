@@ -90,7 +90,7 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule hazelcastSupportIsALeaf = classes().that().resideInAPackage("io.rebound.hazelcast..")
       .should().onlyDependOnClassesThat().resideInAnyPackage("io.rebound.hazelcast..", "java..", "com.hazelcast..", "io.vertx.core..",
-          "io.vertx.spi.cluster.hazelcast..");
+          "io.vertx.spi.cluster.hazelcast..", "org.slf4j..");
 
   /** The webhook ledgers keep their records beside the engine (in Hazelcast, in Redis), never through it: they share Hazelcast support, not engine code. */
   @ArchTest

@@ -98,7 +98,7 @@ public final class HazelcastTestCluster implements AutoCloseable {
   }
 
   private Node startNode() {
-    HazelcastClusterManager manager = new TolerantClusterManager(memberConfig()); // as Engines makes it
+    HazelcastClusterManager manager = new TolerantClusterManager(memberConfig(), io.rebound.bus.Addresses::reroutedByBroadcaster); // as Engines makes it
     Vertx vertx = Await.result(Vertx.builder().withClusterManager(manager).buildClustered(), 60);
     Node node = new Node(vertx, manager.getHazelcastInstance());
     nodes.add(node);
