@@ -43,7 +43,12 @@ public final class IdempotentWrites {
    * (see the class comment).
    */
   public static Future<Void> run(Context context, Supplier<? extends CompletionStage<?>> write) {
-    return attempt(context, write, 1);
+    return attempt(() -> Future.fromCompletionStage(write.get(), context), 1);
+  }
+
+  /** As {@link #run(Context, Supplier)}, for a write that reports as a Vert.x future (Vert.x's own, for instance). */
+  public static Future<Void> run(Supplier<? extends Future<?>> write) {
+    return attempt(write, 1);
   }
 
   /**
@@ -55,10 +60,10 @@ public final class IdempotentWrites {
         .recover(e -> outcome(e) == Outcome.APPLIED ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
-  private static Future<Void> attempt(Context context, Supplier<? extends CompletionStage<?>> write, int attempt) {
-    return Future.fromCompletionStage(write.get(), context).<Void>mapEmpty().recover(e -> switch (outcome(e)) {
+  private static Future<Void> attempt(Supplier<? extends Future<?>> write, int attempt) {
+    return write.get().<Void>mapEmpty().recover(e -> switch (outcome(e)) {
       case APPLIED -> Future.succeededFuture();
-      case UNKNOWN -> attempt < ATTEMPTS ? attempt(context, write, attempt + 1) : Future.failedFuture(e);
+      case UNKNOWN -> attempt < ATTEMPTS ? attempt(write, attempt + 1) : Future.failedFuture(e);
       case FAILED -> Future.failedFuture(e);
     });
   }

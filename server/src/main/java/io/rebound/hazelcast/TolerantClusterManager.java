@@ -3,6 +3,7 @@ package io.rebound.hazelcast;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Completable;
+import io.vertx.core.Promise;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -43,13 +44,13 @@ public final class TolerantClusterManager extends HazelcastClusterManager {
 
   @Override
   public void setNodeInfo(NodeInfo nodeInfo, Completable<Void> promise) {
-    attempt(p -> super.setNodeInfo(nodeInfo, p), promise, 1);
+    attempt(p -> super.setNodeInfo(nodeInfo, p), promise);
   }
 
   @Override
   public void addRegistration(String address, RegistrationInfo registrationInfo, Completable<Void> promise) {
     if (!registrationInfo.localOnly()) own.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(registrationInfo);
-    attempt(p -> super.addRegistration(address, registrationInfo, p), promise, 1);
+    attempt(p -> super.addRegistration(address, registrationInfo, p), promise);
   }
 
   @Override
@@ -58,7 +59,7 @@ public final class TolerantClusterManager extends HazelcastClusterManager {
       infos.remove(registrationInfo);
       return infos.isEmpty() ? null : infos;
     });
-    attempt(p -> super.removeRegistration(address, registrationInfo, p), promise, 1);
+    attempt(p -> super.removeRegistration(address, registrationInfo, p), promise);
   }
 
   /**
@@ -96,20 +97,12 @@ public final class TolerantClusterManager extends HazelcastClusterManager {
     void to(Completable<Void> promise);
   }
 
-  private static void attempt(Write write, Completable<Void> promise, int attempt) {
-    write.to((result, failure) -> {
-      if (failure == null) {
-        promise.succeed(result);
-        return;
-      }
-      switch (IdempotentWrites.outcome(failure)) {
-        case APPLIED -> promise.succeed(null);
-        case UNKNOWN -> {
-          if (attempt < IdempotentWrites.ATTEMPTS) attempt(write, promise, attempt + 1);
-          else promise.fail(failure);
-        }
-        case FAILED -> promise.fail(failure);
-      }
-    });
+  /** Runs {@code write} as {@link IdempotentWrites#run(java.util.function.Supplier)} runs Rebound's idempotent writes. */
+  private static void attempt(Write write, Completable<Void> promise) {
+    IdempotentWrites.run(() -> {
+      Promise<Void> attempt = Promise.promise();
+      write.to(attempt);
+      return attempt.future();
+    }).onComplete(promise);
   }
 }
