@@ -27,10 +27,10 @@ import java.util.Set;
  * @param messageSizeLimit {@code websocket_message_size_limit}: the largest inbound frame in bytes
  * @param allowAnonymousConnectWithoutToken {@code allow_anonymous_connect_without_token}: a connect
  *     without a token is accepted as the anonymous user ""
- * @param writeDelay {@code client_write_delay}: while an edge is flushing back to back, messages are
- *     collected for up to this long and leave as one frame per connection (fewer writes and frames
- *     under load, at most this much added latency; the first message after a quiet spell is never
- *     delayed). 0 flushes once per event-loop pass.
+ * @param writeDelay {@code client_write_delay}: while an edge's connections receive more than 200
+ *     messages a second each, messages are collected for up to this long and leave as one frame per
+ *     connection (fewer writes and frames under load, at most this much added latency; below that rate
+ *     no message is ever delayed). 0 flushes once per event-loop pass.
  * @param resumeWindow {@code client_resume_window}: how long a dropped connection's session stays
  *     resumable when the client asked for it (docs/EXTENSIONS.md; the lower of this and the client's
  *     wish wins; 0 disables resume)
@@ -67,7 +67,7 @@ public record ClientOptions(
   public static final int DEFAULT_CHANNEL_LIMIT = 128;
   public static final int DEFAULT_PUBLICATION_LIMIT = 300;
   public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 65536;
-  public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(5);
+  public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(20);
   public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(60);
   public static final int DEFAULT_RESUME_BUFFER_SIZE = 1024;
   public static final Duration DEFAULT_SYNC_ACK_DELAY = Duration.ofMillis(200);

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * {@link FlushScheduler} runs at the end of the current event-loop pass, and then leave as one frame
  * (one write, one syscall), joined the way the connection's {@link WireCodec} joins messages. Under
  * load many publications land in one pass (and the scheduler's write delay collects more while the
- * edge stays busy), so frames batch exactly when sockets are busy; when idle the flush follows at
+ * edge's connections receive more than a few hundred messages a second), so frames batch exactly when sockets are busy; when idle the flush follows at
  * the end of the pass.
  *
  * <p>Backpressure is counted in bytes, here: Vert.x's own signal ({@code writeQueueFull}) counts
