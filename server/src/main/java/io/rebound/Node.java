@@ -9,7 +9,6 @@ import io.rebound.core.LogSafe;
 import io.rebound.api.HttpApi;
 import io.rebound.auth.JwtVerifier;
 import io.rebound.engine.Broadcaster;
-import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.config.BrokerConfig;
 import io.rebound.edge.EdgeRegistry;
 import io.rebound.edge.EdgeServicesFactory;
@@ -105,7 +104,6 @@ public final class Node {
   }
 
   private Future<Void> deploy() {
-    EventBusBroadcaster.registerCodec(vertx);
     HistoryEngine history = engines.history();
     Broadcaster broadcaster = engines.broadcaster();
     PresenceStore presence = engines.presence();

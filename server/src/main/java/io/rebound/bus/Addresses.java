@@ -23,8 +23,6 @@ public final class Addresses {
   public static final String API_LOCAL = "rebound.api.local";
   /** The event-bus header of a {@link #API} request that holds the API key (as the HTTP API's header). */
   public static final String API_KEY_HEADER = "X-API-Key";
-  /** Node-local: fan-out of {@code FanoutMessage}s to this node's edges. */
-  public static final String FANOUT = "rebound.fanout";
   /**
    * Prefix of one channel's cluster-visible fan-out address (followed by the channel name, see {@link
    * #fanoutOf}): {@link SignedFanout}s of that channel from other nodes, and the sealed route markers

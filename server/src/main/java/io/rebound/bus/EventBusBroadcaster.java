@@ -3,6 +3,8 @@ package io.rebound.bus;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutCounts;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.engine.FanoutReceiver;
+import io.rebound.engine.LocalReceivers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -18,25 +20,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fan-out over the Vert.x event bus, routed by interest: in-process for a single node, to the members
- * that want the channel when Vert.x is clustered. A message goes to this node's edges directly
- * ({@link Addresses#FANOUT}, node-local), and once, signed ({@link SignedFanout}), to its channel's
+ * that want the channel when Vert.x is clustered. A message goes to this node's receivers of its
+ * channel directly ({@link LocalReceivers}), and once, signed ({@link SignedFanout}), to its channel's
  * cluster address ({@link Addresses#fanoutOf}). A node listens on a channel's address only while its
  * edges have subscribers of the channel ({@link ChannelInterests}: reference-counted, released after
- * a linger); the listener checks the signature and hands the message to its own edges. An interest
+ * a linger); the listener checks the signature and hands the message to its own receivers. An interest
  * completes only once every other node is known to route the channel here ({@link
- * RouteConfirmations}). Edges listen only locally, so a process that reaches the event bus without
+ * RouteConfirmations}). Edges listen on no event-bus address, so a process that reaches the event bus without
  * the cluster secret cannot put a message in front of a client (README, "Trust model").
  */
 public final class EventBusBroadcaster implements Broadcaster {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusBroadcaster.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(FanoutMessageCodec.NAME).setLocalOnly(true);
   private static final DeliveryOptions SIGNED = new DeliveryOptions().setCodecName(SignedFanoutCodec.NAME);
 
   private final Vertx vertx;
   private final ClusterSigner signer;
   private final AtomicLong forged = new AtomicLong();
   private final FanoutCounts received = new FanoutCounts();
+  private final LocalReceivers receivers = new LocalReceivers();
   private final Map<String, MessageConsumer<Object>> listeners = new ConcurrentHashMap<>();
   private final ChannelInterests interests;
   private final RouteConfirmations confirmations;
@@ -72,18 +74,20 @@ public final class EventBusBroadcaster implements Broadcaster {
   @Override
   public Future<Void> publish(FanoutMessage message) {
     received.local();
-    vertx.eventBus().publish(Addresses.FANOUT, message, LOCAL);
+    receivers.deliver(message);
     if (confirmations != null) vertx.eventBus().publish(Addresses.fanoutOf(message.channel()), SignedFanout.toSend(message, signer), SIGNED);
     return Future.succeededFuture();
   }
 
   @Override
-  public Future<Void> interest(String channel) {
+  public Future<Void> interest(String channel, FanoutReceiver receiver) {
+    receivers.add(channel, receiver);
     return confirmations == null ? Future.succeededFuture() : interests.acquire(channel);
   }
 
   @Override
-  public void release(String channel) {
+  public void release(String channel, FanoutReceiver receiver) {
+    receivers.remove(channel, receiver);
     if (confirmations != null) interests.release(channel);
   }
 
@@ -166,7 +170,7 @@ public final class EventBusBroadcaster implements Broadcaster {
       return;
     }
     received.cluster();
-    vertx.eventBus().publish(Addresses.FANOUT, in.message(), LOCAL);
+    receivers.deliver(in.message());
   }
 
   @Override
@@ -177,20 +181,10 @@ public final class EventBusBroadcaster implements Broadcaster {
 
   /** Registers the fan-out codecs once per Vert.x instance; safe to call again. */
   public static void registerCodecs(Vertx vertx, ClusterSigner signer) {
-    registerCodec(vertx);
     try {
       vertx.eventBus().registerCodec(new SignedFanoutCodec(signer));
     } catch (IllegalStateException alreadyRegistered) {
       // registered by an earlier broadcaster of this Vert.x instance
-    }
-  }
-
-  /** Registers the node-local fan-out codec once per Vert.x instance; safe to call again. */
-  public static void registerCodec(Vertx vertx) {
-    try {
-      vertx.eventBus().registerCodec(new FanoutMessageCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // another verticle of this Vert.x instance registered it first
     }
   }
 }

@@ -10,6 +10,7 @@ import io.rebound.edge.transport.FlushScheduler;
 import io.rebound.edge.transport.Transport;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.engine.FanoutReceiver;
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Confined to its event loop ({@link #context()}); never blocks. {@link #drain} and {@link
  * #stats} may be called from any thread: they hop onto the loop and complete from there.
  */
-public final class Edge implements EdgeHost {
+public final class Edge implements EdgeHost, FanoutReceiver {
 
   private static final Logger LOG = LoggerFactory.getLogger(Edge.class);
 
@@ -64,7 +65,7 @@ public final class Edge implements EdgeHost {
     this.broadcaster = broadcaster;
     this.flusher = new FlushScheduler(context, services.config().client().writeDelay());
     this.handlers = new SessionHandlers(this, services);
-    this.hub = new Hub(services, handlers, broadcaster);
+    this.hub = new Hub(services, handlers, broadcaster, this);
   }
 
   /** A new connection speaking {@code codec}: a session in CONNECTING that receives the transport's frames. Call on this edge's loop. */
@@ -83,7 +84,8 @@ public final class Edge implements EdgeHost {
     for (ClientSession s : sessions.keySet().toArray(new ClientSession[0])) s.tick(now);
   }
 
-  /** A publication, join or leave for this edge's subscribers. */
+  /** A publication, join or leave for this edge's subscribers (on this edge's loop, from the broadcaster). */
+  @Override
   public void onFanout(FanoutMessage msg) {
     hub.onFanout(msg);
   }

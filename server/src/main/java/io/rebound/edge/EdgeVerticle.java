@@ -2,7 +2,6 @@ package io.rebound.edge;
 
 import io.rebound.bus.Addresses;
 import io.rebound.bus.ClusterSigner;
-import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.bus.ForgedMessages;
 import io.rebound.codec.WireCodec;
 import io.rebound.config.HttpOptions;
@@ -16,7 +15,6 @@ import io.rebound.edge.transport.UpgradeLeftovers;
 import io.rebound.edge.transport.WebSocketPipeline;
 import io.rebound.edge.transport.WebSocketTransport;
 import io.rebound.engine.Broadcaster;
-import io.rebound.engine.FanoutMessage;
 import io.rebound.protocol.Disconnect;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -72,10 +70,9 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    EventBusBroadcaster.registerCodec(vertx);
     edge = new Edge(vertx, context, services, registry, broadcaster);
-    // Fan-out is node-local: other nodes' messages arrive through the broadcaster's relay, which checks their signature.
-    vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, msg -> edge.onFanout(msg.body()));
+    // Fan-out reaches the edge through the broadcaster (Broadcaster#interest, taken by its hub per channel), never through
+    // an event-bus address: other nodes' messages arrive through the broadcaster's relay, which checks their signature.
     ClusterSigner signer = ClusterSigner.of(services.config().cluster().secret());
     vertx.eventBus().consumer(Addresses.EDGE_CONTROL, msg -> {
       JsonObject cmd = signer.open(msg.body(), System.currentTimeMillis());

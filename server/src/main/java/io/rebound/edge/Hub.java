@@ -5,6 +5,7 @@ import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.session.SessionHandlers;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.engine.FanoutReceiver;
 import io.rebound.core.HistoryQuery;
 import io.rebound.core.HistoryResult;
 import io.rebound.core.StreamOptions;
@@ -29,8 +30,9 @@ import java.util.Set;
  * from history, and if history cannot fill it every subscriber of the channel is told to resubscribe
  * (it then recovers or learns {@code recovered:false}). Never a silent skip.
  *
- * <p>A channel's first local subscriber takes the edge's interest in it from the {@link Broadcaster}
- * and its last one releases it, so the node receives only the channels it has subscribers of.
+ * <p>A channel's first subscriber on this edge takes the edge's interest in it from the {@link
+ * Broadcaster} and its last one releases it, so the node receives only the channels it has
+ * subscribers of, and of those this edge's loop only the ones subscribed here.
  */
 final class Hub {
 
@@ -41,12 +43,15 @@ final class Hub {
   private final EdgeServices services;
   private final SessionHandlers sessions;
   private final Broadcaster interest;
+  /** Where the broadcaster hands this edge's messages ({@link #onFanout}, by way of the edge). */
+  private final FanoutReceiver receiver;
   private final Map<String, Channel> channels = new HashMap<>();
 
-  Hub(EdgeServices services, SessionHandlers sessions, Broadcaster interest) {
+  Hub(EdgeServices services, SessionHandlers sessions, Broadcaster interest, FanoutReceiver receiver) {
     this.services = services;
     this.sessions = sessions;
     this.interest = interest;
+    this.receiver = receiver;
   }
 
   private static final class Channel {
@@ -73,7 +78,7 @@ final class Hub {
     Channel ch = channels.get(channel);
     if (ch == null) {
       channels.put(channel, ch = new Channel(channel));
-      interest.interest(channel); // its routing is awaited by the subscribe (Broadcaster#routed)
+      interest.interest(channel, receiver); // its routing is awaited by the subscribe (Broadcaster#routed)
     }
     if (ch.sessions.add(session)) ch.snapshot = null;
   }
@@ -85,7 +90,7 @@ final class Hub {
     if (ch.sessions.isEmpty()) {
       if (ch.gapTimer >= 0) services.vertx().cancelTimer(ch.gapTimer);
       channels.remove(channel);
-      interest.release(channel);
+      interest.release(channel, receiver);
     }
   }
 

@@ -3,27 +3,27 @@ package io.rebound.engine;
 import io.vertx.core.Future;
 
 /**
- * Carries {@link FanoutMessage}s to the edges of the nodes that have subscribers of their channel.
- * Edges listen on the event bus address {@code Addresses.FANOUT} (each edge verticle registers a
- * node-local consumer) and tell the broadcaster which channels their node wants ({@link #interest},
- * {@link #release}); an implementation's job is to get every message of a channel to the {@code
- * FANOUT} consumers of every node that declared interest in it: {@code EventBusBroadcaster} through
- * per-channel addresses of the (possibly clustered) event bus, {@code RedisBroadcaster} through
- * per-channel Redis pub/sub. One contract test suite ({@code BroadcasterContractTest}) runs against
- * every implementation.
+ * Carries {@link FanoutMessage}s to the edges, on every node, that have subscribers of their channel.
+ * An edge takes an interest in a channel with its first subscriber of it ({@link #interest}, as a
+ * {@link FanoutReceiver}) and releases it with its last ({@link #release}); an implementation's job is
+ * to get every message of a channel to every receiver that holds an interest in it, on any node:
+ * {@code EventBusBroadcaster} through per-channel addresses of the (possibly clustered) event bus,
+ * {@code RedisBroadcaster} through per-channel Redis pub/sub, both handing what reaches the node to
+ * its receivers through {@link LocalReceivers}. One contract test suite ({@code
+ * BroadcasterContractTest}) runs against every implementation.
  *
  * <p>While the transport is healthy:
  *
  * <ul>
- *   <li>every {@code FANOUT} consumer on every node that holds an interest in the message's channel
- *       receives it exactly once, from the moment {@link #interest}'s future completed until the
- *       interest is released; the publishing node's own consumers receive every message it
- *       publishes, interest or not (node-local delivery costs nothing on the network);
- *   <li>a node that holds no interest in a channel receives none of its messages from other nodes
- *       (routing by interest), apart from what is published within a short linger after its
+ *   <li>every receiver that holds an interest in the message's channel receives it exactly once:
+ *       what its own node publishes from the moment {@link #interest} returned, what other nodes
+ *       publish from the moment its future completed, until the interest is released;
+ *   <li>a receiver gets no message of a channel it holds no interest in (routing by interest, on the
+ *       node as between nodes), and a node holding no interest in a channel receives none of its
+ *       messages from other nodes, apart from what is published within a short linger after its
  *       last interest in the channel was released;
  *   <li>messages on one channel published one after another from one context (as the node's API
- *       verticle does) reach each consumer in publish order; messages from different nodes, or on
+ *       verticle does) reach each receiver in publish order; messages from different nodes, or on
  *       different channels, may interleave in any order;
  *   <li>a message arrives as it was sent: its kind (publication, join, leave), channel, offset,
  *       epoch and frame bytes, whatever the bytes (not only UTF-8) and however large the frame.
@@ -35,27 +35,25 @@ import io.vertx.core.Future;
  * so implementations need not retry.
  *
  * <p>{@link #publish}, {@link #interest} and {@link #release} may be called from any thread and never
- * block; their futures may complete on any thread.
+ * block; their futures may complete on any thread. Receivers are called on their own contexts.
  */
 public interface Broadcaster {
 
-  /** Sends {@code message} towards the edges of every node interested in its channel; completes once it is handed to the transport. */
+  /** Sends {@code message} towards the receivers, on every node, interested in its channel; completes once it is handed to the transport. */
   Future<Void> publish(FanoutMessage message);
 
   /**
-   * This node wants {@code channel}'s messages: reference-counted (the node's edges each take one
-   * while they have subscribers of the channel). Completes once every node of the cluster routes the
-   * channel's messages here, so a history read made after it completes misses nothing that is
-   * published later (a subscribe waits for it before reading its stream position). Fails only when
-   * the transport is unavailable; the reference is held either way and must be released.
+   * {@code receiver} wants {@code channel}'s messages (an edge with its first subscriber of the
+   * channel; a receiver takes at most one interest per channel at a time). Completes once every node
+   * of the cluster routes the channel's messages here, so a history read made after it completes
+   * misses nothing that is published later (a subscribe waits for it before reading its stream
+   * position). Fails only when the transport is unavailable; the interest is held either way and must
+   * be released.
    */
-  default Future<Void> interest(String channel) {
-    return Future.succeededFuture();
-  }
+  Future<Void> interest(String channel, FanoutReceiver receiver);
 
-  /** Drops one reference taken by {@link #interest}; the last one stops the channel's routing here after a short linger. */
-  default void release(String channel) {
-  }
+  /** Ends {@code receiver}'s interest in {@code channel}; the node's last one stops the channel's routing here after a short linger. */
+  void release(String channel, FanoutReceiver receiver);
 
   /**
    * Completes when this node's current interest in {@code channel} is routed cluster-wide (at once

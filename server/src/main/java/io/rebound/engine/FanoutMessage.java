@@ -14,8 +14,8 @@ import java.util.function.Function;
  * frame: each node encodes it for the wire formats its clients use, once per format, and the frame
  * is cached here ({@link #frame}) so every subscriber using that format gets the very same bytes.
  *
- * <p>Immutable apart from that cache, so the local event bus can hand the same instance to every
- * edge (see {@code FanoutMessageCodec}); edges on several event loops may ask for a frame at once,
+ * <p>Immutable apart from that cache, so a node hands the same instance to every edge ({@code
+ * LocalReceivers}); edges on several event loops may ask for a frame at once,
  * and each format is still encoded once. {@link #encode()} / {@link #decode(Buffer)} give the
  * compact form that crosses nodes (clustered event bus, Redis pub/sub): the fields, never a frame.
  */

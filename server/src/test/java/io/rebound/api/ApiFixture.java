@@ -11,7 +11,9 @@ import io.rebound.codec.Replies;
 import io.rebound.config.BrokerConfig;
 import io.rebound.config.ConfigLoader;
 import io.rebound.core.NodeStats;
+import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.engine.FanoutReceiver;
 import io.rebound.engine.HistoryEngine;
 import io.rebound.engine.PresenceStore;
 import io.rebound.engine.memory.MemoryHistory;
@@ -69,8 +71,6 @@ final class ApiFixture implements AutoCloseable {
 
   private ApiFixture(String configJson, HistoryEngine history, PresenceStore presence, NodeStats stats) {
     config = ConfigLoader.parse(configJson);
-    EventBusBroadcaster.registerCodec(vertx);
-    vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> fanouts.add(m.body()));
     ClusterSigner signer = ClusterSigner.of(config.cluster().secret());
     vertx.eventBus().<JsonObject>localConsumer(Addresses.EDGE_CONTROL, m -> {
       // Only sealed control messages count; the time stamp the seal adds is not the method's business.
@@ -80,9 +80,29 @@ final class ApiFixture implements AutoCloseable {
         controls.add(opened);
       }
     });
-    service = new ApiService(vertx, config, Await.result(EventBusBroadcaster.start(vertx, signer)), history, presence, () -> Future.succeededFuture(stats), metrics);
+    Broadcaster broadcaster = Await.result(EventBusBroadcaster.start(vertx, signer));
+    service = new ApiService(vertx, config, new Recording(broadcaster, fanouts), history, presence, () -> Future.succeededFuture(stats), metrics);
     Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
     Await.result(vertx.deployVerticle(new ApiVerticle(service, config)));
+  }
+
+  /** The node's broadcaster, and a list of every message the API hands it (what the methods under test fan out). */
+  private record Recording(Broadcaster broadcaster, List<FanoutMessage> published) implements Broadcaster {
+    @Override
+    public Future<Void> publish(FanoutMessage message) {
+      published.add(message);
+      return broadcaster.publish(message);
+    }
+
+    @Override
+    public Future<Void> interest(String channel, FanoutReceiver receiver) {
+      return broadcaster.interest(channel, receiver);
+    }
+
+    @Override
+    public void release(String channel, FanoutReceiver receiver) {
+      broadcaster.release(channel, receiver);
+    }
   }
 
   static NodeStats stats(Map<String, Integer> channels) {

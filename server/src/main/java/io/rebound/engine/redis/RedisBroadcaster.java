@@ -1,17 +1,15 @@
 package io.rebound.engine.redis;
 
-import io.rebound.bus.Addresses;
 import io.rebound.bus.ChannelInterests;
-import io.rebound.bus.EventBusBroadcaster;
-import io.rebound.bus.FanoutMessageCodec;
 import io.rebound.engine.Broadcaster;
 import io.rebound.engine.FanoutCounts;
 import io.rebound.engine.FanoutMessage;
+import io.rebound.engine.FanoutReceiver;
+import io.rebound.engine.LocalReceivers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -28,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from this node share one pipelined connection, which keeps one channel's messages in publish order
  * up to Redis. A node SUBSCRIBEs to a channel's Redis channel while its edges have subscribers of it
  * ({@link ChannelInterests}: reference-counted, UNSUBSCRIBEd after a linger), on its one subscriber
- * connection, and hands what arrives to its local edges on {@link Addresses#FANOUT}. An interest is
+ * connection, and hands what arrives to the node's receivers of the channel ({@link LocalReceivers}). An interest is
  * routed once Redis has confirmed the SUBSCRIBE: every PUBLISH Redis runs after that reaches this node.
  *
  * <p>Pub/sub is at most once: messages published while the subscriber is disconnected are lost. The
@@ -38,13 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RedisBroadcaster implements Broadcaster {
 
   private static final System.Logger LOG = System.getLogger(RedisBroadcaster.class.getName());
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(FanoutMessageCodec.NAME).setLocalOnly(true);
 
   private final Vertx vertx;
   private final String prefix;
   private final List<Runnable> resubscribed = new CopyOnWriteArrayList<>();
   private final AtomicInteger subscriptions = new AtomicInteger();
   private final FanoutCounts received = new FanoutCounts();
+  private final LocalReceivers receivers = new LocalReceivers();
   private final ChannelInterests interests;
   /** Where SUBSCRIBE and UNSUBSCRIBE are sent from, one after another, so Redis sees them in the order they were decided. */
   private final Context commands;
@@ -70,11 +68,10 @@ public final class RedisBroadcaster implements Broadcaster {
 
   /**
    * Opens the publisher and the subscriber links of {@code redis}; completes once both are up.
-   * Messages go to the {@link Addresses#FANOUT} consumers of the connections' Vert.x instance. Fails
+   * Messages go to the receivers that take an interest here ({@link #interest}). Fails
    * with {@link RedisUnavailableException} when Redis cannot be reached now.
    */
   public static Future<RedisBroadcaster> start(RedisConnections redis) {
-    EventBusBroadcaster.registerCodec(redis.vertx());
     RedisBroadcaster broadcaster = new RedisBroadcaster(redis.vertx(), redis.keyPrefix());
     broadcaster.publisher = redis.link("fanout-publisher");
     broadcaster.subscriber = redis.link("fanout-subscriber", broadcaster::subscribe);
@@ -96,12 +93,14 @@ public final class RedisBroadcaster implements Broadcaster {
   }
 
   @Override
-  public Future<Void> interest(String channel) {
+  public Future<Void> interest(String channel, FanoutReceiver receiver) {
+    receivers.add(channel, receiver);
     return interests.acquire(channel);
   }
 
   @Override
-  public void release(String channel) {
+  public void release(String channel, FanoutReceiver receiver) {
+    receivers.remove(channel, receiver);
     interests.release(channel);
   }
 
@@ -186,6 +185,6 @@ public final class RedisBroadcaster implements Broadcaster {
       return;
     }
     received.cluster();
-    vertx.eventBus().publish(Addresses.FANOUT, msg, LOCAL);
+    receivers.deliver(msg);
   }
 }

@@ -58,20 +58,13 @@ final class SessionBed implements AutoCloseable {
     verifier = JwtVerifier.create(vertx, config.connectionTokens(), config.separateSubscriptionTokens());
     services = EdgeServicesFactory.create(vertx, config, verifier, metrics, new MemoryPresence(), syncPositions,
         LifecycleListener.NONE);
-    EventBusBroadcaster.registerCodec(vertx);
     Await.result(vertx.deployVerticle(new HistoryVerticle(history)));
     Await.result(vertx.deployVerticle(new RecoveryVerticle(metrics)));
   }
 
-  /** A new edge on an event loop of its own, receiving fan-out like a node's edge. */
+  /** A new edge, receiving fan-out like a node's edge (its hub takes the broadcaster's interest per channel). */
   Edge newEdge() {
-    Context context = vertx.getOrCreateContext();
-    Edge edge = new Edge(vertx, context, services, registry, broadcaster);
-    Promise<Void> registered = Promise.promise();
-    context.runOnContext(v -> vertx.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> edge.onFanout(m.body()))
-        .completion().onComplete(registered));
-    Await.result(registered.future());
-    return edge;
+    return new Edge(vertx, vertx.getOrCreateContext(), services, registry, broadcaster);
   }
 
   /** A client connection accepted by {@code edge}; returns the client's end and the server's session. */

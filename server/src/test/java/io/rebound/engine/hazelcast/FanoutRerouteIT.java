@@ -7,6 +7,7 @@ import io.rebound.bus.Addresses;
 import io.rebound.bus.ClusterSigner;
 import io.rebound.bus.EventBusBroadcaster;
 import io.rebound.core.Publication;
+import io.rebound.engine.BroadcasterContractTest;
 import io.rebound.engine.FanoutMessage;
 import io.rebound.testing.Await;
 import io.rebound.testing.HazelcastClusterExtension;
@@ -16,7 +17,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,12 +42,12 @@ class FanoutRerouteIT {
     EventBusBroadcaster onA = result(EventBusBroadcaster.start(a, signer), 30);
     EventBusBroadcaster onB = result(EventBusBroadcaster.start(b, signer), 30);
     try {
-      List<FanoutMessage> atA = new CopyOnWriteArrayList<>();
-      result(a.eventBus().<FanoutMessage>localConsumer(Addresses.FANOUT, m -> atA.add(m.body())).completion(), 30);
+      BroadcasterContractTest.Inbox receiver = new BroadcasterContractTest.Inbox(0, a.getOrCreateContext());
+      List<FanoutMessage> atA = receiver.messages();
       String forgotten = "chat:forgotten-" + System.nanoTime();
       String marker = "chat:marker-" + System.nanoTime();
-      result(onA.interest(forgotten), 60);
-      result(onA.interest(marker), 60);
+      result(onA.interest(forgotten, receiver), 60);
+      result(onA.interest(marker, receiver), 60);
 
       cluster.node(1).hz().getMultiMap("__vertx.subs").remove(Addresses.fanoutOf(forgotten));
       cluster.node(1).hz().getMultiMap("__vertx.subs").remove(Addresses.ROUTE_PROBE); // both nodes' probe doors

@@ -20,7 +20,6 @@ class HazelcastBroadcasterIT extends BroadcasterContractTest {
   protected Future<List<BroadcastNode>> startNodes(Vertx vertx) {
     List<BroadcastNode> nodes = new ArrayList<>();
     for (HazelcastTestCluster.Node node : cluster.nodes()) {
-      EventBusBroadcaster.registerCodec(node.vertx());
       nodes.add(broadcastNode(node.vertx()));
     }
     return Future.succeededFuture(nodes);

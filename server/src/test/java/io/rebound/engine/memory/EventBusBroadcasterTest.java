@@ -11,7 +11,6 @@ class EventBusBroadcasterTest extends BroadcasterContractTest {
 
   @Override
   protected Future<List<BroadcastNode>> startNodes(Vertx vertx) {
-    EventBusBroadcaster.registerCodec(vertx);
     return Future.succeededFuture(List.of(broadcastNode(vertx)));
   }
 
