@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * and ends ({@link HttpRequest}, {@link LastHttpContent}) and the response ends going out, which no
  * Vert.x API offers for every request of a connection. Confined to the connection's event loop.
  */
-final class HttpDeadlines extends ChannelDuplexHandler {
+final class HttpDeadlines extends ChannelDuplexHandler implements PendingSockets.Waiter {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpDeadlines.class);
   private static final String NAME = "rebound-deadlines";
@@ -120,7 +120,8 @@ final class HttpDeadlines extends ChannelDuplexHandler {
   }
 
   /** Closes the connection: it waited too long, or newer sockets need its place. */
-  void close(String why) {
+  @Override
+  public void close(String why) {
     LOG.debug("event=http_connection_closed reason={} remote={}", why, LogSafe.value(ctx.channel().remoteAddress()));
     cancel();
     ctx.close();

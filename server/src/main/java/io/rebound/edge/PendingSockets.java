@@ -1,8 +1,11 @@
 package io.rebound.edge;
 
 import io.rebound.edge.session.ConnectionLimits;
+import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The sockets of one event loop that wait for a request: new ones that have not completed their
@@ -13,36 +16,66 @@ import java.util.LinkedHashSet;
  * cap: when its loop has no older one to close, the node stays over the cap (by at most one socket
  * per event loop) until the next arrival there or a deadline.
  *
+ * <p>Only a socket that has waited at least {@link #GRACE} loses its place. In a reconnect storm (a
+ * balancer reload cuts every connection at once) a loop accepts sockets faster than it reads their
+ * first requests, which are already on their way, in the kernel's buffer: closing the oldest of
+ * those for the cap made every client start over, again and again (a 15,000-connection reload:
+ * 135,432 handshakes closed, 11 attempts per client; loadtest/README.md, "Pending sockets in a
+ * reconnect storm"). A socket that holds its place without sending a request is still closed for a
+ * newcomer once it has waited the grace. The cost: a burst of new sockets may exceed the cap by what
+ * arrives within the grace, for the grace.
+ *
  * <p>Confined to its event loop (one per edge); only the count is shared.
  */
 final class PendingSockets {
 
+  /** How long a waiting socket keeps its place however far the node is over its cap. */
+  static final Duration GRACE = Duration.ofSeconds(1);
+
+  /** A socket that waits for a request ({@link HttpDeadlines}). */
+  interface Waiter {
+    /** Closes the socket: newer ones need its place. */
+    void close(String why);
+  }
+
   private final ConnectionLimits node;
-  private final LinkedHashSet<HttpDeadlines> waiting = new LinkedHashSet<>(); // oldest first
+  private final LongSupplier nanoTime;
+  private final Map<Waiter, Long> waiting = new LinkedHashMap<>(); // → System.nanoTime() it began waiting; oldest first
 
   PendingSockets(ConnectionLimits node) {
+    this(node, System::nanoTime);
+  }
+
+  /** With a clock of its own (tests). */
+  PendingSockets(ConnectionLimits node, LongSupplier nanoTime) {
     this.node = node;
+    this.nanoTime = nanoTime;
   }
 
   /** {@code socket} now waits for a request; it becomes the newest. */
-  void enter(HttpDeadlines socket) {
-    if (waiting.remove(socket)) node.pendingClosed();
-    waiting.add(socket);
+  void enter(Waiter socket) {
+    if (waiting.remove(socket) != null) node.pendingClosed();
+    waiting.put(socket, nanoTime.getAsLong());
     node.pendingOpened();
   }
 
   /** {@code socket} no longer waits (its request arrived, it upgraded or closed); nothing if it did not. */
-  void leave(HttpDeadlines socket) {
-    if (waiting.remove(socket)) node.pendingClosed();
+  void leave(Waiter socket) {
+    if (waiting.remove(socket) != null) node.pendingClosed();
   }
 
-  /** Closes this loop's longest-waiting sockets, never {@code newcomer}, while the node is over its cap. */
-  void evictOverCap(HttpDeadlines newcomer) {
+  /**
+   * Closes this loop's longest-waiting sockets, never {@code newcomer} nor one that has waited less
+   * than the grace, while the node is over its cap.
+   */
+  void evictOverCap(Waiter newcomer) {
+    long now = nanoTime.getAsLong();
     while (node.pendingOverCap()) {
-      Iterator<HttpDeadlines> oldest = waiting.iterator();
+      Iterator<Map.Entry<Waiter, Long>> oldest = waiting.entrySet().iterator();
       if (!oldest.hasNext()) return;
-      HttpDeadlines socket = oldest.next();
-      if (socket == newcomer) return;
+      Map.Entry<Waiter, Long> entry = oldest.next();
+      Waiter socket = entry.getKey();
+      if (socket == newcomer || now - entry.getValue() < GRACE.toNanos()) return; // the others are younger still
       oldest.remove();
       node.pendingClosed();
       socket.close("too_many_pending");

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue 15 item 3, the cap: sockets that have not completed a request or an upgrade are at most
  * {@code http_max_pending_connections} (plus one per event loop, see PendingSockets), however many
- * are opened, and a new client is always served — the longest-waiting idle sockets make room for it.
+ * are opened, and a new client is always served — the longest-waiting idle sockets make room for it
+ * once they have waited {@code PendingSockets.GRACE}, so new clients keep arriving until they have.
  * The header deadline is long here (60 s), so only the cap can close them within the test. Before
  * the fix all 60 idle sockets stayed open.
  */
@@ -44,6 +45,9 @@ class PendingSocketsCapIT {
       }
       int[] open = {IDLE};
       Await.until("at most the cap of idle sockets left open", Duration.ofSeconds(30), () -> {
+        try (RawClient c = node.connect("bob")) { // an arrival: the idle sockets past the grace make room
+          assertThat(c.subscribe(2, "chat:b")).isNotNull();
+        }
         open[0] = (int) idle.stream().filter(s -> !s.isClosed() && !closedByServer(s, 20)).count();
         return open[0] <= CAP + SLACK;
       });
