@@ -17,20 +17,22 @@ import java.util.function.LongSupplier;
  * per event loop) until the next arrival there or a deadline.
  *
  * <p>Only a socket that has waited at least {@link #GRACE} loses its place. In a reconnect storm (a
- * balancer reload cuts every connection at once) a loop accepts sockets faster than it reads their
- * first requests, which are already on their way, in the kernel's buffer: closing the oldest of
- * those for the cap made every client start over, again and again (a 15,000-connection reload:
- * 135,432 handshakes closed, 11 attempts per client; loadtest/README.md, "Pending sockets in a
- * reconnect storm"). A socket that holds its place without sending a request is still closed for a
- * newcomer once it has waited the grace. The cost: a burst of new sockets may exceed the cap by what
- * arrives within the grace, for the grace.
+ * balancer reload cuts every connection at once) sockets wait seconds for their first request while
+ * every loop, and the balancer in front, works through the others: closing the oldest of them for
+ * the cap made every client start over, again and again (a 15,000-connection reload: 129,660 sockets
+ * closed for the cap, 10.6 attempts per client, full recovery p50 33 s; with a grace of 1 s still
+ * 51,950 and 23 s; with 5 s none, 2 attempts per client and 9.2 s — loadtest/README.md, "Pending
+ * sockets in a reconnect storm"). Half the default {@code http_header_timeout}: a socket that holds
+ * its place without sending a request is still closed for a newcomer after 5 s, or by its deadline.
+ * The cost: a burst of new sockets may exceed the cap by what arrives within the grace, for the
+ * grace.
  *
  * <p>Confined to its event loop (one per edge); only the count is shared.
  */
 final class PendingSockets {
 
   /** How long a waiting socket keeps its place however far the node is over its cap. */
-  static final Duration GRACE = Duration.ofSeconds(1);
+  static final Duration GRACE = Duration.ofSeconds(5);
 
   /** A socket that waits for a request ({@link HttpDeadlines}). */
   interface Waiter {
