@@ -8,6 +8,7 @@ import io.rebound.config.HttpOptions;
 import io.rebound.core.LogSafe;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.http.HttpTransports;
+import io.rebound.edge.http.OriginPolicy;
 import io.rebound.edge.http.SessionOpener;
 import io.rebound.edge.transport.DirectSocketWrites;
 import io.rebound.edge.transport.Transport;
@@ -81,12 +82,12 @@ public final class EdgeVerticle extends VerticleBase {
     });
     vertx.eventBus().localConsumer(Addresses.EDGE_RESYNC, msg -> edge.resync());
     vertx.setPeriodic(1000, id -> edge.tick(System.currentTimeMillis()));
-    HttpTransports transports = new HttpTransports(vertx, context, services.config().transports(), services.config().client().messageSizeLimit(),
-        registry.emulation, registry.refusals, services.metrics(), opener(), WireFormats.BY_NAME, signer);
-    transports.start();
-    Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
     HttpOptions http = services.config().http();
     OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
+    HttpTransports transports = new HttpTransports(vertx, context, services.config().transports(), services.config().client().messageSizeLimit(),
+        registry.emulation, registry.refusals, services.metrics(), opener(), WireFormats.BY_NAME, signer, origins);
+    transports.start();
+    Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
     PendingSockets pending = new PendingSockets(services.limits());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(http.address())

@@ -21,6 +21,14 @@ import java.util.Map;
  * /connection/uni_websocket}, {@code /connection/uni_sse} and {@code /connection/uni_http_stream}.
  * A disabled endpoint answers 404 (the first refusal of each kind is logged at INFO). One instance
  * per edge, wired by the edge verticle in front of the HTTP API's routes; runs on the edge's loop.
+ *
+ * <p>{@code allowed_origins} holds here as on the WebSocket handshake ({@link OriginPolicy}): a
+ * request from a browser page whose {@code Origin} is admitted gets the CORS headers a page of
+ * another origin needs to read the stream (as Centrifugo's: the origin echoed, credentials allowed,
+ * the requested headers allowed); one whose {@code Origin} is not admitted is refused with 403
+ * before anything runs. Centrifugo only leaves the CORS headers out then, so the browser hides the
+ * answer, but the request has run: an {@code EventSource} GET needs no pre-flight, and another site's
+ * page could open a session with the visitor's cookies (which a connect proxy forwards).
  */
 public final class HttpTransports {
 
@@ -34,15 +42,18 @@ public final class HttpTransports {
   private final Refusals refusals;
   private final StreamEndpoints streams;
   private final EmulationEndpoint emulation;
+  private final OriginPolicy origins;
 
   /**
    * @param messageSizeLimit {@code websocket_message_size_limit}: the largest frame of commands, also over {@code POST /emulation}
    * @param formats the bidirectional wire formats the node serves by name ({@code json}, …)
    * @param signer signs the requests this node forwards to another and checks the ones forwarded to it
+   * @param origins {@code allowed_origins}
    */
   public HttpTransports(Vertx vertx, Context context, TransportOptions options, int messageSizeLimit, EmulationRoutes routes, Refusals refusals,
-      BrokerMetrics metrics, SessionOpener edge, Map<String, WireCodec> formats, ClusterSigner signer) {
+      BrokerMetrics metrics, SessionOpener edge, Map<String, WireCodec> formats, ClusterSigner signer, OriginPolicy origins) {
     this.options = options;
+    this.origins = origins;
     this.context = context;
     this.edge = edge;
     this.refusals = refusals;
@@ -59,19 +70,19 @@ public final class HttpTransports {
   public boolean handle(HttpServerRequest request) {
     switch (request.path()) {
       case StreamEndpoints.HTTP_STREAM -> {
-        if (enabled(request, options.httpStream(), "http_stream")) streams.httpStream(request);
+        if (enabled(request, options.httpStream(), "http_stream") && fromAllowedOrigin(request)) streams.httpStream(request);
       }
       case StreamEndpoints.SSE -> {
-        if (enabled(request, options.sse(), "sse")) streams.sse(request);
+        if (enabled(request, options.sse(), "sse") && fromAllowedOrigin(request)) streams.sse(request);
       }
       case EmulationEndpoint.PATH -> {
-        if (enabled(request, options.emulation(), "http_stream and sse")) emulation.handle(request);
+        if (enabled(request, options.emulation(), "http_stream and sse") && fromAllowedOrigin(request)) emulation.handle(request);
       }
       case StreamEndpoints.UNI_HTTP_STREAM -> {
-        if (enabled(request, options.uniHttpStream(), "uni_http_stream")) streams.uniHttpStream(request);
+        if (enabled(request, options.uniHttpStream(), "uni_http_stream") && fromAllowedOrigin(request)) streams.uniHttpStream(request);
       }
       case StreamEndpoints.UNI_SSE -> {
-        if (enabled(request, options.uniSse(), "uni_sse")) streams.uniSse(request);
+        if (enabled(request, options.uniSse(), "uni_sse") && fromAllowedOrigin(request)) streams.uniSse(request);
       }
       case UNI_WEBSOCKET -> {
         // Not an upgrade (those go to the WebSocket handshake): a plain request here is answered like Centrifugo's.
@@ -81,6 +92,23 @@ public final class HttpTransports {
         return false;
       }
     }
+    return true;
+  }
+
+  /**
+   * True, with the CORS headers set, when {@code request} comes from no browser page or from an
+   * admitted one; else answers 403 (logged as a refusal) and returns false.
+   */
+  private boolean fromAllowedOrigin(HttpServerRequest request) {
+    String origin = request.getHeader("Origin");
+    if (origin == null) return true;
+    if (!Responses.printable(origin) || !origins.allows(origin, request.getHeader("Host"))) {
+      // One constant reason: a reason per origin would let a client grow the set of logged kinds at will.
+      refusals.refused(request.path(), 403, "Origin not admitted by allowed_origins", String.valueOf(request.remoteAddress()));
+      Responses.status(request, 403);
+      return false;
+    }
+    Responses.allowOrigin(request, origin);
     return true;
   }
 

@@ -1,14 +1,15 @@
-package io.rebound.edge;
+package io.rebound.edge.http;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Which browser pages may open a WebSocket to the node ({@code allowed_origins}, README "Limits"). A
- * browser always sends the page's {@code Origin} with a WebSocket handshake, and a page of any site can
- * open one to any host with the user's cookies: the check is what keeps another site's page from
- * talking to Rebound as the visitor.
+ * Which browser pages may open a connection to the node ({@code allowed_origins}, README "Limits"):
+ * a WebSocket (the edge's handshake handler) or an HTTP connection endpoint ({@link HttpTransports}).
+ * A browser always sends the page's {@code Origin} with a WebSocket handshake and a cross-origin
+ * request, and a page of any site can open one to any host with the user's cookies: the check is what
+ * keeps another site's page from talking to Rebound as the visitor.
  *
  * <ul>
  *   <li>No {@code Origin} header: allowed. Native apps and servers send none, and a browser cannot

@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
