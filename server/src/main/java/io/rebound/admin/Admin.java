@@ -3,6 +3,7 @@ package io.rebound.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.config.AdminOptions;
 import io.rebound.config.BrokerConfig;
+import io.rebound.config.HttpOptions;
 import io.rebound.core.NodeStats;
 import io.rebound.metrics.BrokerMetrics;
 import io.vertx.core.Deployable;
@@ -30,12 +31,15 @@ public final class Admin {
 
   private final AdminOptions options;
   private final int nodePort;
+  /** The node's HTTP limits, which the admin page's own port keeps too. */
+  private final HttpOptions http;
   private final ClusterBoard board;
   private final AdminRoutes routes;
 
-  private Admin(AdminOptions options, int nodePort, ClusterBoard board, AdminRoutes routes) {
+  private Admin(AdminOptions options, int nodePort, HttpOptions http, ClusterBoard board, AdminRoutes routes) {
     this.options = options;
     this.nodePort = nodePort;
+    this.http = http;
     this.board = board;
     this.routes = routes;
   }
@@ -53,7 +57,7 @@ public final class Admin {
     AdminTokens tokens = options.insecure() ? null : new AdminTokens(options.secret(), options.tokenTtl(), () -> System.currentTimeMillis() / 1000);
     AdminLogin login = tokens == null ? null : new AdminLogin(options.password(), LoginLimiter.withDefaults(), tokens);
     AdminRoutes routes = new AdminRoutes(new AdminAssets(), new AdminApi(vertx, board), login, tokens);
-    return new Admin(options, config.port(), board, routes);
+    return new Admin(options, config.port(), config.http(), board, routes);
   }
 
   /** The verticle to deploy once per node: sampling, sharing, and the own port if configured. */
@@ -65,7 +69,7 @@ public final class Admin {
     } else {
       LOG.info("event=admin_enabled port={} token_ttl_s={}", port == 0 ? nodePort : port, options.tokenTtl().toSeconds());
     }
-    return new AdminVerticle(board, routes, port);
+    return new AdminVerticle(board, routes, port, http);
   }
 
   /**

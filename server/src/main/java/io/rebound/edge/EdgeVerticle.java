@@ -9,6 +9,8 @@ import io.rebound.core.LogSafe;
 import io.rebound.edge.session.EdgeServices;
 import io.rebound.edge.http.HttpTransports;
 import io.rebound.edge.http.OriginPolicy;
+import io.rebound.http.HttpDeadlines;
+import io.rebound.http.PendingSockets;
 import io.rebound.edge.http.SessionOpener;
 import io.rebound.edge.transport.DirectSocketWrites;
 import io.rebound.edge.transport.Transport;

@@ -1,5 +1,6 @@
 package io.rebound.edge.session;
 
+import io.rebound.http.PendingCount;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the sockets that wait for a request ({@code http_max_pending_connections}, counted by the edges'
  * {@code PendingSockets}).
  */
-public final class ConnectionLimits {
+public final class ConnectionLimits implements PendingCount {
   private final int maxConnections;
   private final int maxPerUser;
   private final AtomicInteger total = new AtomicInteger();
@@ -30,16 +31,19 @@ public final class ConnectionLimits {
   }
 
   /** A socket of the node began waiting for a request. */
+  @Override
   public void pendingOpened() {
     pending.incrementAndGet();
   }
 
   /** A socket stopped waiting for a request (it sent one, upgraded, or closed). */
+  @Override
   public void pendingClosed() {
     pending.decrementAndGet();
   }
 
   /** Whether more sockets of the node wait for a request than {@code http_max_pending_connections} allows. */
+  @Override
   public boolean pendingOverCap() {
     return maxPending > 0 && pending.get() > maxPending;
   }

@@ -1,6 +1,5 @@
-package io.rebound.edge;
+package io.rebound.http;
 
-import io.rebound.edge.session.ConnectionLimits;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,7 +9,7 @@ import java.util.function.LongSupplier;
 /**
  * The sockets of one event loop that wait for a request: new ones that have not completed their
  * first request or WebSocket handshake, and kept-alive ones between requests. Counted node-wide in
- * {@link ConnectionLimits} against {@code http_max_pending_connections}; while the node is over it,
+ * a {@link PendingCount} against {@code http_max_pending_connections}; while the listener is over it,
  * a new socket closes this loop's longest-waiting ones, so sockets that never finish a request can
  * never lock new clients out — they lose their place to them. A new socket is never closed for the
  * cap: when its loop has no older one to close, the node stays over the cap (by at most one socket
@@ -29,7 +28,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Confined to its event loop (one per edge); only the count is shared.
  */
-final class PendingSockets {
+public final class PendingSockets {
 
   /** How long a waiting socket keeps its place however far the node is over its cap. */
   static final Duration GRACE = Duration.ofSeconds(5);
@@ -40,16 +39,16 @@ final class PendingSockets {
     void close(String why);
   }
 
-  private final ConnectionLimits node;
+  private final PendingCount node;
   private final LongSupplier nanoTime;
   private final Map<Waiter, Long> waiting = new LinkedHashMap<>(); // → System.nanoTime() it began waiting; oldest first
 
-  PendingSockets(ConnectionLimits node) {
+  public PendingSockets(PendingCount node) {
     this(node, System::nanoTime);
   }
 
   /** With a clock of its own (tests). */
-  PendingSockets(ConnectionLimits node, LongSupplier nanoTime) {
+  PendingSockets(PendingCount node, LongSupplier nanoTime) {
     this.node = node;
     this.nanoTime = nanoTime;
   }

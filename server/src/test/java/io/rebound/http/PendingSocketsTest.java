@@ -1,8 +1,7 @@
-package io.rebound.edge;
+package io.rebound.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rebound.edge.session.ConnectionLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ class PendingSocketsTest {
   private static final int CAP = 4;
 
   private final AtomicLong nanos = new AtomicLong();
-  private final ConnectionLimits limits = new ConnectionLimits(0, 0, CAP);
+  private final PendingCap limits = new PendingCap(CAP);
   private final PendingSockets pending = new PendingSockets(limits, nanos::get);
   private final List<Socket> closed = new ArrayList<>();
 

@@ -1,4 +1,4 @@
-package io.rebound.edge;
+package io.rebound.http;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * and ends ({@link HttpRequest}, {@link LastHttpContent}) and the response ends going out, which no
  * Vert.x API offers for every request of a connection. Confined to the connection's event loop.
  */
-final class HttpDeadlines extends ChannelDuplexHandler implements PendingSockets.Waiter {
+public final class HttpDeadlines extends ChannelDuplexHandler implements PendingSockets.Waiter {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpDeadlines.class);
   private static final String NAME = "rebound-deadlines";
@@ -54,7 +54,7 @@ final class HttpDeadlines extends ChannelDuplexHandler implements PendingSockets
    * connection handler). Returns false, and watches nothing, when it is not an HTTP/1 connection
    * of the shape this needs.
    */
-  static boolean install(HttpConnection conn, HttpOptions options, PendingSockets pending) {
+  public static boolean install(HttpConnection conn, HttpOptions options, PendingSockets pending) {
     ChannelHandlerContext handler = conn instanceof ConnectionBase base ? base.channelHandlerContext() : null;
     if (handler == null) {
       if (!warned) {
