@@ -90,7 +90,7 @@ public final class EdgeVerticle extends VerticleBase {
         registry.emulation, registry.refusals, services.metrics(), opener(), WireFormats.BY_NAME, signer, origins);
     transports.start();
     Handler<HttpServerRequest> routes = httpHandler.apply(vertx);
-    PendingSockets pending = new PendingSockets(services.limits());
+    PendingSockets pending = new PendingSockets(services.limits().pendingSockets());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(http.address())
         .setPort(port)

@@ -2,7 +2,7 @@ package io.rebound.http;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A {@link PendingCount} of its own, for a listener whose sockets are not the node's clients (the admin port). Thread-safe. */
+/** A {@link PendingCount} with its cap: one for the node's port (held by the edges' {@code ConnectionLimits}), one for the admin port. Thread-safe. */
 public final class PendingCap implements PendingCount {
 
   private final int max;

@@ -1,6 +1,6 @@
 package io.rebound.edge.session;
 
-import io.rebound.http.PendingCount;
+import io.rebound.http.PendingCap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,13 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the sockets that wait for a request ({@code http_max_pending_connections}, counted by the edges'
  * {@code PendingSockets}).
  */
-public final class ConnectionLimits implements PendingCount {
+public final class ConnectionLimits {
   private final int maxConnections;
   private final int maxPerUser;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
-  private final int maxPending;
-  private final AtomicInteger pending = new AtomicInteger();
+  private final PendingCap pending;
 
   /** Limits without a cap on pending sockets. */
   public ConnectionLimits(int maxConnections, int maxPerUser) {
@@ -27,30 +26,12 @@ public final class ConnectionLimits implements PendingCount {
   public ConnectionLimits(int maxConnections, int maxPerUser, int maxPending) {
     this.maxConnections = maxConnections;
     this.maxPerUser = maxPerUser;
-    this.maxPending = maxPending;
+    this.pending = new PendingCap(maxPending);
   }
 
-  /** A socket of the node began waiting for a request. */
-  @Override
-  public void pendingOpened() {
-    pending.incrementAndGet();
-  }
-
-  /** A socket stopped waiting for a request (it sent one, upgraded, or closed). */
-  @Override
-  public void pendingClosed() {
-    pending.decrementAndGet();
-  }
-
-  /** Whether more sockets of the node wait for a request than {@code http_max_pending_connections} allows. */
-  @Override
-  public boolean pendingOverCap() {
-    return maxPending > 0 && pending.get() > maxPending;
-  }
-
-  /** The sockets of the node waiting for a request now. */
-  public int pending() {
-    return pending.get();
+  /** The node's sockets waiting for a request, against {@code http_max_pending_connections} (every edge's {@code PendingSockets}). */
+  public PendingCap pendingSockets() {
+    return pending;
   }
 
   /** Reserves a connection slot; false when the node is full. */
