@@ -1,17 +1,13 @@
 package io.rebound.edge.listener;
 
-import static io.rebound.edge.listener.SlowSockets.closeQuietly;
-import static io.rebound.edge.listener.SlowSockets.closedByServer;
-import static io.rebound.edge.listener.SlowSockets.open;
-import static io.rebound.edge.listener.SlowSockets.trickleUntilClosed;
-import static io.rebound.edge.listener.SlowSockets.write;
+import static io.rebound.edge.listener.SlowSockets.silentSocketClosed;
+import static io.rebound.edge.listener.SlowSockets.slowlorisClosedAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.testing.ApiClient;
 import io.rebound.testing.Await;
 import io.rebound.testing.Ports;
 import io.rebound.testing.RunningNode;
-import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,23 +51,12 @@ class AdminPortDeadlinesIT {
 
   @Test
   void aSocketThatSendsNothingIsClosedAfterTheHeaderTimeout() {
-    Socket idle = open(adminPort);
-    try {
-      assertThat(closedByServer(idle, WITHIN_MILLIS)).isTrue();
-    } finally {
-      closeQuietly(idle);
-    }
+    assertThat(silentSocketClosed(adminPort, WITHIN_MILLIS)).isTrue();
   }
 
   @Test
   void aSlowlorisTricklingHeaderLinesIsClosedAfterTheHeaderTimeout() {
-    Socket slow = open(adminPort);
-    try {
-      write(slow, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-      long took = trickleUntilClosed(slow, "X-Slow: 1\r\n", 200, WITHIN_MILLIS);
-      assertThat(took).as("closed although it kept sending").isPositive();
-    } finally {
-      closeQuietly(slow);
-    }
+    long took = slowlorisClosedAfter(adminPort, "/", WITHIN_MILLIS);
+    assertThat(took).as("closed although it kept sending").isPositive();
   }
 }

@@ -3,6 +3,8 @@ package io.rebound.edge.listener;
 import static io.rebound.edge.listener.SlowSockets.closeQuietly;
 import static io.rebound.edge.listener.SlowSockets.closedByServer;
 import static io.rebound.edge.listener.SlowSockets.open;
+import static io.rebound.edge.listener.SlowSockets.silentSocketClosed;
+import static io.rebound.edge.listener.SlowSockets.slowlorisClosedAfter;
 import static io.rebound.edge.listener.SlowSockets.trickleUntilClosed;
 import static io.rebound.edge.listener.SlowSockets.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,24 +37,13 @@ class SlowClientDeadlinesIT {
 
   @Test
   void aSocketThatSendsNothingIsClosedAfterTheHeaderTimeout() {
-    Socket idle = open(node.port());
-    try {
-      assertThat(closedByServer(idle, WITHIN_MILLIS)).isTrue();
-    } finally {
-      closeQuietly(idle);
-    }
+    assertThat(silentSocketClosed(node.port(), WITHIN_MILLIS)).isTrue();
   }
 
   @Test
   void aSlowlorisTricklingHeaderLinesIsClosedAfterTheHeaderTimeout() {
-    Socket slow = open(node.port());
-    try {
-      write(slow, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-      long took = trickleUntilClosed(slow, "X-Slow: 1\r\n", 200, WITHIN_MILLIS);
-      assertThat(took).as("closed although it kept sending").isPositive();
-    } finally {
-      closeQuietly(slow);
-    }
+    long took = slowlorisClosedAfter(node.port(), "/health", WITHIN_MILLIS);
+    assertThat(took).as("closed although it kept sending").isPositive();
   }
 
   @Test

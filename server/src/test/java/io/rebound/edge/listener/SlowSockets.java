@@ -73,6 +73,30 @@ final class SlowSockets {
     return -1;
   }
 
+  /** Opens a socket to {@code port} that sends nothing; whether the server closed it within {@code withinMillis}. */
+  static boolean silentSocketClosed(int port, int withinMillis) {
+    Socket idle = open(port);
+    try {
+      return closedByServer(idle, withinMillis);
+    } finally {
+      closeQuietly(idle);
+    }
+  }
+
+  /**
+   * A slowloris on {@code port}: the request line of {@code GET path} and a header line every 200 ms, never the end
+   * of the head; how long until the server closed it, or -1 after {@code withinMillis}.
+   */
+  static long slowlorisClosedAfter(int port, String path, int withinMillis) {
+    Socket slow = open(port);
+    try {
+      write(slow, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      return trickleUntilClosed(slow, "X-Slow: 1\r\n", 200, withinMillis);
+    } finally {
+      closeQuietly(slow);
+    }
+  }
+
   static void closeQuietly(Socket s) {
     try {
       s.close();
