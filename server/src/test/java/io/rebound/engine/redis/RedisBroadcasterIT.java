@@ -9,6 +9,9 @@ import io.rebound.testing.Await;
 import io.rebound.testing.RedisExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,28 @@ class RedisBroadcasterIT extends BroadcasterContractTest {
           () -> broadcaster.close().transform(ar -> connections.close()).transform(ar -> vertx.close())));
     }
     return Future.succeededFuture(nodes);
+  }
+
+  /**
+   * An interest is routed when Redis has run the SUBSCRIBE, not when it is written: the Redis client completes a
+   * pub/sub command on write, so before the fix the interest completed while Redis, paused here, had not subscribed
+   * (and a PUBLISH another node sent then was lost; the contract's "routed everywhere when it completes" failed so now
+   * and then). Redis runs nothing during the pause, so a correct interest cannot complete before it ends.
+   */
+  @Test
+  void anInterestCompletesOnlyOnceRedisHasRunTheSubscribe() {
+    long pauseMs = 1500;
+    Redis admin = Redis.createClient(nodes.get(1).vertx(), "redis://127.0.0.1:" + redis.server().port());
+    try {
+      long pausedAt = System.nanoTime();
+      result(admin.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(pauseMs).arg("ALL")));
+      Inbox inbox = inboxes.stream().filter(i -> i.node() == 1).findFirst().orElseThrow();
+      result(nodes.get(1).broadcaster().interest(channel(), inbox), 30);
+      long tookMs = (System.nanoTime() - pausedAt) / 1_000_000;
+      assertThat(tookMs).as("completed while Redis was paused").isGreaterThanOrEqualTo(pauseMs - 100);
+    } finally {
+      admin.close();
+    }
   }
 
   @Test
