@@ -51,7 +51,7 @@ public final class Node {
   private final Engines engines;
   private final List<String> deployments = new ArrayList<>();
   private final boolean ownsVertx;
-  private final EdgeRegistry registry = new EdgeRegistry();
+  private final EdgeRegistry registry;
   private ClusterMetrics clusterMetrics;
   private final JwtVerifier verifier;
   private io.rebound.edge.session.EdgeServices services;
@@ -68,6 +68,7 @@ public final class Node {
     this.metrics = metrics;
     this.engines = engines;
     this.ownsVertx = ownsVertx;
+    this.registry = new EdgeRegistry(vertx);
     this.verifier = JwtVerifier.create(vertx, config.connectionTokens(), config.separateSubscriptionTokens());
   }
 

@@ -1,5 +1,6 @@
 package io.rebound.core;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,11 +17,17 @@ import java.util.Map;
  */
 public record NodeStats(int clients, int users, Map<String, Integer> channels, int subscriptions,
     Map<String, Map<String, Integer>> clientsByTransport) {
+  // Copies into HashMaps, not Map.copyOf: channel names are chosen by clients, and the JDK's immutable
+  // maps probe linearly — names sharing a hash code (or runs of nearby ones, such as personal channels
+  // numbered in sequence) make a copy quadratic. 15,000 channels "personal:#<prefix>-<n>" took 1.5 to
+  // 212 ms to copy depending on the JVM's random salt, and during a reload of 15,000 clients an edge's
+  // event loop was seen blocked for 2 to 4 s inside Map.copyOf here (JFR, loadtest/README.md). HashMap
+  // keeps colliding String keys in trees: O(n log n) whatever the names.
   public NodeStats {
-    channels = Map.copyOf(channels);
+    channels = Collections.unmodifiableMap(new HashMap<>(channels));
     Map<String, Map<String, Integer>> copy = new HashMap<>();
-    clientsByTransport.forEach((transport, formats) -> copy.put(transport, Map.copyOf(formats)));
-    clientsByTransport = Map.copyOf(copy);
+    clientsByTransport.forEach((transport, formats) -> copy.put(transport, Collections.unmodifiableMap(new HashMap<>(formats))));
+    clientsByTransport = Collections.unmodifiableMap(copy);
   }
 
   /** Statistics without the per-transport breakdown. */

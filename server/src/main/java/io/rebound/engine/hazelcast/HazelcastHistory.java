@@ -13,10 +13,10 @@ import io.rebound.core.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -96,10 +96,12 @@ public final class HazelcastHistory implements HistoryEngine {
   /**
    * Frees expired streams and publications among the keys this member owns; completes with the number
    * of live streams it visited. Listing local keys is a blocking Hazelcast call, so it runs on a worker.
+   * The keys are channel names, chosen by clients: copied into a HashSet, not Set.copyOf, whose linear
+   * probing turns quadratic on names that share a hash code (see {@link io.rebound.core.NodeStats}).
    */
   public Future<Integer> sweepLocal() {
     return vertx.executeBlocking(streams::localKeySet, false)
-        .compose(keys -> keys.isEmpty() ? Future.succeededFuture(Map.<String, Boolean>of()) : onContext(streams.submitToKeys(Set.copyOf(keys), new SweepProcessor())))
+        .compose(keys -> keys.isEmpty() ? Future.succeededFuture(Map.<String, Boolean>of()) : onContext(streams.submitToKeys(new HashSet<>(keys), new SweepProcessor())))
         .map(results -> (int) results.values().stream().filter(Boolean.TRUE::equals).count());
   }
 

@@ -48,7 +48,7 @@ final class SessionBed implements AutoCloseable {
   final MemorySyncPositions syncPositions = new MemorySyncPositions();
   final EdgeServices services;
   final JwtVerifier verifier;
-  final EdgeRegistry registry = new EdgeRegistry();
+  final EdgeRegistry registry = new EdgeRegistry(vertx);
   final EventBusBroadcaster broadcaster = io.rebound.testing.Await.result(EventBusBroadcaster.start(vertx, io.rebound.bus.ClusterSigner.of("")));
   final JwtSigner signer = new JwtSigner(SECRET);
 
