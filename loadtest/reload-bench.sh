@@ -3,7 +3,8 @@
 # BALANCERS processes of their own, the clients in the MassReconnect process, so that 15,000 clients fit under the
 # 20,000 open files one process may have here (a client costs 1 descriptor in the tool, 2 in its balancer, 1 in the
 # node). Prints MassReconnect's summary and one JSON line per run: full-recovery times from the reload instant and
-# from the moment the balancers accept again, lost, duplicates, node CPU, load. Nothing is built here.
+# from the moment the balancers accept again, from the moment each client noticed its own cut (the broker's share:
+# without the time the test balancers take to cut 15,000 sockets on shared cores), lost, duplicates, node CPU, load. Nothing is built here.
 #
 #   NODE_JAR=/work/bench/rebound-base.jar RUNS=3 CLIENTS=15000 loadtest/reload-bench.sh
 #
@@ -50,10 +51,12 @@ for run in $(seq 1 "$RUNS"); do
   python3 - "$OUT/run-$run/result.json" "$REFUSE_MS" "$load" "$(basename "$NODE_JAR")" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); refuse = int(sys.argv[2])
-t = r["time_to_full_recovery"]; cpu = r["cpu"]
+t = r["time_to_full_recovery"]; own = r["time_from_own_cut_to_full_recovery"]; cpu = r["cpu"]
 print(json.dumps({"node": sys.argv[4], "clients": r["config"]["clients"], "load1": float(sys.argv[3]),
   "p50_ms": t.get("p50_ms"), "p99_ms": t.get("p99_ms"), "max_ms": t.get("max_ms"),
-  "max_after_balancer_back_ms": (t.get("max_ms") or 0) - refuse, "affected": r["affected_clients"],
+  "max_after_balancer_back_ms": (t.get("max_ms") or 0) - refuse, "cut_reached_last_client_ms": r["cut_reached_last_client_ms"],
+  "own_cut_p50_ms": own.get("p50_ms"), "own_cut_p99_ms": own.get("p99_ms"), "own_cut_max_ms": own.get("max_ms"),
+  "affected": r["affected_clients"],
   "not_back": r["not_recovered_clients"], "recovered_pct": r["recovered_pct"], "lost": r["lost"],
   "duplicates": r["duplicates"], "node_cpu_max_pct": cpu.get("broker_max_pct"), "node_cpu_avg_pct": cpu.get("broker_avg_pct"),
   "balancer_refused": r["balancer_refused"], "connect_attempts": r["connect_attempts"]}))

@@ -162,7 +162,7 @@ public final class MassReconnect {
         (long) succeeded, (long) refused, (long) attempted, stats.disconnects.sum(), stats.connectAttempts.sum(),
         stats.replyErrors.sum(), stats.firstError.get(), stats.stray.sum(), stats.insufficientState.sum(),
         externals == null ? balancer.refused() : externals.refused(),
-        stats.disruptionsMs(), stats.latenciesMicros(), samples,
+        stats.disruptionsMs(), stats.latenciesMicros(), stats.fromOwnCutMicros(), stats.cutReachedLastClientMs(), samples,
         samples.stream().mapToDouble(Timeline.Sample::processCpuPct).max().orElse(0),
         samples.stream().mapToDouble(Timeline.Sample::processCpuPct).average().orElse(0),
         samples.stream().mapToDouble(Timeline.Sample::brokerCpuPct).max().orElse(0),

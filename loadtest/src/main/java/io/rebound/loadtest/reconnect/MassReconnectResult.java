@@ -18,6 +18,9 @@ import java.util.List;
  * @param serverResumes delta of the brokers' {@code rebound_sessions_resumed_total}
  * @param lost publications missing from a subscription that never got recovered:false for that gap
  * @param recoveryLatencyMicros per affected client: disruption instant to connected + both subscriptions answered
+ * @param fromOwnCutMicros per affected client: the moment it noticed its cut to connected + both subscriptions answered
+ *     (the broker's share of the recovery, without the time the cut took to reach the client)
+ * @param cutReachedLastClientMs from the last disruption to the moment its last affected client noticed the cut
  * @param notRecoveredClients affected clients still not ready when the run ended
  */
 public record MassReconnectResult(
@@ -53,6 +56,8 @@ public record MassReconnectResult(
     long balancerRefused,
     List<Long> disruptionsMs,
     long[] recoveryLatencyMicros,
+    long[] fromOwnCutMicros,
+    long cutReachedLastClientMs,
     List<Timeline.Sample> timeline,
     double maxProcessCpuPct,
     double avgProcessCpuPct,
@@ -75,6 +80,11 @@ public record MassReconnectResult(
   /** The nearest-rank percentile {@code p} (0..100] of the recovery latencies, in ms; 0 when no client was affected. */
   public long latencyPercentileMs(double p) {
     return Stats.percentile(recoveryLatencyMicros, p) / 1000;
+  }
+
+  /** The nearest-rank percentile {@code p} (0..100] of the latencies from each client's own cut, in ms. */
+  public long fromOwnCutPercentileMs(double p) {
+    return Stats.percentile(fromOwnCutMicros, p) / 1000;
   }
 
   /**
@@ -105,6 +115,8 @@ public record MassReconnectResult(
         .put("event_loops", options.eventLoops).put("cores", Runtime.getRuntime().availableProcessors());
     JsonObject latency = new JsonObject().put("clients", recoveryLatencyMicros.length)
         .put("p50_ms", latencyPercentileMs(50)).put("p99_ms", latencyPercentileMs(99)).put("max_ms", latencyPercentileMs(100));
+    JsonObject fromOwnCut = new JsonObject().put("clients", fromOwnCutMicros.length)
+        .put("p50_ms", fromOwnCutPercentileMs(50)).put("p99_ms", fromOwnCutPercentileMs(99)).put("max_ms", fromOwnCutPercentileMs(100));
     JsonArray samples = new JsonArray();
     for (Timeline.Sample s : timeline) {
       samples.add(new JsonArray().add(s.tMs()).add(s.connected()).add(round(s.deliveriesPerS())).add(round(s.publishesPerS()))
@@ -122,6 +134,7 @@ public record MassReconnectResult(
         .put("affected_clients", affectedClients).put("not_recovered_clients", notRecoveredClients)
         .put("not_caught_up_subscriptions", notCaughtUpSubscriptions).put("quiesced", quiesced)
         .put("time_to_full_recovery", latency)
+        .put("time_from_own_cut_to_full_recovery", fromOwnCut).put("cut_reached_last_client_ms", cutReachedLastClientMs)
         .put("history_recoveries", historyRecoveries).put("refused_recoveries", refusedRecoveries)
         .put("attempted_recoveries", attemptedRecoveries)
         .put("backend_requests_with_recovery", unrecovered).put("backend_requests_without_recovery", backendRequestsWithoutRecovery())
@@ -145,12 +158,14 @@ public record MassReconnectResult(
             + "  recovered %d (%d from history + %d resumed subscriptions) / unrecovered %d (%.2f %%), fresh %d%n"
             + "  resumed clients %d, resume refused %d; affected clients %d, not back %d%n"
             + "  time to full recovery p50 %d ms, p99 %d ms, max %d ms%n"
+            + "  from each client's own cut p50 %d ms, p99 %d ms, max %d ms; the cut reached the last client after %d ms%n"
             + "  lost %d, duplicates %d, history recoveries %d vs backend reloads %d with recovery / %d without%n"
             + "  CPU process max %.0f %% avg %.0f %%, brokers max %.0f %% avg %.0f %% (of all cores), heap max %.0f MB",
         options.scenario.flag(), options.clients, published, publishPerS, deliveries, deliveriesPerS,
         recovered(), recoveredFromHistory, resumedSubscriptions, unrecovered, recoveredPct(), freshSubscribes,
         resumed, resumeRefused, affectedClients, notRecoveredClients,
         latencyPercentileMs(50), latencyPercentileMs(99), latencyPercentileMs(100),
+        fromOwnCutPercentileMs(50), fromOwnCutPercentileMs(99), fromOwnCutPercentileMs(100), cutReachedLastClientMs,
         lost, duplicates, historyRecoveries, unrecovered, backendRequestsWithoutRecovery(),
         maxProcessCpuPct, avgProcessCpuPct, maxBrokerCpuPct, avgBrokerCpuPct, maxHeapMb);
   }

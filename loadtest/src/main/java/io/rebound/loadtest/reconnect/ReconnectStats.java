@@ -51,6 +51,8 @@ final class ReconnectStats {
   private volatile long disruptionNanos;
   private final List<Long> disruptionsMs = new ArrayList<>();
   private final List<Long> latenciesMicros = new ArrayList<>();
+  private final List<Long> fromOwnCutMicros = new ArrayList<>();
+  private long lastCutNoticedMicros; // guarded by this: the latest a client of this generation noticed its cut, from the disruption
   private final AtomicInteger affected = new AtomicInteger();
 
   /** Marks a disruption now; returns its instant in ms since the start of the run. */
@@ -71,10 +73,33 @@ final class ReconnectStats {
     if (gen > 0) affected.incrementAndGet();
   }
 
-  /** Called when a client affected by {@code gen} has both subscriptions answered again. */
-  synchronized void recoveredFrom(int gen) {
+  /**
+   * Called when a client affected by {@code gen} noticed the cut at {@code noticedNanos}: how long the disruption took
+   * to reach the last client (a balancer closing thousands of sockets, the clients' loops getting to them).
+   */
+  synchronized void noticedCut(int gen, long noticedNanos) {
     if (gen == 0 || gen != generation) return;
-    latenciesMicros.add((System.nanoTime() - disruptionNanos) / 1000);
+    lastCutNoticedMicros = Math.max(lastCutNoticedMicros, (noticedNanos - disruptionNanos) / 1000);
+  }
+
+  /**
+   * Called when a client affected by {@code gen}, which noticed the cut at {@code noticedNanos}, has both
+   * subscriptions answered again: its latency from the disruption instant, and from its own cut.
+   */
+  synchronized void recoveredFrom(int gen, long noticedNanos) {
+    if (gen == 0 || gen != generation) return;
+    long now = System.nanoTime();
+    latenciesMicros.add((now - disruptionNanos) / 1000);
+    fromOwnCutMicros.add((now - noticedNanos) / 1000);
+  }
+
+  synchronized long[] fromOwnCutMicros() {
+    return fromOwnCutMicros.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** From the last disruption to the moment its last affected client noticed the cut, in ms. */
+  synchronized long cutReachedLastClientMs() {
+    return lastCutNoticedMicros / 1000;
   }
 
   void error(String message) {

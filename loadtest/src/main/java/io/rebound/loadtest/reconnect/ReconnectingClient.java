@@ -49,6 +49,7 @@ final class ReconnectingClient implements ClientListener {
   private boolean closed;
   /** Disruption generation this client is recovering from; 0 = not recovering. */
   private int recoveringFrom;
+  private long cutNoticedNanos; // when this client noticed the cut of generation recoveringFrom
 
   /**
    * Must run on the shard's context. {@code token} null: connects without one, as {@code user} in the
@@ -117,7 +118,9 @@ final class ReconnectingClient implements ClientListener {
     int gen = stats.generation();
     if (gen > 0 && recoveringFrom != gen) {
       recoveringFrom = gen;
+      cutNoticedNanos = System.nanoTime();
       stats.affected(gen);
+      stats.noticedCut(gen, cutNoticedNanos);
     }
   }
 
@@ -142,7 +145,7 @@ final class ReconnectingClient implements ClientListener {
   private void checkReady() {
     if (!ready()) return;
     firstReady.tryComplete();
-    if (recoveringFrom != 0) stats.recoveredFrom(recoveringFrom);
+    if (recoveringFrom != 0) stats.recoveredFrom(recoveringFrom, cutNoticedNanos);
     recoveringFrom = 0;
   }
 

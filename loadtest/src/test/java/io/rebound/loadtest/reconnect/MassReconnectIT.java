@@ -38,8 +38,16 @@ class MassReconnectIT {
     assertTrue(r.historyRecoveries() >= 400, "broker counted the recoveries: " + r.historyRecoveries());
     assertTrue(r.published() > 0);
     assertTrue(r.strictOk());
+    // Each client's time from its own cut is part of its time from the reload: one of each per client back.
+    assertEquals(r.recoveryLatencyMicros().length, r.fromOwnCutMicros().length);
+    for (int i = 0; i < r.fromOwnCutMicros().length; i++) {
+      assertTrue(r.fromOwnCutMicros()[i] <= r.recoveryLatencyMicros()[i], "client " + i + ": from its cut " + r.fromOwnCutMicros()[i]
+          + " µs, from the reload " + r.recoveryLatencyMicros()[i] + " µs");
+    }
+    assertTrue(r.cutReachedLastClientMs() <= r.latencyPercentileMs(100), "the last client noticed the cut before it was back");
     String json = Files.readString(out.resolve("result.json"));
     assertTrue(json.contains("\"recovered_pct\" : 100.0"), json);
+    assertTrue(json.contains("\"time_from_own_cut_to_full_recovery\"") && json.contains("\"cut_reached_last_client_ms\""), json);
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("<svg") && html.contains("PASS"), "report.html has charts and the verdict");
     assertTrue(!html.contains("<script") && !html.contains("http://cdn") && !html.contains("https://"), "self-contained report");
