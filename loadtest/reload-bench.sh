@@ -12,6 +12,10 @@
 #   NODE_JAR   the server jar  [target/rebound.jar]       TOOL_JAR  the load tool  [target/rebound-loadtest.jar]
 #   CLIENTS [15000]  BALANCERS [2]  RATE publications/s [200]  REFUSE_MS outage [500]  RUNS [1]
 #   BACKOFF    "MIN MAX" client reconnect backoff in ms  [the tool's default, 100 2000; the SDKs' is 500 20000]
+#   BALANCER   tcpproxy: BALANCERS of the test kit's TcpProxy in processes of their own, a reload cuts every connection
+#              and refuses new ones for REFUSE_MS; haproxy: BALANCERS HAProxy processes (the Debian package, one thread
+#              each, TCP mode, ports from HAPROXY_PORT [8520] on), a reload kill -9s them all (the kernel closes every
+#              socket at once) and starts them again after REFUSE_MS  [tcpproxy]
 #   EVENT_LOOPS  the tool's client event loops  [2]       PORT  the node's port  [8510]
 #   NODE_OPTS  the node's JVM flags  [-XX:+ExitOnOutOfMemoryError]   OUT  [/tmp/reload-bench]
 #   TOOL_ARGS  more MassReconnect flags, e.g. "--timeout-ms 30000"  []
@@ -26,8 +30,47 @@ NODE_OPTS=${NODE_OPTS:-"-XX:+ExitOnOutOfMemoryError"}
 OUT=${OUT:-/tmp/reload-bench}
 mkdir -p "$OUT"
 read -r BMIN BMAX <<< "$BACKOFF"
+BALANCER=${BALANCER:-tcpproxy}; HAPROXY_PORT=${HAPROXY_PORT:-8520}
 NODE=
-trap '[ -n "$NODE" ] && kill "$NODE" 2>/dev/null || true' EXIT
+trap '[ -n "$NODE" ] && kill "$NODE" 2>/dev/null; for f in "$OUT"/haproxy-*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done; true' EXIT
+
+if [ "$BALANCER" = haproxy ]; then
+  command -v haproxy >/dev/null || { echo "haproxy is not installed (apt-get install haproxy)" >&2; exit 2; }
+  urls=
+  for b in $(seq 1 "$BALANCERS"); do
+    # maxconn 9000: HAProxy holds 2 descriptors per connection and one process may open 20,000 here.
+    cat > "$OUT/haproxy-$b.cfg" <<CFG
+global
+  maxconn 9000
+  nbthread 1
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 10m
+  timeout server 10m
+frontend clients
+  bind 127.0.0.1:$((HAPROXY_PORT + b)) backlog 16384
+  default_backend node
+backend node
+  server node1 127.0.0.1:$PORT
+CFG
+    urls="$urls${urls:+,}ws://127.0.0.1:$((HAPROXY_PORT + b))/connection/websocket"
+  done
+  cat > "$OUT/haproxy-start.sh" <<SH
+#!/bin/sh
+for b in \$(seq 1 $BALANCERS); do haproxy -q -D -f "$OUT/haproxy-\$b.cfg" -p "$OUT/haproxy-\$b.pid" || exit 1; done
+SH
+  cat > "$OUT/haproxy-reload.sh" <<SH
+#!/bin/sh
+for b in \$(seq 1 $BALANCERS); do kill -9 \$(cat "$OUT/haproxy-\$b.pid"); done
+sleep $(python3 -c "print($REFUSE_MS / 1000)")
+exec "$OUT/haproxy-start.sh"
+SH
+  chmod +x "$OUT/haproxy-start.sh" "$OUT/haproxy-reload.sh"
+  BALANCER_ARGS=(--balancer-url "$urls" --reload-command "$OUT/haproxy-reload.sh")
+else
+  BALANCER_ARGS=(--balancer-processes "$BALANCERS")
+fi
 
 cat > "$OUT/node.json" <<JSON
 {"port": $PORT, "name": "reload-node", "token_hmac_secret_key": "bench-secret", "api_key": "bench-key", "engine": "memory",
@@ -42,17 +85,19 @@ for run in $(seq 1 "$RUNS"); do
   java $NODE_OPTS -jar "$NODE_JAR" --config "$OUT/node.json" > "$OUT/node-$run.log" 2>&1 &
   NODE=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready"; do kill -0 "$NODE" || exit 1; sleep 0.2; done
+  if [ "$BALANCER" = haproxy ]; then "$OUT/haproxy-start.sh"; fi
   load=$(cut -d' ' -f1 /proc/loadavg)
   java -Xmx4g -cp "$TOOL_JAR" io.rebound.loadtest.reconnect.MassReconnect --target "127.0.0.1:$PORT" --target-pid "$NODE" \
-    --balancer-processes "$BALANCERS" --clients "$CLIENTS" --rate "$RATE" --refuse-ms "$REFUSE_MS" \
+    "${BALANCER_ARGS[@]}" --clients "$CLIENTS" --rate "$RATE" --refuse-ms "$REFUSE_MS" \
     --backoff-min-ms "$BMIN" --backoff-max-ms "$BMAX" --event-loops "$EVENT_LOOPS" --out "$OUT/run-$run" ${TOOL_ARGS:-} \
     2>&1 | grep -v 'Connection evicted' | tee "$OUT/tool-$run.log" | grep -E '^\[mass|^scenario|^  ' || true
+  if [ "$BALANCER" = haproxy ]; then for b in $(seq 1 "$BALANCERS"); do kill -9 "$(cat "$OUT/haproxy-$b.pid")" 2>/dev/null || true; done; fi
   kill "$NODE"; wait "$NODE" 2>/dev/null || true; NODE=
-  python3 - "$OUT/run-$run/result.json" "$REFUSE_MS" "$load" "$(basename "$NODE_JAR")" <<'PY'
+  python3 - "$OUT/run-$run/result.json" "$REFUSE_MS" "$load" "$(basename "$NODE_JAR")" "$BALANCER" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); refuse = int(sys.argv[2])
 t = r["time_to_full_recovery"]; own = r["time_from_own_cut_to_full_recovery"]; cpu = r["cpu"]
-print(json.dumps({"node": sys.argv[4], "clients": r["config"]["clients"], "load1": float(sys.argv[3]),
+print(json.dumps({"node": sys.argv[4], "balancer": sys.argv[5], "clients": r["config"]["clients"], "load1": float(sys.argv[3]),
   "p50_ms": t.get("p50_ms"), "p99_ms": t.get("p99_ms"), "max_ms": t.get("max_ms"),
   "max_after_balancer_back_ms": (t.get("max_ms") or 0) - refuse, "cut_reached_last_client_ms": r["cut_reached_last_client_ms"],
   "own_cut_p50_ms": own.get("p50_ms"), "own_cut_p99_ms": own.get("p99_ms"), "own_cut_max_ms": own.get("max_ms"),

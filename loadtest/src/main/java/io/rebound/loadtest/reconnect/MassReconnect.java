@@ -109,7 +109,9 @@ public final class MassReconnect {
 
   private MassReconnectResult execute() throws Exception {
     List<String> urls = new ArrayList<>();
-    if (o.balancerProcesses == 0) {
+    if (!o.balancerUrls.isEmpty()) {
+      urls.addAll(o.balancerUrls);
+    } else if (o.balancerProcesses == 0) {
       balancer = await(TcpProxy.roundRobin(vertx, fleet.addresses()), 10);
       urls.add(balancer.wsUrl());
     } else {
@@ -161,7 +163,7 @@ public final class MassReconnect {
         stats.affectedCount(), tally.notReadyClients(), 2 * o.clients - tally.caughtUpSubs(), quiesced,
         (long) succeeded, (long) refused, (long) attempted, stats.disconnects.sum(), stats.connectAttempts.sum(),
         stats.replyErrors.sum(), stats.firstError.get(), stats.stray.sum(), stats.insufficientState.sum(),
-        externals == null ? balancer.refused() : externals.refused(),
+        externals != null ? externals.refused() : balancer != null ? balancer.refused() : -1,
         stats.disruptionsMs(), stats.latenciesMicros(), stats.fromOwnCutMicros(), stats.cutReachedLastClientMs(), samples,
         samples.stream().mapToDouble(Timeline.Sample::processCpuPct).max().orElse(0),
         samples.stream().mapToDouble(Timeline.Sample::processCpuPct).average().orElse(0),
@@ -195,13 +197,17 @@ public final class MassReconnect {
     for (int k = 0; k < Math.min(o.connectConcurrency, o.clients); k++) launch[0].run();
     // Not measured, only waited for: on a loaded 2-core box 15,000 handshakes took over 3 minutes (0.15 s per 100 was too short).
     await(all.future(), Math.max(60, o.clients / 25));
-    log("%d clients connected through %s", o.clients, externals == null ? "the balancer " + balancer.wsUrl()
-        : externals.size() + " balancer processes");
+    log("%d clients connected through %s", o.clients, !o.balancerUrls.isEmpty() ? "the balancers at " + o.balancerUrls
+        : externals == null ? "the balancer " + balancer.wsUrl() : externals.size() + " balancer processes");
   }
 
   private Future<Void> disrupt() {
     switch (o.scenario) {
       case RELOAD, HISTORY_OVERFLOW -> {
+        if (o.reloadCommand != null) {
+          log("t=%d ms: balancer reload (%s)", stats.disrupt(), o.reloadCommand);
+          return vertx.executeBlocking(() -> runReloadCommand(o.reloadCommand), false);
+        }
         log("t=%d ms: balancer reload (refusing %d ms)", stats.disrupt(), o.effectiveRefuseMs());
         return (externals == null ? balancer.reload(o.effectiveRefuseMs()) : externals.reload(vertx, o.effectiveRefuseMs())).mapEmpty();
       }
@@ -221,6 +227,19 @@ public final class MassReconnect {
       }
       default -> throw new IllegalStateException(o.scenario.toString());
     }
+  }
+
+  /** Runs {@code --reload-command} and waits for it (a worker thread: it blocks); fails on a non-zero exit or after 60 s. */
+  private static Void runReloadCommand(String command) throws Exception {
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder("sh", "-c", command).inheritIO().start();
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("--reload-command did not exit within 60 s");
+    }
+    if (p.exitValue() != 0) throw new IllegalStateException("--reload-command exited with " + p.exitValue());
+    log("reload command done in %d ms", (System.nanoTime() - start) / 1_000_000);
+    return null;
   }
 
   /** One rolling-restart step: route around the node, stop it gracefully, start it again, route to it. */
@@ -294,7 +313,7 @@ public final class MassReconnect {
    */
   private static void checkFileDescriptors(MassReconnectOptions o) {
     if (!(java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix)) return;
-    long perClient = 1 + (o.targets.isEmpty() ? 1 : 0) + (o.balancerProcesses == 0 ? 2 : 0);
+    long perClient = 1 + (o.targets.isEmpty() ? 1 : 0) + (o.balancerProcesses == 0 && o.balancerUrls.isEmpty() ? 2 : 0);
     long needed = perClient * o.clients + 600;
     long max = unix.getMaxFileDescriptorCount();
     if (needed > max) {

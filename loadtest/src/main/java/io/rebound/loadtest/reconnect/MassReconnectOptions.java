@@ -81,6 +81,13 @@ public final class MassReconnectOptions {
   public int eventLoops = DEFAULT_EVENT_LOOPS;
   /** Balancers in processes of their own (0: one balancer in this JVM); reload and history-overflow only. */
   public int balancerProcesses;
+  /**
+   * WebSocket URLs of balancers run by someone else (e.g. HAProxy), client i through URL i mod n; reload and
+   * history-overflow only, with {@link #reloadCommand}. Empty: the tool runs the balancers.
+   */
+  public List<String> balancerUrls = List.of();
+  /** With {@link #balancerUrls}: run by {@code sh -c} at the disruption to cut every connection (restart them); waited for. */
+  public String reloadCommand;
   /** With --target: the node's process id, whose CPU the timeline samples as the broker's (-1: not sampled). */
   public long targetPid = -1;
   /** The clients' timeout for a connect reply and for command replies (ReboundClientOptions.timeout; the SDK default is 5 s). */
@@ -163,6 +170,11 @@ public final class MassReconnectOptions {
     if (kills && balancerProcesses > 0) {
       throw new IllegalArgumentException("--scenario " + scenario.flag() + " steers the balancer per node: not with --balancer-processes");
     }
+    if (!balancerUrls.isEmpty() || reloadCommand != null) {
+      if (balancerUrls.isEmpty() || reloadCommand == null) throw new IllegalArgumentException("--balancer-url and --reload-command go together");
+      if (balancerProcesses > 0) throw new IllegalArgumentException("--balancer-url names balancers run elsewhere: not with --balancer-processes");
+      if (kills) throw new IllegalArgumentException("--scenario " + scenario.flag() + " steers the balancer per node: not with --balancer-url");
+    }
     if (timeoutMs < 1) throw new IllegalArgumentException("--timeout-ms must be >= 1");
     if (targetPid > 0 && targets.isEmpty()) throw new IllegalArgumentException("--target-pid needs --target");
     if (scenario == Scenario.NODE_KILL && nodes < 2) {
@@ -208,6 +220,8 @@ public final class MassReconnectOptions {
         case "--publish-inflight" -> o.publishInflight = Integer.parseInt(v);
         case "--event-loops" -> o.eventLoops = Integer.parseInt(v);
         case "--balancer-processes" -> o.balancerProcesses = Integer.parseInt(v);
+        case "--balancer-url" -> o.balancerUrls = Arrays.stream(v.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
+        case "--reload-command" -> o.reloadCommand = v;
         case "--target-pid" -> o.targetPid = Long.parseLong(v);
         case "--timeout-ms" -> o.timeoutMs = Integer.parseInt(v);
         case "--resume-window-s" -> o.resumeWindowS = Integer.parseInt(v);
@@ -230,6 +244,10 @@ public final class MassReconnectOptions {
           --target-pid PID      with --target: sample that process's CPU as the broker's
           --balancer-processes B   run the balancer as B processes of their own, client i through
                                 balancer i mod B (reload/history-overflow); 0 = in this JVM    (0)
+          --balancer-url U[,U]  balancers run elsewhere (e.g. HAProxy in front of --target), client i through
+                                U i mod n; needs --reload-command (reload/history-overflow)
+          --reload-command CMD  with --balancer-url: run by sh -c at the disruption, e.g. a script that
+                                restarts those balancers; the run waits for it to exit
           --clients C           WebSocket clients, each on personal:#<user> + one shared   (10000)
           --rate R              publications/s over the HTTP API                           (200)
           --shared-every K      every K-th publication goes to the shared channel          (50)

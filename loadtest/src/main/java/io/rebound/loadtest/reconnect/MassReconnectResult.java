@@ -22,6 +22,7 @@ import java.util.List;
  *     (the broker's share of the recovery, without the time the cut took to reach the client)
  * @param cutReachedLastClientMs from the last disruption to the moment its last affected client noticed the cut
  * @param notRecoveredClients affected clients still not ready when the run ended
+ * @param balancerRefused connections the tool's balancers closed on accept; -1 with balancers run elsewhere ({@code --balancer-url})
  */
 public record MassReconnectResult(
     MassReconnectOptions options,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rebound.config.ClientOptions;
 import io.rebound.config.ConfigLoader;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MassReconnectOptionsTest {
@@ -49,5 +50,22 @@ class MassReconnectOptionsTest {
         () -> MassReconnectOptions.parse(new String[] {"--scenario", "node-kill", "--nodes", "2", "--balancer-processes", "1"}));
     assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--target-pid", "42"}));
     assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--balancer-processes", "-1"}));
+  }
+
+  @Test
+  void balancersRunElsewhereComeWithTheCommandThatReloadsThem() {
+    MassReconnectOptions o = MassReconnectOptions.parse(new String[] {"--target", "127.0.0.1:8510",
+        "--balancer-url", "ws://127.0.0.1:8521/connection/websocket, ws://127.0.0.1:8522/connection/websocket",
+        "--reload-command", "./haproxy-reload.sh"});
+    assertEquals(List.of("ws://127.0.0.1:8521/connection/websocket", "ws://127.0.0.1:8522/connection/websocket"), o.balancerUrls);
+    assertEquals("./haproxy-reload.sh", o.reloadCommand);
+    assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--balancer-url", "ws://h:1/c"}),
+        "no way to reload them");
+    assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--reload-command", "true"}),
+        "nothing to reload");
+    assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--balancer-url", "ws://h:1/c",
+        "--reload-command", "true", "--balancer-processes", "2"}));
+    assertThrows(IllegalArgumentException.class, () -> MassReconnectOptions.parse(new String[] {"--scenario", "node-kill", "--nodes", "2",
+        "--balancer-url", "ws://h:1/c", "--reload-command", "true"}));
   }
 }
