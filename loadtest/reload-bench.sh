@@ -18,7 +18,7 @@
 #              socket at once) and starts them again after REFUSE_MS  [tcpproxy]
 #   EVENT_LOOPS  the tool's client event loops  [2]       PORT  the node's port  [8510]
 #   NODE_OPTS  the node's JVM flags  [-XX:+ExitOnOutOfMemoryError]   OUT  [/tmp/reload-bench]
-#   TOOL_ARGS  more MassReconnect flags, e.g. "--timeout-ms 30000"  []
+#   TOOL_ARGS  more MassReconnect flags, e.g. "--timeout-ms 30000"  []   TOOL_OPTS  the tool's JVM flags  []
 #   NODE_EXTRA more node config keys, e.g. '"http_max_pending_connections": 20000,'  []
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,7 +87,8 @@ for run in $(seq 1 "$RUNS"); do
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready"; do kill -0 "$NODE" || exit 1; sleep 0.2; done
   if [ "$BALANCER" = haproxy ]; then "$OUT/haproxy-start.sh"; fi
   load=$(cut -d' ' -f1 /proc/loadavg)
-  java -Xmx4g -cp "$TOOL_JAR" io.rebound.loadtest.reconnect.MassReconnect --target "127.0.0.1:$PORT" --target-pid "$NODE" \
+  # shellcheck disable=SC2086
+  java -Xmx4g ${TOOL_OPTS:-} -cp "$TOOL_JAR" io.rebound.loadtest.reconnect.MassReconnect --target "127.0.0.1:$PORT" --target-pid "$NODE" \
     "${BALANCER_ARGS[@]}" --clients "$CLIENTS" --rate "$RATE" --refuse-ms "$REFUSE_MS" \
     --backoff-min-ms "$BMIN" --backoff-max-ms "$BMAX" --event-loops "$EVENT_LOOPS" --out "$OUT/run-$run" ${TOOL_ARGS:-} \
     2>&1 | grep -v 'Connection evicted' | tee "$OUT/tool-$run.log" | grep -E '^\[mass|^scenario|^  ' || true
