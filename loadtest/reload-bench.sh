@@ -83,7 +83,7 @@ JSON
 for run in $(seq 1 "$RUNS"); do
   # shellcheck disable=SC2086
   java $NODE_OPTS -jar "$NODE_JAR" --config "$OUT/node.json" > "$OUT/node-$run.log" 2>&1 &
-  NODE=$!
+  NODE=$!; echo "$NODE" > "$OUT/node-$run.pid"  # for a profiler to attach to
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready"; do kill -0 "$NODE" || exit 1; sleep 0.2; done
   if [ "$BALANCER" = haproxy ]; then "$OUT/haproxy-start.sh"; fi
   load=$(cut -d' ' -f1 /proc/loadavg)
