@@ -20,8 +20,8 @@ public record NodeStats(int clients, int users, Map<String, Integer> channels, i
   // Copies into HashMaps, not Map.copyOf: channel names are chosen by clients, and the JDK's immutable
   // maps probe linearly — names sharing a hash code (or runs of nearby ones, such as personal channels
   // numbered in sequence) make a copy quadratic. 15,000 channels "personal:#<prefix>-<n>" took 1.5 to
-  // 212 ms to copy depending on the JVM's random salt, and during a reload of 15,000 clients an edge's
-  // event loop was seen blocked for 2 to 4 s inside Map.copyOf here (JFR, loadtest/README.md). HashMap
+  // 212 ms to copy depending on the JVM's random salt, and during a reload of 15,000 clients on a loaded
+  // box an edge's event loop was seen blocked for 2 to 4 s inside Map.copyOf here (JFR, loadtest/README.md). HashMap
   // keeps colliding String keys in trees: O(n log n) whatever the names.
   public NodeStats {
     channels = Collections.unmodifiableMap(new HashMap<>(channels));
