@@ -59,6 +59,7 @@ final class ReconnectStats {
   synchronized long disrupt() {
     disruptionNanos = System.nanoTime();
     generation++;
+    lastCutNoticedMicros = 0; // counted per disruption: a rolling restart has several
     long ms = sinceStartMs(disruptionNanos);
     disruptionsMs.add(ms);
     return ms;
