@@ -168,13 +168,7 @@ class AdminApiIT {
     closeAfter.add(separate);
     ApiClient nodePort = new ApiClient(separate.port(), RunningNode.API_KEY);
     ApiClient admin = new ApiClient(adminPort, RunningNode.API_KEY);
-    Await.until("the admin port listens", Duration.ofSeconds(10), () -> {
-      try {
-        return admin.get("/").status() == 200;
-      } catch (AssertionError notYet) {
-        return false;
-      }
-    });
+    Await.until("the admin port listens", Duration.ofSeconds(10), () -> admin.answersOk("/"));
     assertThat(admin(admin, "overview", login(admin), "{}").status()).isEqualTo(200);
     assertThat(admin.get("/health").status()).as("the node's routes are not on the admin port").isEqualTo(404);
     assertThat(nodePort.get("/").status()).as("the page is not on the node port").isEqualTo(404);

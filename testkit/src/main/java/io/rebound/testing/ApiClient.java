@@ -89,6 +89,18 @@ public final class ApiClient {
   }
 
   /**
+   * Whether {@code GET path} answers 200 now; false also when the server does not answer at all yet
+   * (for waiting on a server that is starting: {@code Await.until(…, () -> client.answersOk("/health"))}).
+   */
+  public boolean answersOk(String path) {
+    try {
+      return get(path).status() == 200;
+    } catch (AssertionError notYet) {
+      return false;
+    }
+  }
+
+  /**
    * The value of Prometheus sample {@code name} on GET /metrics: an unlabelled one, or the sum over
    * its labelled series ({@code rebound_connections} has one per transport and format); NaN when absent.
    */
