@@ -4,7 +4,8 @@
 # 20,000 open files one process may have here (a client costs 1 descriptor in the tool, 2 in its balancer, 1 in the
 # node). Prints MassReconnect's summary and one JSON line per run: full-recovery times from the reload instant and
 # from the moment the balancers accept again, from the moment each client noticed its own cut (the broker's share:
-# without the time the test balancers take to cut 15,000 sockets on shared cores), lost, duplicates, node CPU, load. Nothing is built here.
+# without the time the test balancers take to cut 15,000 sockets on shared cores), lost, duplicates, node CPU, the CPU-seconds
+# node and tool spent in the storm (reload to the last full recovery), load. Nothing is built here.
 #
 #   NODE_JAR=/work/bench/rebound-base.jar RUNS=3 CLIENTS=15000 loadtest/reload-bench.sh
 #
@@ -20,6 +21,8 @@
 #   NODE_OPTS  the node's JVM flags  [-XX:+ExitOnOutOfMemoryError]   OUT  [/tmp/reload-bench]
 #   TOOL_ARGS  more MassReconnect flags, e.g. "--timeout-ms 30000"  []   TOOL_OPTS  the tool's JVM flags  []
 #   NODE_EXTRA more node config keys, e.g. '"http_max_pending_connections": 20000,'  []
+#   KEEP_NODE  1: one node for all RUNS (run 1 meets a node fresh from its start, later runs one whose JIT has seen a
+#              reload storm, as a node that has run for a while has); 0: a fresh node per run  [0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -80,11 +83,15 @@ cat > "$OUT/node.json" <<JSON
   {"name": "chat", "history_size": 1000, "history_ttl": "300s", "force_recovery": true, "allow_subscribe_for_client": true, "allow_user_limited_channels": true}]}
 JSON
 
+KEEP_NODE=${KEEP_NODE:-0}
 for run in $(seq 1 "$RUNS"); do
-  # shellcheck disable=SC2086
-  java $NODE_OPTS -jar "$NODE_JAR" --config "$OUT/node.json" > "$OUT/node-$run.log" 2>&1 &
-  NODE=$!; echo "$NODE" > "$OUT/node-$run.pid"  # for a profiler to attach to
-  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready"; do kill -0 "$NODE" || exit 1; sleep 0.2; done
+  if [ -z "$NODE" ]; then
+    # shellcheck disable=SC2086
+    java $NODE_OPTS -jar "$NODE_JAR" --config "$OUT/node.json" > "$OUT/node-$run.log" 2>&1 &
+    NODE=$!
+    until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready"; do kill -0 "$NODE" || exit 1; sleep 0.2; done
+  fi
+  echo "$NODE" > "$OUT/node-$run.pid"  # for a profiler to attach to
   if [ "$BALANCER" = haproxy ]; then "$OUT/haproxy-start.sh"; fi
   load=$(cut -d' ' -f1 /proc/loadavg)
   # shellcheck disable=SC2086
@@ -93,11 +100,22 @@ for run in $(seq 1 "$RUNS"); do
     --backoff-min-ms "$BMIN" --backoff-max-ms "$BMAX" --event-loops "$EVENT_LOOPS" --out "$OUT/run-$run" ${TOOL_ARGS:-} \
     2>&1 | grep -v 'Connection evicted' | tee "$OUT/tool-$run.log" | grep -E '^\[mass|^scenario|^  ' || true
   if [ "$BALANCER" = haproxy ]; then for b in $(seq 1 "$BALANCERS"); do kill -9 "$(cat "$OUT/haproxy-$b.pid")" 2>/dev/null || true; done; fi
-  kill "$NODE"; wait "$NODE" 2>/dev/null || true; NODE=
+  if [ "$KEEP_NODE" != 1 ] || [ "$run" = "$RUNS" ]; then kill "$NODE"; wait "$NODE" 2>/dev/null || true; NODE=; fi
   python3 - "$OUT/run-$run/result.json" "$REFUSE_MS" "$load" "$(basename "$NODE_JAR")" "$BALANCER" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); refuse = int(sys.argv[2])
 t = r["time_to_full_recovery"]; own = r["time_from_own_cut_to_full_recovery"]; cpu = r["cpu"]
+# CPU-seconds the node and the tool spent from the reload to the last client's full recovery, from the timeline's
+# samples (per cent of all cores, each over the interval since the sample before): on a shared box the storm cannot be
+# shorter than what both need divided by the cores.
+cols = r["timeline_columns"]; ti, ni, pi = cols.index("t_ms"), cols.index("broker_cpu_pct"), cols.index("process_cpu_pct")
+start = r["disruptions_ms"][0] if r["disruptions_ms"] else None; end = start + (t.get("max_ms") or 0) if start is not None else None
+node_s = tool_s = 0.0; prev = None
+for row in r["timeline"]:
+    if prev is not None and start is not None and row[ti] > start and prev < end:
+        dt = (min(row[ti], end) - max(prev, start)) / 1000 * r["config"]["cores"] / 100
+        node_s += row[ni] * dt; tool_s += row[pi] * dt
+    prev = row[ti]
 print(json.dumps({"node": sys.argv[4], "balancer": sys.argv[5], "clients": r["config"]["clients"], "load1": float(sys.argv[3]),
   "p50_ms": t.get("p50_ms"), "p99_ms": t.get("p99_ms"), "max_ms": t.get("max_ms"),
   "max_after_balancer_back_ms": (t.get("max_ms") or 0) - refuse, "cut_reached_last_client_ms": r["cut_reached_last_client_ms"],
@@ -105,6 +123,8 @@ print(json.dumps({"node": sys.argv[4], "balancer": sys.argv[5], "clients": r["co
   "affected": r["affected_clients"],
   "not_back": r["not_recovered_clients"], "recovered_pct": r["recovered_pct"], "lost": r["lost"],
   "duplicates": r["duplicates"], "node_cpu_max_pct": cpu.get("broker_max_pct"), "node_cpu_avg_pct": cpu.get("broker_avg_pct"),
+  "storm_node_cpu_s": round(node_s, 2), "storm_tool_cpu_s": round(tool_s, 2),
+  "storm_node_cpu_us_per_client": round(node_s * 1e6 / r["affected_clients"]) if r["affected_clients"] else None,
   "balancer_refused": r["balancer_refused"], "connect_attempts": r["connect_attempts"]}))
 PY
 done
